@@ -1,0 +1,193 @@
+"""Weekly hours with dated exceptions, Swedish holidays and eves: opening hours
+(S4) and telephone hours (E7). Pure functions over plain data.
+
+Rules for one day, first match wins:
+1. a dated exception (closed, or its own hours);
+2. a public holiday or a de-facto eve (julafton, midsommarafton, nyårsafton): closed;
+3. the weekly hours, replaced by the eve hours when the schedule has them and
+   the next day is closed (a day before a holiday).
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils.translation import gettext as _
+
+from vaxel.availability import holidays
+from vaxel.core.errors import InvalidInput
+from vaxel.core.time import at_local, local_date
+
+Hours = tuple[time, time]
+
+WEEKDAYS = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+    "mån": 0, "tis": 1, "ons": 2, "tor": 3, "fre": 4, "lör": 5, "sön": 6,
+}
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How far ahead next_opening looks: a schedule closed for longer never opens.
+HORIZON_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Schedule:
+    weekly: Mapping[int, tuple[Hours, ...]] = field(default_factory=dict)
+    exceptions: Mapping[date, tuple[Hours, ...]] = field(default_factory=dict)
+    eve_hours: Hours | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.weekly.values()) and not any(self.exceptions.values())
+
+
+def hours_on(schedule: Schedule, day: date) -> tuple[Hours, ...]:
+    if day in schedule.exceptions:
+        return schedule.exceptions[day]
+    if holidays.is_closed_day(day):
+        return ()
+    weekly = schedule.weekly.get(day.weekday(), ())
+    if weekly and schedule.eve_hours and holidays.is_day_before_closed_day(day):
+        return (schedule.eve_hours,)
+    return weekly
+
+
+def intervals_on(schedule: Schedule, day: date) -> list[tuple[datetime, datetime]]:
+    """The day's open intervals as UTC instants, adjacent ones joined."""
+    result: list[tuple[datetime, datetime]] = []
+    for opens, closes in sorted(hours_on(schedule, day)):
+        start, end = at_local(day, opens), at_local(day, closes)
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(end, result[-1][1]))
+        elif end > start:
+            result.append((start, end))
+    return result
+
+
+def current_interval(schedule: Schedule, at: datetime) -> tuple[datetime, datetime] | None:
+    for start, end in intervals_on(schedule, local_date(at)):
+        if start <= at < end:
+            return start, end
+    return None
+
+
+def is_open(schedule: Schedule, at: datetime) -> bool:
+    return current_interval(schedule, at) is not None
+
+
+def next_opening(schedule: Schedule, at: datetime) -> datetime | None:
+    """The first instant after `at` at which the schedule opens; None if never."""
+    for start, _end in _intervals_from(schedule, at):
+        if start > at:
+            return start
+    return None
+
+
+def _intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
+    day = local_date(at)
+    for offset in range(HORIZON_DAYS):
+        yield from intervals_on(schedule, day + timedelta(days=offset))
+
+
+# --- text forms, as written on the command line and in forms -------------------------------
+
+
+def parse_hours(text: str, *, field: str = "hours") -> Hours:
+    """'08:00-16:30' → (08:00, 16:30)."""
+    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*", text or "")
+    try:
+        if not match:
+            raise ValueError
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        opens, closes = time(h1, m1), time(h2, m2)
+    except ValueError:
+        raise InvalidInput(
+            _("%(field)s %(value)r is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-16:30.")
+            % {"field": field, "value": text},
+            error_id="invalid_hours",
+            details={"field": field},
+        ) from None
+    if closes <= opens:
+        raise InvalidInput(
+            _("%(field)s %(value)r closes before it opens; the end must be later than the start.")
+            % {"field": field, "value": text},
+            error_id="invalid_hours",
+            details={"field": field},
+        )
+    return opens, closes
+
+
+def parse_weekly(text: str, *, field: str = "weekly") -> dict[int, tuple[Hours, ...]]:
+    """'mon-thu 08:00-16:30, fri 08:00-15:00' → {0: ((08:00, 16:30),), …}.
+
+    Day names in English or Swedish (mån, tis, …); a range (mon-fri) or a list
+    (mon/wed); several time ranges per part are allowed.
+    """
+    weekly: dict[int, list[Hours]] = {}
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    if not parts:
+        raise _weekly_error(text, field)
+    for part in parts:
+        words = part.split()
+        if len(words) < 2:
+            raise _weekly_error(part, field)
+        days = _parse_days(words[0].lower(), field)
+        for hours_text in words[1:]:
+            hours = parse_hours(hours_text, field=field)
+            for day in days:
+                weekly.setdefault(day, []).append(hours)
+    for day, ranges in weekly.items():
+        ranges.sort()
+        for (_o1, c1), (o2, _c2) in zip(ranges, ranges[1:], strict=False):
+            if o2 < c1:
+                raise InvalidInput(
+                    _("%(field)s has overlapping hours on %(day)s; give each day's hours once.")
+                    % {"field": field, "day": WEEKDAY_CODES[day]},
+                    error_id="invalid_weekly_hours",
+                    details={"field": field},
+                )
+    return {day: tuple(ranges) for day, ranges in sorted(weekly.items())}
+
+
+def _parse_days(text: str, field: str) -> list[int]:
+    days: list[int] = []
+    for item in text.split("/"):
+        if "-" in item:
+            first, _sep, last = item.partition("-")
+            if first not in WEEKDAYS or last not in WEEKDAYS or WEEKDAYS[last] < WEEKDAYS[first]:
+                raise _weekly_error(text, field)
+            days.extend(range(WEEKDAYS[first], WEEKDAYS[last] + 1))
+        elif item in WEEKDAYS:
+            days.append(WEEKDAYS[item])
+        else:
+            raise _weekly_error(text, field)
+    return days
+
+
+def _weekly_error(text: str, field: str) -> InvalidInput:
+    return InvalidInput(
+        _("%(field)s %(value)r is not a weekly schedule; write e.g. "
+          "\"mon-thu 08:00-16:30, fri 08:00-15:00\".") % {"field": field, "value": text},
+        error_id="invalid_weekly_hours",
+        details={"field": field},
+    )
+
+
+def format_hours(hours: Hours) -> str:
+    return f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+
+
+def format_weekly(weekly: Mapping[int, tuple[Hours, ...]]) -> str:
+    """The inverse of parse_weekly, runs of days with equal hours joined (mon-thu …)."""
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        hours = weekly.get(day, ())
+        last = day
+        while last + 1 < 7 and weekly.get(last + 1, ()) == hours:
+            last += 1
+        if hours:
+            days = WEEKDAY_CODES[day] if last == day else f"{WEEKDAY_CODES[day]}-{WEEKDAY_CODES[last]}"
+            parts.append(days + " " + " ".join(format_hours(h) for h in hours))
+        day = last + 1
+    return ", ".join(parts)

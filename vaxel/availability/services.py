@@ -1,0 +1,152 @@
+"""Writes of absences and schedules (E3, E7, S4). Validation comes before any write."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vaxel.availability.constants import REASON_ALIASES, AbsenceReason, DivertTo
+from vaxel.availability.merging import absence_at
+from vaxel.availability.models import Absence, Schedule, ScheduleException, ScheduleKind, WeeklyHours
+from vaxel.availability.schedule import parse_hours, parse_weekly
+from vaxel.availability.selectors import absences_merged
+from vaxel.core.errors import InvalidInput
+from vaxel.directory.models import Unit
+from vaxel.directory.selectors import person_get
+
+
+def parse_reason(text: str) -> AbsenceReason:
+    key = (text or "").strip().lower()
+    if key in AbsenceReason.values:
+        return AbsenceReason(key)
+    if key in REASON_ALIASES:
+        return REASON_ALIASES[key]
+    raise InvalidInput(
+        _("%(reason)r is not an absence reason; use one of: %(choices)s.")
+        % {"reason": text, "choices": ", ".join(AbsenceReason.values)},
+        error_id="invalid_reason",
+        details={"reason": text},
+    )
+
+
+def parse_divert_to(text: str | None) -> tuple[DivertTo, str | None]:
+    """'switchboard', 'voicemail' or 'colleague:EMAIL'."""
+    kind, _sep, email = (text or DivertTo.SWITCHBOARD).partition(":")
+    kind = kind.strip().lower()
+    if kind == DivertTo.COLLEAGUE and email.strip():
+        return DivertTo.COLLEAGUE, email.strip()
+    if kind in (DivertTo.SWITCHBOARD, DivertTo.VOICEMAIL) and not email:
+        return DivertTo(kind), None
+    raise InvalidInput(
+        _("%(value)r is not a diversion target; use switchboard, voicemail or colleague:EMAIL.")
+        % {"value": text},
+        error_id="invalid_divert_to",
+    )
+
+
+@transaction.atomic
+def absence_add(
+    *, email: str, reason: str, starts_at: datetime, ends_at: datetime | None, note: str = "",
+    divert_to: str | None = None,
+) -> Absence:
+    """Record an absence. It is stored as entered; E3 merging happens when absences
+    are read (availability.selectors), so removing one part never loses another."""
+    person = person_get(email)
+    checked_reason = parse_reason(reason)
+    target, colleague_email = parse_divert_to(divert_to)
+    if ends_at is not None and ends_at <= starts_at:
+        raise InvalidInput(
+            _("The absence ends (%(end)s) before or when it starts (%(start)s); the end must be later.")
+            % {"end": ends_at.isoformat(), "start": starts_at.isoformat()},
+            error_id="absence_ends_before_start",
+        )
+    colleague = person_get(colleague_email) if colleague_email else None
+    if colleague is not None and colleague.pk == person.pk:
+        raise InvalidInput(
+            _("Calls cannot be diverted to the absent person themselves; name a colleague."),
+            error_id="invalid_divert_to",
+        )
+    if len(note) > 200:
+        raise InvalidInput(_("The note is longer than 200 characters; shorten it."), error_id="note_too_long")
+    return Absence.objects.create(
+        person=person, reason=checked_reason, starts_at=starts_at, ends_at=ends_at, note=note.strip(),
+        divert_to=target, divert_colleague=colleague,
+    )
+
+
+@transaction.atomic
+def absence_clear(*, email: str, at: datetime, upcoming: bool = False) -> int:
+    """The person is back: end the absence running at `at` (E3: all parts of the merged
+    absence). With upcoming, also remove every absence planned after `at`.
+    Returns how many entered absences were ended or removed."""
+    person = person_get(email)
+    current = absence_at(absences_merged(person, since=at), at)
+    ids = [p.id for p in current.parts] if current else []
+    changed = Absence.objects.filter(pk__in=ids, starts_at__lte=at).update(ends_at=at)
+    removed, _details = Absence.objects.filter(pk__in=ids, starts_at__gt=at).delete()
+    if upcoming:
+        later, _details = Absence.objects.filter(person=person, starts_at__gt=at).delete()
+        removed += later
+    return changed + removed
+
+
+def _schedule_for(unit: Unit | None) -> Schedule:
+    if unit is None:
+        schedule, _created = Schedule.objects.get_or_create(kind=ScheduleKind.OPENING_HOURS, unit=None)
+    else:
+        schedule, _created = Schedule.objects.get_or_create(kind=ScheduleKind.TELEPHONE_HOURS, unit=unit)
+    return schedule
+
+
+def _replace_weekly(schedule: Schedule, weekly_text: str, field: str) -> None:
+    weekly = parse_weekly(weekly_text, field=field)
+    schedule.weekly.all().delete()
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(schedule=schedule, weekday=day, opens=o, closes=c)
+        for day, ranges in weekly.items() for o, c in ranges
+    )
+
+
+@transaction.atomic
+def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None) -> Schedule:
+    """S4: the switchboard's weekly opening hours and its hours on days before holidays.
+    An empty eve_hours ("") removes the eve hours."""
+    if weekly is None and eve_hours is None:
+        raise InvalidInput(_("Give --weekly, --eve-hours or both."), error_id="nothing_to_set")
+    eve = parse_hours(eve_hours, field="--eve-hours") if eve_hours else None
+    if weekly is not None:
+        parse_weekly(weekly, field="--weekly")
+    schedule = _schedule_for(None)
+    if weekly is not None:
+        _replace_weekly(schedule, weekly, "--weekly")
+    if eve_hours is not None:
+        schedule.eve_opens, schedule.eve_closes = eve if eve else (None, None)
+        schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def telephone_hours_set(*, unit: Unit, weekly: str) -> Schedule:
+    """E7: a unit's weekly telephone hours."""
+    parse_weekly(weekly, field="--telephone-hours")
+    schedule = _schedule_for(unit)
+    _replace_weekly(schedule, weekly, "--telephone-hours")
+    return schedule
+
+
+@transaction.atomic
+def schedule_exception_add(
+    *, day: date, closed: bool = False, hours: str | None = None, unit: Unit | None = None
+) -> ScheduleException:
+    """A dated exception to the opening hours (or a unit's telephone hours):
+    closed all day, or open only the given hours. Replaces an earlier one that day."""
+    if closed == bool(hours):
+        raise InvalidInput(
+            _("Give exactly one of --closed or --hours HH:MM-HH:MM."), error_id="exception_needs_one"
+        )
+    opens, closes = parse_hours(hours, field="--hours") if hours else (None, None)
+    schedule = _schedule_for(unit)
+    exception, _created = ScheduleException.objects.update_or_create(
+        schedule=schedule, date=day, defaults={"opens": opens, "closes": closes}
+    )
+    return exception

@@ -1,0 +1,143 @@
+"""`vaxel`: the administrator's command line. Each verb parses its arguments, calls one
+service or selector, and prints. Bad input: a one-line message on stderr, exit 1,
+nothing written."""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("yes", "ja", "y", "true", "1"):
+        return True
+    if value in ("no", "nej", "n", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r}: answer yes or no")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vaxel", description="Växel: switchboard and availability.")
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    p = sub.add_parser("serve", help="run the web server (ASGI, uvicorn)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p = sub.add_parser("demo", help="fill an empty database with the demo municipality")
+    p.add_argument("--seed", type=int, default=2014)
+    p.add_argument("--people", type=int, default=1000)
+
+    org = sub.add_parser("organisation", help="the organisation's name and switchboard number")
+    org_sub = org.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = org_sub.add_parser("set", help="set the name and/or the switchboard number")
+    p.add_argument("--name")
+    p.add_argument("--switchboard-number")
+    org_sub.add_parser("show", help="show the organisation")
+
+    unit = sub.add_parser("unit", help="units (förvaltningar, enheter)")
+    unit_sub = unit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = unit_sub.add_parser("add", help="add a unit")
+    p.add_argument("name")
+    p.add_argument("--parent", help="the unit above this one")
+    p.add_argument("--keywords", help='services it handles, comma separated: "bygglov,detaljplan"')
+    p.add_argument("--telephone-hours", help='weekly telephone hours, e.g. "mon-fri 08:30-10:00"')
+
+    person = sub.add_parser("person", help="employees")
+    person_sub = person.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = person_sub.add_parser("add", help="add an employee")
+    p.add_argument("--name", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--title", default="")
+    p.add_argument("--direct-number")
+    p.add_argument("--mobile")
+    p.add_argument("--mobile-consent", type=_yes_no, help="may the mobile be given to callers (S3): yes|no")
+    p.add_argument("--manager", action="store_true", help="the person manages their unit")
+
+    shared = sub.add_parser("shared-number", help="shared (group) numbers")
+    shared_sub = shared.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = shared_sub.add_parser("add", help="add a shared number with its group")
+    p.add_argument("number")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--members", required=True, help="e-mail addresses, comma separated")
+    p.add_argument("--name", help="the group's name (default: the unit's)")
+
+    absence = sub.add_parser("absence", help="absences (diversions)")
+    absence_sub = absence.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = absence_sub.add_parser("add", help="add an absence; touching ones merge (E3)")
+    p.add_argument("email")
+    p.add_argument("--reason", required=True, help="meeting, lunch, … or möte, lunch, …")
+    p.add_argument("--from", dest="starts", required=True, help="ISO 8601; without offset: Stockholm time")
+    p.add_argument("--until", help="ISO 8601; leave out for until further notice")
+    p.add_argument("--note", default="")
+    p.add_argument("--divert-to", default="switchboard", help="switchboard | voicemail | colleague:EMAIL")
+    p = absence_sub.add_parser("list", help="current and coming absences, merged (E3)")
+    p.add_argument("email")
+    p.add_argument("--at", help="list from this time (default: now)")
+    p.add_argument("--json", action="store_true")
+    p = absence_sub.add_parser("clear", help="end the current absence now")
+    p.add_argument("email")
+    p.add_argument("--upcoming", action="store_true", help="also remove planned absences")
+
+    hours = sub.add_parser("opening-hours", help="the switchboard's opening hours (S4)")
+    hours_sub = hours.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = hours_sub.add_parser("set", help="set weekly hours and/or hours on days before holidays")
+    p.add_argument("--weekly", help='e.g. "mon-thu 08:00-16:30, fri 08:00-15:00"')
+    p.add_argument("--eve-hours", help='e.g. "08:00-12:00"; "" removes them')
+    hours_sub.add_parser("show", help="show the opening hours")
+    exc = hours_sub.add_parser("exception", help="dated exceptions")
+    exc_sub = exc.add_subparsers(dest="exception_action", required=True, metavar="ACTION")
+    p = exc_sub.add_parser("add", help="close a day, or open it only some hours")
+    p.add_argument("date", help="YYYY-MM-DD")
+    p.add_argument("--closed", action="store_true")
+    p.add_argument("--hours", help="HH:MM-HH:MM")
+    p.add_argument("--unit", help="an exception to this unit's telephone hours instead")
+
+    p = sub.add_parser("next-opening", help="when the switchboard opens next (S4)")
+    p.add_argument("--at", help="ISO 8601 (default: now)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("route", help="where a call goes now, and what the caller hears")
+    p.add_argument("--to", required=True, dest="called", help="the dialled number")
+    p.add_argument("--from", dest="calling", help="the caller's number")
+    p.add_argument("--at", help="ISO 8601 (default: now)")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _verb_key(args: argparse.Namespace) -> tuple[str, ...]:
+    key = [args.verb]
+    if getattr(args, "action", None):
+        key.append(args.action)
+    if getattr(args, "exception_action", None):
+        key.append(args.exception_action)
+    return tuple(key)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.verb != "serve":
+        os.environ.setdefault("VAXEL_CLI", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaxel.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    from vaxel.commands import VERBS
+    from vaxel.core.errors import VaxelError
+
+    translation.activate(settings.LANGUAGE_CODE)
+    try:
+        return VERBS[_verb_key(args)](args)
+    except VaxelError as error:
+        print(f"vaxel: {error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

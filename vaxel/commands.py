@@ -1,0 +1,181 @@
+"""What each `vaxel` verb does: parse, call one service or selector, print."""
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management import call_command
+
+from vaxel.availability import services as availability
+from vaxel.availability.schedule import format_hours, format_weekly
+from vaxel.availability.selectors import opening_hours_get
+from vaxel.core.phone import display
+from vaxel.core.time import iso, now, parse_day, parse_instant
+from vaxel.directory import services as directory
+from vaxel.directory.selectors import organisation_get, unit_get
+from vaxel.routing.selectors import absence_overview, next_opening_overview, route_now
+
+VERBS: dict[tuple[str, ...], Callable[[argparse.Namespace], int]] = {}
+
+
+def verb(*names: str):
+    def register(func):
+        VERBS[names] = func
+        return func
+
+    return register
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _at(args: argparse.Namespace):
+    return parse_instant(args.at, field="--at") if getattr(args, "at", None) else now()
+
+
+@verb("migrate")
+def migrate(args):
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+@verb("serve")
+def serve(args):
+    import uvicorn
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    uvicorn.run("vaxel.config.asgi:application", host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+@verb("demo")
+def demo(args):
+    from vaxel.directory.demo import demo_load
+
+    summary = demo_load(seed=args.seed, people=args.people)
+    print(summary)
+    return 0
+
+
+@verb("organisation", "set")
+def organisation_set(args):
+    organisation = directory.organisation_set(name=args.name, switchboard_number=args.switchboard_number)
+    print(f"{organisation.name}: {display(organisation.switchboard_number) or '-'}")
+    return 0
+
+
+@verb("organisation", "show")
+def organisation_show(args):
+    organisation = organisation_get()
+    print(f"{organisation.name or '-'}: {display(organisation.switchboard_number) or '-'}")
+    return 0
+
+
+@verb("unit", "add")
+def unit_add(args):
+    unit = directory.unit_add(
+        name=args.name, parent=args.parent, keywords=directory.parse_keywords(args.keywords),
+        telephone_hours=args.telephone_hours,
+    )
+    print(unit.name)
+    return 0
+
+
+@verb("person", "add")
+def person_add(args):
+    person = directory.person_add(
+        name=args.name, email=args.email, unit=args.unit, title=args.title,
+        direct_number=args.direct_number, mobile=args.mobile, mobile_consent=args.mobile_consent,
+        manager=args.manager,
+    )
+    print(f"{person.name} <{person.email}>")
+    return 0
+
+
+@verb("shared-number", "add")
+def shared_number_add(args):
+    emails = [e for e in (args.members or "").split(",") if e.strip()]
+    group = directory.shared_number_add(number=args.number, unit=args.unit, members=emails, name=args.name)
+    print(f"{group.name}: {group.members.count()}")
+    return 0
+
+
+@verb("absence", "add")
+def absence_add(args):
+    absence = availability.absence_add(
+        email=args.email, reason=args.reason,
+        starts_at=parse_instant(args.starts, field="--from"),
+        ends_at=parse_instant(args.until, field="--until") if args.until else None,
+        note=args.note, divert_to=args.divert_to,
+    )
+    print(f"{absence.person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
+    return 0
+
+
+@verb("absence", "list")
+def absence_list(args):
+    overview = absence_overview(email=args.email, at=_at(args))
+    if args.json:
+        _print_json(overview)
+    else:
+        for item in overview["absences"]:
+            reasons = "+".join(item["reasons"])
+            print(f"{item['starts_at']} → {item['ends_at'] or '…'}  {reasons}")
+    return 0
+
+
+@verb("absence", "clear")
+def absence_clear(args):
+    changed = availability.absence_clear(email=args.email, at=now(), upcoming=args.upcoming)
+    print(changed)
+    return 0
+
+
+@verb("opening-hours", "set")
+def opening_hours_set(args):
+    availability.opening_hours_set(weekly=args.weekly, eve_hours=args.eve_hours)
+    return opening_hours_show(args)
+
+
+@verb("opening-hours", "show")
+def opening_hours_show(args):
+    schedule = opening_hours_get()
+    print(format_weekly(schedule.weekly) or "-")
+    if schedule.eve_hours:
+        print(f"eve: {format_hours(schedule.eve_hours)}")
+    return 0
+
+
+@verb("opening-hours", "exception", "add")
+def exception_add(args):
+    unit = unit_get(args.unit) if args.unit else None
+    exception = availability.schedule_exception_add(
+        day=parse_day(args.date), closed=args.closed, hours=args.hours, unit=unit
+    )
+    print(f"{exception.date} {'closed' if exception.closed else format_hours((exception.opens, exception.closes))}")
+    return 0
+
+
+@verb("next-opening")
+def next_opening(args):
+    overview = next_opening_overview(at=_at(args))
+    if args.json:
+        _print_json(overview)
+    else:
+        print(overview["announcement"] if not overview["open_now"] else f"open, closes {overview['closes_at']}")
+    return 0
+
+
+@verb("route")
+def route(args):
+    decision = route_now(called=args.called, calling=args.calling, at=_at(args))
+    if args.json:
+        _print_json(decision.as_dict())
+    else:
+        numbers = ", ".join(display(d.number) or d.kind.value for d in decision.destinations)
+        print(f"{decision.action.value} → {numbers or '-'}")
+        if decision.announcement:
+            print(decision.announcement)
+    return 0

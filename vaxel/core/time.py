@@ -1,0 +1,78 @@
+"""Time helpers. Everything is aware; local time is Europe/Stockholm.
+
+Comparisons between aware datetimes are done in UTC: two datetimes that share a
+ZoneInfo are compared by wall time, which is wrong around the autumn DST change.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from vaxel.core.errors import InvalidInput
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local(at: datetime) -> datetime:
+    """The same instant as Stockholm wall time."""
+    return at.astimezone(STOCKHOLM)
+
+
+def local_date(at: datetime) -> date:
+    return local(at).date()
+
+
+def at_local(day: date, clock: time) -> datetime:
+    """The instant (in UTC) when Stockholm clocks show `clock` on `day`.
+
+    A wall time skipped by the spring change (02:30) resolves to the instant an
+    hour later on the clock (03:30 CEST), as zoneinfo does with fold=0.
+    """
+    return datetime.combine(day, clock, tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+def start_of_local_day(day: date) -> datetime:
+    return at_local(day, time(0, 0))
+
+
+def local_days(start: date, count: int):
+    for offset in range(count):
+        yield start + timedelta(days=offset)
+
+
+def parse_instant(text: str, *, field: str = "time") -> datetime:
+    """Parse ISO 8601 with or without an offset; without one it is Stockholm time."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInput(
+            _("%(field)s %(value)r is not an ISO 8601 time; write e.g. 2026-12-07T08:00 "
+              "or 2026-12-07T08:00+01:00.") % {"field": field, "value": text},
+            error_id="invalid_time",
+            details={"field": field},
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=STOCKHOLM)
+    return value.astimezone(UTC)
+
+
+def parse_day(text: str, *, field: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInput(
+            _("%(field)s %(value)r is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24.")
+            % {"field": field, "value": text},
+            error_id="invalid_date",
+            details={"field": field},
+        ) from None
+
+
+def iso(at: datetime | None) -> str | None:
+    """ISO 8601 in Stockholm time, carrying its offset."""
+    return None if at is None else local(at).isoformat()

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
+
+
+class KeywordInline(admin.TabularInline):
+    model = Keyword
+    extra = 1
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    search_fields = ["name", "keywords__word"]
+    inlines = [KeywordInline]
+    filter_horizontal = ["managers"]
+
+
+class PhoneNumberInline(admin.TabularInline):
+    """Numbers are added with `vaxel person add`; here a mobile without consent shows no digits (S3)."""
+
+    model = PhoneNumber
+    fk_name = "person"
+    extra = 0
+    fields = ["shown", "kind", "disclosure_consent"]
+    readonly_fields = ["shown", "kind"]
+
+    @admin.display(description=_("number"))
+    def shown(self, number: PhoneNumber) -> str:
+        return str(number) if number.is_public else _("(hidden: no consent)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "title", "unit", "active"]
+    list_filter = ["active", "unit"]
+    search_fields = ["name", "email", "title"]
+    inlines = [PhoneNumberInline]
+
+
+@admin.register(NumberGroup)
+class NumberGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "responsible"]
+    filter_horizontal = ["members"]
+
+
+admin.site.register(Organisation)

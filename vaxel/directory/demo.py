@@ -1,0 +1,116 @@
+"""The demo municipality: about 1,000 employees in 60 units, generated deterministically
+from a seed and the data in demo_data/municipality.json (names, units, keywords)."""
+
+import json
+import random
+import unicodedata
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import phonenumbers
+from django.db import transaction
+
+from vaxel.availability import services as availability
+from vaxel.core.time import at_local, local_date, now
+from vaxel.directory import services as directory
+from vaxel.directory.models import Person
+
+DATA = Path(__file__).parent / "demo_data" / "municipality.json"
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii() and c.isalnum())
+
+
+def _number_range(first: str, count: int):
+    start = phonenumbers.parse(first, "SE")
+    for offset in range(count):
+        yield f"+{start.country_code}{start.national_number + offset}"
+
+
+def _title(rng: random.Random, titles: dict[str, list[str]], unit: str) -> str:
+    for key, choices in titles.items():
+        if key != "default" and key.lower() in unit.lower():
+            return rng.choice(choices)
+    return rng.choice(titles["default"])
+
+
+@transaction.atomic
+def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
+    """Fill an empty directory. Refuses to touch one that already has people."""
+    if Person.objects.exists():
+        return "The directory already has people; the demo was not loaded."
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    org = data["organisation"]
+    directory.organisation_set(name=org["name"], switchboard_number=org["switchboard_number"])
+    availability.opening_hours_set(**data["opening_hours"])
+
+    directs = _number_range(*data["direct_number_range"])
+    shareds = _number_range(*data["shared_number_range"])
+    used_emails: set[str] = set()
+    scale = people / 1000
+    units = [(u, None) for u in data["units"]]
+    units += [(c, u["name"]) for u in data["units"] for c in u.get("children", [])]
+    created = 0
+    everyone: list[str] = []
+    for unit, parent in units:
+        directory.unit_add(
+            name=unit["name"], parent=parent, keywords=unit["keywords"],
+            telephone_hours=unit.get("telephone_hours"),
+        )
+        members: list[str] = []
+        for index in range(max(1, round(unit["size"] * scale))):
+            first, last = rng.choice(data["first_names"]), rng.choice(data["last_names"])
+            email = f"{_ascii(first)}.{_ascii(last)}"
+            suffix = 2
+            while email in used_emails:
+                email, suffix = f"{_ascii(first)}.{_ascii(last)}{suffix}", suffix + 1
+            used_emails.add(email)
+            has_mobile = rng.random() < 0.6
+            manager = index == 0
+            directory.person_add(
+                name=f"{first} {last}", email=f"{email}@{org['email_domain']}", unit=unit["name"],
+                title=("chef" if manager else _title(rng, data["titles"], unit["name"])),
+                direct_number=next(directs),
+                mobile=(f"{rng.choice(data['mobile_prefixes'])}{rng.randrange(10**6, 10**7)}" if has_mobile else None),
+                mobile_consent=(rng.random() < data["mobile_consent_share"]) if has_mobile else None,
+                manager=manager,
+            )
+            members.append(f"{email}@{org['email_domain']}")
+        if unit.get("shared"):
+            directory.shared_number_add(
+                number=next(shareds), unit=unit["name"], members=members[1:6] or members, name=unit["shared"]
+            )
+        everyone.extend(members)
+        created += len(members)
+    absences = _demo_absences(rng, everyone, local_date(now()))
+    return f"Loaded {org['name']}: {len(units)} units, {created} people, {absences} absences."
+
+
+def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
+    """Absences around today, so the demo shows merged diversions (E3) at once."""
+    count = 0
+    for email in rng.sample(emails, k=len(emails) // 8):
+        kind = rng.random()
+        if kind < 0.35:  # meeting then lunch: one absence 10–13 (E3)
+            availability.absence_add(email=email, reason="meeting", starts_at=at_local(today, time(10)),
+                                     ends_at=at_local(today, time(12)), note="Ledningsgrupp")
+            availability.absence_add(email=email, reason="lunch", starts_at=at_local(today, time(12)),
+                                     ends_at=at_local(today, time(13)))
+        elif kind < 0.6:
+            start = at_local(today, time(rng.choice([8, 9, 13, 14])))
+            availability.absence_add(email=email, reason=rng.choice(["meeting", "home_visit", "training"]),
+                                     starts_at=start, ends_at=start + timedelta(hours=2))
+        elif kind < 0.8:
+            availability.absence_add(email=email, reason="vacation",
+                                     starts_at=at_local(today - timedelta(days=2), time(0)),
+                                     ends_at=at_local(today + timedelta(days=rng.randrange(1, 9)), time(8)))
+        elif kind < 0.9:
+            availability.absence_add(email=email, reason="sick", starts_at=at_local(today, time(7)),
+                                     ends_at=None, divert_to="voicemail")
+        else:
+            availability.absence_add(email=email, reason="gone_for_the_day", starts_at=at_local(today, time(15)),
+                                     ends_at=at_local(today + timedelta(days=1), time(8)))
+        count += 1
+    return count

@@ -1,0 +1,140 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vaxel.core.phone import display
+
+
+class Organisation(models.Model):
+    """The municipality: its name (said in every greeting, S1/E2/W4) and the
+    switchboard number. There is exactly one row."""
+
+    name = models.CharField(_("name"), max_length=200)
+    switchboard_number = models.CharField(_("switchboard number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A verksamhet or enhet, in a tree (förvaltning → enhet). It has keywords for
+    the services it handles, telephone hours (E7) and managers (C1, C2)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    managers = models.ManyToManyField(
+        "Person", blank=True, related_name="managed_units", verbose_name=_("managers")
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Keyword(models.Model):
+    """A service a unit handles, as callers name it (bygglov, skolskjuts)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="keywords")
+    word = models.CharField(_("keyword"), max_length=100)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["unit", "word"], name="keyword_unique_per_unit")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Person(models.Model):
+    """An employee. Whoever has a direct number is responsible for it (E1)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberGroup(models.Model):
+    """The named work group behind a shared direct number (gemensamt direktnummer):
+    its members and a responsible manager (E1). Its absences are never merged (E3)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="number_groups", verbose_name=_("unit"))
+    members = models.ManyToManyField(Person, related_name="number_groups", verbose_name=_("members"))
+    responsible = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="responsible_for_groups",
+        verbose_name=_("responsible manager"),
+    )
+
+    class Meta:
+        verbose_name = _("shared number group")
+        verbose_name_plural = _("shared number groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberKind(models.TextChoices):
+    DIRECT = "direct", _("direct number")
+    MOBILE = "mobile", _("mobile")
+    SHARED = "shared", _("shared number")
+
+
+class PhoneNumber(models.Model):
+    """A telephone number owned by exactly one person (direct or mobile) or one group
+    (shared). A mobile is shown to anyone only with its owner's consent (S3)."""
+
+    e164 = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=NumberKind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="numbers")
+    group = models.OneToOneField(NumberGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="number")
+    disclosure_consent = models.BooleanField(_("may be given to callers"), default=False)
+    consent_changed_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        ordering = ["e164"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["direct", "mobile"], person__isnull=False, group__isnull=True)
+                    | Q(kind="shared", person__isnull=True, group__isnull=False)
+                ),
+                name="number_owned_by_one_person_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "kind"], condition=Q(person__isnull=False), name="one_number_of_each_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return display(self.e164) or self.e164
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the digits may leave the server (S3)."""
+        return self.kind != NumberKind.MOBILE or self.disclosure_consent

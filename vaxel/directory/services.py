@@ -1,0 +1,133 @@
+"""Writes to the directory (E1, S3, C1). Each validates everything before it writes."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vaxel.core import phone
+from vaxel.core.errors import Conflict, InvalidInput
+from vaxel.core.time import now
+from vaxel.directory.models import Keyword, NumberGroup, NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.selectors import people_get, unit_get
+
+
+@transaction.atomic
+def organisation_set(*, name: str | None = None, switchboard_number: str | None = None) -> Organisation:
+    organisation = Organisation.objects.select_for_update().first() or Organisation(name="")
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput(_("The organisation's name cannot be empty."), error_id="empty_name")
+        organisation.name = name.strip()
+    if switchboard_number is not None:
+        e164 = phone.normalise(switchboard_number, field=_("switchboard number"))
+        _ensure_number_free(e164)
+        organisation.switchboard_number = e164
+    if not organisation.name:
+        raise InvalidInput(
+            _("The organisation has no name yet; give one with --name."), error_id="empty_name"
+        )
+    organisation.save()
+    return organisation
+
+
+def parse_keywords(text: str | None) -> list[str]:
+    return list(dict.fromkeys(w.strip().lower() for w in (text or "").split(",") if w.strip()))
+
+
+@transaction.atomic
+def unit_add(
+    *, name: str, parent: str | None = None, keywords: list[str] | None = None,
+    telephone_hours: str | None = None,
+) -> Unit:
+    from vaxel.availability.services import telephone_hours_set
+
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("A unit needs a name."), error_id="empty_name")
+    if Unit.objects.filter(name__iexact=name).exists():
+        raise Conflict(
+            _("A unit called %(name)r already exists.") % {"name": name},
+            error_id="unit_exists", details={"unit": name},
+        )
+    parent_unit = unit_get(parent) if parent else None
+    unit = Unit.objects.create(name=name, parent=parent_unit)
+    Keyword.objects.bulk_create([Keyword(unit=unit, word=w) for w in keywords or []])
+    if telephone_hours:
+        telephone_hours_set(unit=unit, weekly=telephone_hours)
+    return unit
+
+
+@transaction.atomic
+def person_add(
+    *, name: str, email: str, unit: str, title: str = "", direct_number: str | None = None,
+    mobile: str | None = None, mobile_consent: bool | None = None, manager: bool = False,
+) -> Person:
+    name, email = (name or "").strip(), (email or "").strip().lower()
+    if not name:
+        raise InvalidInput(_("A person needs a name."), error_id="empty_name")
+    if "@" not in email:
+        raise InvalidInput(
+            _("%(email)r is not an e-mail address.") % {"email": email}, error_id="invalid_email"
+        )
+    if Person.objects.filter(email__iexact=email).exists():
+        raise Conflict(
+            _("Somebody with the e-mail address %(email)r already exists.") % {"email": email},
+            error_id="person_exists", details={"email": email},
+        )
+    if mobile and mobile_consent is None:
+        raise InvalidInput(
+            _("Say whether the mobile may be given to callers: --mobile-consent yes or no (S3)."),
+            error_id="mobile_consent_missing",
+        )
+    home = unit_get(unit)
+    direct_e164 = phone.normalise(direct_number, field=_("direct number")) if direct_number else None
+    mobile_e164 = phone.normalise(mobile, field=_("mobile")) if mobile else None
+    if direct_e164 and direct_e164 == mobile_e164:
+        raise InvalidInput(
+            _("The direct number and the mobile cannot be the same number."), error_id="number_taken"
+        )
+    for e164 in filter(None, (direct_e164, mobile_e164)):
+        _ensure_number_free(e164)
+    person = Person.objects.create(name=name, email=email, title=(title or "").strip(), unit=home)
+    if direct_e164:
+        PhoneNumber.objects.create(e164=direct_e164, kind=NumberKind.DIRECT, person=person)
+    if mobile_e164:
+        PhoneNumber.objects.create(
+            e164=mobile_e164, kind=NumberKind.MOBILE, person=person,
+            disclosure_consent=bool(mobile_consent), consent_changed_at=now(),
+        )
+    if manager:
+        home.managers.add(person)
+    return person
+
+
+@transaction.atomic
+def shared_number_add(
+    *, number: str, unit: str, members: list[str], name: str | None = None
+) -> NumberGroup:
+    e164 = phone.normalise(number, field=_("shared number"))
+    owner_unit = unit_get(unit)
+    people = people_get(members)
+    _ensure_number_free(e164)
+    group = NumberGroup.objects.create(
+        name=(name or "").strip() or owner_unit.name,
+        unit=owner_unit,
+        responsible=owner_unit.managers.order_by("name").first(),
+    )
+    group.members.set(people)
+    PhoneNumber.objects.create(e164=e164, kind=NumberKind.SHARED, group=group)
+    return group
+
+
+def _ensure_number_free(e164: str) -> None:
+    """E1: a number has one owner; the switchboard number belongs to nobody else."""
+    owner = PhoneNumber.objects.filter(e164=e164).select_related("person", "group").first()
+    taken_by_switchboard = Organisation.objects.filter(switchboard_number=e164).exists()
+    if owner or taken_by_switchboard:
+        holder = _("the switchboard") if taken_by_switchboard else str(owner.person or owner.group)  # type: ignore[union-attr]
+        shown = phone.display(e164) if (owner is None or owner.is_public) else _("that number")
+        raise Conflict(
+            _("%(number)s already belongs to %(holder)s; a number can have only one owner (E1).")
+            % {"number": shown, "holder": holder},
+            error_id="number_taken",
+        )
+
