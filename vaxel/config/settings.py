@@ -5,6 +5,7 @@ VAXEL_DEBUG=1 turns on debug; without it VAXEL_SECRET_KEY is required.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -16,7 +17,7 @@ DATA_DIR = Path(os.environ.get("VAXEL_DATA_DIR", BASE_DIR / "data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("VAXEL_DEBUG", "") == "1"
-_TESTING = os.environ.get("VAXEL_TESTING", "") == "1"
+_TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("VAXEL_SECRET_KEY", "")
 if not SECRET_KEY:
     # The command line (vaxel …, except serve) signs nothing and may run without a key.

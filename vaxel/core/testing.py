@@ -1,0 +1,47 @@
+"""Named personas for tests, so scenarios read like the routine.
+
+`small_municipality()` builds, through the services: the organisation with its
+switchboard and opening hours, the unit Bygglov with telephone hours, Anna Sjöberg
+(direct number, a mobile she has NOT consented to give out), Björn Åberg (a mobile
+he has consented to), and the shared number Bygglovsgruppen with both as members.
+"""
+
+from dataclasses import dataclass
+
+from vaxel.availability import services as availability
+from vaxel.directory import services as directory
+from vaxel.directory.models import NumberGroup, Person, Unit
+
+ORGANISATION = "Testby kommun"
+SWITCHBOARD = "+46370331000"
+ANNA_DIRECT = "+46370331001"
+ANNA_SECRET_MOBILE = "+46701234567"
+BJORN_DIRECT = "+46370331002"
+BJORN_PUBLIC_MOBILE = "+46702345678"
+GROUP_NUMBER = "+46370335001"
+
+
+@dataclass
+class Municipality:
+    unit: Unit
+    anna: Person
+    bjorn: Person
+    group: NumberGroup
+
+
+def small_municipality() -> Municipality:
+    directory.organisation_set(name=ORGANISATION, switchboard_number="0370-331000")
+    availability.opening_hours_set(weekly="mon-thu 08:00-16:30, fri 08:00-15:00", eve_hours="08:00-12:00")
+    unit = directory.unit_add(name="Bygglov", keywords=["bygglov", "detaljplan"], telephone_hours="mon-fri 08:30-10:00")
+    anna = directory.person_add(
+        name="Anna Sjöberg", email="anna.sjoberg@example.se", unit="Bygglov", title="bygglovshandläggare",
+        direct_number="0370-331001", mobile="070-1234567", mobile_consent=False, manager=True,
+    )
+    bjorn = directory.person_add(
+        name="Björn Åberg", email="bjorn.aberg@example.se", unit="Bygglov", title="byggnadsinspektör",
+        direct_number="0370-331002", mobile="070-2345678", mobile_consent=True,
+    )
+    group = directory.shared_number_add(
+        number="0370-335001", unit="Bygglov", members=[anna.email, bjorn.email], name="Bygglovsgruppen"
+    )
+    return Municipality(unit=unit, anna=anna, bjorn=bjorn, group=group)
