@@ -25,6 +25,7 @@ def test_demo_is_a_realistic_deterministic_municipality(db):
     Person.objects.all().delete()
     NumberGroup.objects.all().delete()
     Keyword.objects.all().delete()
+    Unit.objects.filter(parent__isnull=False).delete()
     Unit.objects.all().delete()
     demo_load(seed=7, people=150)
     assert snapshot_of_directory() == first
