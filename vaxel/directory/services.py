@@ -19,7 +19,8 @@ def organisation_set(*, name: str | None = None, switchboard_number: str | None 
         organisation.name = name.strip()
     if switchboard_number is not None:
         e164 = phone.normalise(switchboard_number, field=_("switchboard number"))
-        _ensure_number_free(e164)
+        if e164 != organisation.switchboard_number:
+            _ensure_number_free(e164)
         organisation.switchboard_number = e164
     if not organisation.name:
         raise InvalidInput(
