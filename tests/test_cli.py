@@ -22,19 +22,70 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_directory_verbs_build_a_municipality(db, capsys):
-    assert run(capsys, "organisation", "set", "--name", "Gnosjö kommun", "--switchboard-number", "0370-331000")[0] == 0
+    assert (
+        run(capsys, "organisation", "set", "--name", "Gnosjö kommun", "--switchboard-number", "0370-331000")[
+            0
+        ]
+        == 0
+    )
     assert run(capsys, "unit", "add", "Bygg och miljö")[0] == 0
-    code, out, _ = run(capsys, "unit", "add", "Bygglov", "--parent", "Bygg och miljö", "--keywords", "bygglov,detaljplan",
-                       "--telephone-hours", "mon-fri 08:30-10:00")
+    code, out, _ = run(
+        capsys,
+        "unit",
+        "add",
+        "Bygglov",
+        "--parent",
+        "Bygg och miljö",
+        "--keywords",
+        "bygglov,detaljplan",
+        "--telephone-hours",
+        "mon-fri 08:30-10:00",
+    )
     assert code == 0 and out.strip() == "Bygglov"
-    code, _, _ = run(capsys, "person", "add", "--name", "Anna Sjöberg", "--email", "anna.sjoberg@example.se",
-                     "--unit", "Bygglov", "--title", "bygglovshandläggare", "--direct-number", "0370-123456",
-                     "--mobile", "070-1234567", "--mobile-consent", "no", "--manager")
+    code, _, _ = run(
+        capsys,
+        "person",
+        "add",
+        "--name",
+        "Anna Sjöberg",
+        "--email",
+        "anna.sjoberg@example.se",
+        "--unit",
+        "Bygglov",
+        "--title",
+        "bygglovshandläggare",
+        "--direct-number",
+        "0370-123456",
+        "--mobile",
+        "070-1234567",
+        "--mobile-consent",
+        "no",
+        "--manager",
+    )
     assert code == 0
-    run(capsys, "person", "add", "--name", "Örjan Hägg", "--email", "orjan@example.se", "--unit", "Bygglov",
-        "--direct-number", "0370-123457")
-    code, out, _ = run(capsys, "shared-number", "add", "0370-335001", "--unit", "Bygglov",
-                       "--members", "anna.sjoberg@example.se,orjan@example.se")
+    run(
+        capsys,
+        "person",
+        "add",
+        "--name",
+        "Örjan Hägg",
+        "--email",
+        "orjan@example.se",
+        "--unit",
+        "Bygglov",
+        "--direct-number",
+        "0370-123457",
+    )
+    code, out, _ = run(
+        capsys,
+        "shared-number",
+        "add",
+        "0370-335001",
+        "--unit",
+        "Bygglov",
+        "--members",
+        "anna.sjoberg@example.se,orjan@example.se",
+    )
     assert code == 0 and out.strip() == "Bygglov: 2"
     assert Unit.objects.get(name="Bygglov").parent.name == "Bygg och miljö"
     assert Person.objects.get(email="anna.sjoberg@example.se").managed_units.count() == 1
@@ -43,17 +94,60 @@ def test_directory_verbs_build_a_municipality(db, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["person", "add", "--name", "X", "--email", "x@example.se", "--unit", "Bygglov", "--direct-number", "123"],
-         "inget giltigt telefonnummer"),
+        (
+            [
+                "person",
+                "add",
+                "--name",
+                "X",
+                "--email",
+                "x@example.se",
+                "--unit",
+                "Bygglov",
+                "--direct-number",
+                "123",
+            ],
+            "inget giltigt telefonnummer",
+        ),
         (["person", "add", "--name", "X", "--email", "x@example.se", "--unit", "Saknas"], "ingen enhet"),
-        (["person", "add", "--name", "X", "--email", "x@example.se", "--unit", "Bygglov", "--direct-number",
-          "0370-331001"], "en ägare"),
-        (["absence", "add", "anna.sjoberg@example.se", "--reason", "möte", "--from", "2026-12-01T12:00",
-          "--until", "2026-12-01T10:00"], "slutar"),
+        (
+            [
+                "person",
+                "add",
+                "--name",
+                "X",
+                "--email",
+                "x@example.se",
+                "--unit",
+                "Bygglov",
+                "--direct-number",
+                "0370-331001",
+            ],
+            "en ägare",
+        ),
+        (
+            [
+                "absence",
+                "add",
+                "anna.sjoberg@example.se",
+                "--reason",
+                "möte",
+                "--from",
+                "2026-12-01T12:00",
+                "--until",
+                "2026-12-01T10:00",
+            ],
+            "slutar",
+        ),
         (["absence", "add", "anna.sjoberg@example.se", "--reason", "möte", "--from", "imorgon"], "ISO 8601"),
-        (["absence", "add", "anna.sjoberg@example.se", "--reason", "fika", "--from", "2026-12-01T12:00"],
-         "ingen frånvaroorsak"),
-        (["absence", "add", "okand@example.se", "--reason", "möte", "--from", "2026-12-01T12:00"], "ingen med e-postadressen"),
+        (
+            ["absence", "add", "anna.sjoberg@example.se", "--reason", "fika", "--from", "2026-12-01T12:00"],
+            "ingen frånvaroorsak",
+        ),
+        (
+            ["absence", "add", "okand@example.se", "--reason", "möte", "--from", "2026-12-01T12:00"],
+            "ingen med e-postadressen",
+        ),
         (["opening-hours", "set", "--weekly", "mon-fri 8-16"], "TT:MM-TT:MM"),
         (["opening-hours", "set", "--weekly", "måndag 08:00-16:00"], "veckoschema"),
         (["opening-hours", "exception", "add", "2026-13-01", "--closed"], "inget datum"),
@@ -62,19 +156,32 @@ def test_directory_verbs_build_a_municipality(db, capsys):
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(town, capsys, argv, message):
-    before = (Person.objects.count(), PhoneNumber.objects.count(), Absence.objects.count(),
-              ScheduleException.objects.count())
-    code, out, err = run(capsys, *argv)
+    before = (
+        Person.objects.count(),
+        PhoneNumber.objects.count(),
+        Absence.objects.count(),
+        ScheduleException.objects.count(),
+    )
+    code, _out, err = run(capsys, *argv)
     assert code == 1
     assert message in err
     assert err.startswith("vaxel: ") and err.count("\n") == 1
     assert "Traceback" not in err
-    assert (Person.objects.count(), PhoneNumber.objects.count(), Absence.objects.count(),
-            ScheduleException.objects.count()) == before
+    assert (
+        Person.objects.count(),
+        PhoneNumber.objects.count(),
+        Absence.objects.count(),
+        ScheduleException.objects.count(),
+    ) == before
 
 
 def test_every_verb_has_help(capsys):
-    for argv in (["--help"], ["route", "--help"], ["absence", "add", "--help"], ["opening-hours", "exception", "add", "--help"]):
+    for argv in (
+        ["--help"],
+        ["route", "--help"],
+        ["absence", "add", "--help"],
+        ["opening-hours", "exception", "add", "--help"],
+    ):
         with pytest.raises(SystemExit) as stop:
             main(argv)
         assert stop.value.code == 0
@@ -82,10 +189,34 @@ def test_every_verb_has_help(capsys):
 
 
 def test_e3_absence_list_json_shows_the_merge_and_what_callers_hear(town, capsys):
-    run(capsys, "absence", "add", town.anna.email, "--reason", "möte", "--from", "2026-12-01T10:00",
-        "--until", "2026-12-01T12:00", "--note", "Ledningsgrupp")
-    run(capsys, "absence", "add", town.anna.email, "--reason", "lunch", "--from", "2026-12-01T12:00+01:00",
-        "--until", "2026-12-01T12:00:00Z", "--divert-to", "colleague:bjorn.aberg@example.se")
+    run(
+        capsys,
+        "absence",
+        "add",
+        town.anna.email,
+        "--reason",
+        "möte",
+        "--from",
+        "2026-12-01T10:00",
+        "--until",
+        "2026-12-01T12:00",
+        "--note",
+        "Ledningsgrupp",
+    )
+    run(
+        capsys,
+        "absence",
+        "add",
+        town.anna.email,
+        "--reason",
+        "lunch",
+        "--from",
+        "2026-12-01T12:00+01:00",
+        "--until",
+        "2026-12-01T12:00:00Z",
+        "--divert-to",
+        "colleague:bjorn.aberg@example.se",
+    )
     code, out, _ = run(capsys, "absence", "list", town.anna.email, "--at", "2026-12-01T10:30", "--json")
     listing = json.loads(out)
     assert code == 0
@@ -116,10 +247,31 @@ def test_s4_next_opening_json(town, capsys):
 
 
 def test_route_json_for_an_absent_person_and_the_switchboard(town, capsys):
-    run(capsys, "absence", "add", town.anna.email, "--reason", "hembesök", "--from", "2026-12-01T09:00",
-        "--until", "2026-12-01T11:30")
-    decision = json.loads(run(capsys, "route", "--to", "0370-331001", "--from", "0701234567",
-                              "--at", "2026-12-01T10:00", "--json")[1])
+    run(
+        capsys,
+        "absence",
+        "add",
+        town.anna.email,
+        "--reason",
+        "hembesök",
+        "--from",
+        "2026-12-01T09:00",
+        "--until",
+        "2026-12-01T11:30",
+    )
+    decision = json.loads(
+        run(
+            capsys,
+            "route",
+            "--to",
+            "0370-331001",
+            "--from",
+            "0701234567",
+            "--at",
+            "2026-12-01T10:00",
+            "--json",
+        )[1]
+    )
     assert decision["action"] == "divert"
     assert decision["announcement"] == "Anna Sjöberg är på hembesök och är tillbaka klockan 11.30."
     assert decision["absence"]["back_at"] == "2026-12-01T11:30:00+01:00"
@@ -136,14 +288,21 @@ def test_the_installed_console_script_works_on_a_fresh_sqlite_file(tmp_path: Pat
     vaxel = Path(sys.executable).with_name("vaxel")
 
     def vx(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(vaxel), *argv], env=env, capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            [str(vaxel), *argv], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
 
     assert vx("migrate").returncode == 0
-    assert vx("organisation", "set", "--name", "Gnosjö kommun", "--switchboard-number", "0370-331000").returncode == 0
+    assert (
+        vx("organisation", "set", "--name", "Gnosjö kommun", "--switchboard-number", "0370-331000").returncode
+        == 0
+    )
     assert vx("opening-hours", "set", "--weekly", "mon-fri 08:00-16:00").returncode == 0
     result = vx("route", "--to", "0370-331000", "--at", "2026-12-05T10:00", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["announcement"].endswith("öppnar igen måndag den 7 december klockan 08.00.")
+    assert json.loads(result.stdout)["announcement"].endswith(
+        "öppnar igen måndag den 7 december klockan 08.00."
+    )
     bad = vx("unit", "add", "X", "--parent", "Saknas")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     with sqlite3.connect(tmp_path / "vaxel.sqlite3") as connection:

@@ -76,7 +76,9 @@ def organisation_show(args):
 @verb("unit", "add")
 def unit_add(args):
     unit = directory.unit_add(
-        name=args.name, parent=args.parent, keywords=directory.parse_keywords(args.keywords),
+        name=args.name,
+        parent=args.parent,
+        keywords=directory.parse_keywords(args.keywords),
         telephone_hours=args.telephone_hours,
     )
     print(unit.name)
@@ -86,8 +88,13 @@ def unit_add(args):
 @verb("person", "add")
 def person_add(args):
     person = directory.person_add(
-        name=args.name, email=args.email, unit=args.unit, title=args.title,
-        direct_number=args.direct_number, mobile=args.mobile, mobile_consent=args.mobile_consent,
+        name=args.name,
+        email=args.email,
+        unit=args.unit,
+        title=args.title,
+        direct_number=args.direct_number,
+        mobile=args.mobile,
+        mobile_consent=args.mobile_consent,
         manager=args.manager,
     )
     print(f"{person.name} <{person.email}>")
@@ -105,10 +112,12 @@ def shared_number_add(args):
 @verb("absence", "add")
 def absence_add(args):
     absence = availability.absence_add(
-        email=args.email, reason=args.reason,
+        email=args.email,
+        reason=args.reason,
         starts_at=parse_instant(args.starts, field="--from"),
         ends_at=parse_instant(args.until, field="--until") if args.until else None,
-        note=args.note, divert_to=args.divert_to,
+        note=args.note,
+        divert_to=args.divert_to,
     )
     print(f"{absence.person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
     return 0
@@ -154,7 +163,7 @@ def exception_add(args):
     exception = availability.schedule_exception_add(
         day=parse_day(args.date), closed=args.closed, hours=args.hours, unit=unit
     )
-    print(f"{exception.date} {'closed' if exception.closed else format_hours((exception.opens, exception.closes))}")
+    print(exception)
     return 0
 
 
@@ -164,7 +173,9 @@ def next_opening(args):
     if args.json:
         _print_json(overview)
     else:
-        print(overview["announcement"] if not overview["open_now"] else f"open, closes {overview['closes_at']}")
+        print(
+            overview["announcement"] if not overview["open_now"] else f"open, closes {overview['closes_at']}"
+        )
     return 0
 
 

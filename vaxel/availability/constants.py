@@ -17,7 +17,7 @@ class AbsenceReason(models.TextChoices):
 
 # The RFC 4480 (RPID) <activities> value each reason corresponds to, for presence
 # and for the reason carried in SIP (Diversion / History-Info) by the telephony layer.
-RFC4480_ACTIVITY = {
+RFC4480_ACTIVITY: dict[str, str] = {
     AbsenceReason.MEETING: "meeting",
     AbsenceReason.LUNCH: "meal",
     AbsenceReason.TRAINING: "meeting",
@@ -29,6 +29,11 @@ RFC4480_ACTIVITY = {
     AbsenceReason.GONE_FOR_THE_DAY: "away",
     AbsenceReason.OTHER: "unknown",
 }
+
+
+def activity_for(reason: str) -> str:
+    return RFC4480_ACTIVITY.get(reason, "unknown")
+
 
 # Swedish words accepted on the command line beside the codes above.
 REASON_ALIASES = {

@@ -13,11 +13,19 @@ class Absence(models.Model):
     person = models.ForeignKey("directory.Person", on_delete=models.CASCADE, related_name="absences")
     reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices)
     starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    divert_to = models.CharField(_("calls go to"), max_length=20, choices=DivertTo.choices, default=DivertTo.SWITCHBOARD)
+    divert_to = models.CharField(
+        _("calls go to"), max_length=20, choices=DivertTo.choices, default=DivertTo.SWITCHBOARD
+    )
     divert_colleague = models.ForeignKey(
-        "directory.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "directory.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("colleague"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -29,7 +37,8 @@ class Absence(models.Model):
         indexes = [models.Index(fields=["person", "ends_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="absence_ends_after_start"
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="absence_ends_after_start",
             ),
         ]
 
@@ -59,10 +68,13 @@ class Schedule(models.Model):
         verbose_name_plural = _("schedules")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="opening_hours", unit__isnull=True) | Q(kind="telephone_hours", unit__isnull=False),
+                condition=Q(kind="opening_hours", unit__isnull=True)
+                | Q(kind="telephone_hours", unit__isnull=False),
                 name="schedule_kind_matches_unit",
             ),
-            models.UniqueConstraint(fields=["kind"], condition=Q(kind="opening_hours"), name="one_opening_hours"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="opening_hours"), name="one_opening_hours"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,6 +96,9 @@ class WeeklyHours(models.Model):
             models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_weekday_range"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
 
 class ScheduleException(models.Model):
     """A dated exception: closed all day, or open only opens–closes."""
@@ -102,6 +117,9 @@ class ScheduleException(models.Model):
                 name="exception_closed_or_valid_hours",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'-' if self.closed else f'{self.opens:%H:%M}-{self.closes:%H:%M}'}"
 
     @property
     def closed(self) -> bool:

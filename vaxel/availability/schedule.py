@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,20 @@ from vaxel.core.time import at_local, local_date
 Hours = tuple[time, time]
 
 WEEKDAYS = {
-    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-    "mån": 0, "tis": 1, "ons": 2, "tor": 3, "fre": 4, "lör": 5, "sön": 6,
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "mån": 0,
+    "tis": 1,
+    "ons": 2,
+    "tor": 3,
+    "fre": 4,
+    "lör": 5,
+    "sön": 6,
 }
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far ahead next_opening looks: a schedule closed for longer never opens.
@@ -138,7 +151,7 @@ def parse_weekly(text: str, *, field: str = "weekly") -> dict[int, tuple[Hours, 
                 weekly.setdefault(day, []).append(hours)
     for day, ranges in weekly.items():
         ranges.sort()
-        for (_o1, c1), (o2, _c2) in zip(ranges, ranges[1:], strict=False):
+        for (_o1, c1), (o2, _c2) in pairwise(ranges):
             if o2 < c1:
                 raise InvalidInput(
                     _("%(field)s has overlapping hours on %(day)s; give each day's hours once.")
@@ -166,8 +179,8 @@ def _parse_days(text: str, field: str) -> list[int]:
 
 def _weekly_error(text: str, field: str) -> InvalidInput:
     return InvalidInput(
-        _("%(field)s %(value)r is not a weekly schedule; write e.g. "
-          "\"mon-thu 08:00-16:30, fri 08:00-15:00\".") % {"field": field, "value": text},
+        _('%(field)s %(value)r is not a weekly schedule; write e.g. "mon-thu 08:00-16:30, fri 08:00-15:00".')
+        % {"field": field, "value": text},
         error_id="invalid_weekly_hours",
         details={"field": field},
     )

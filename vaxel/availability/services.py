@@ -46,7 +46,12 @@ def parse_divert_to(text: str | None) -> tuple[DivertTo, str | None]:
 
 @transaction.atomic
 def absence_add(
-    *, email: str, reason: str, starts_at: datetime, ends_at: datetime | None, note: str = "",
+    *,
+    email: str,
+    reason: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    note: str = "",
     divert_to: str | None = None,
 ) -> Absence:
     """Record an absence. It is stored as entered; E3 merging happens when absences
@@ -69,8 +74,13 @@ def absence_add(
     if len(note) > 200:
         raise InvalidInput(_("The note is longer than 200 characters; shorten it."), error_id="note_too_long")
     return Absence.objects.create(
-        person=person, reason=checked_reason, starts_at=starts_at, ends_at=ends_at, note=note.strip(),
-        divert_to=target, divert_colleague=colleague,
+        person=person,
+        reason=checked_reason,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note.strip(),
+        divert_to=target,
+        divert_colleague=colleague,
     )
 
 
@@ -81,7 +91,7 @@ def absence_clear(*, email: str, at: datetime, upcoming: bool = False) -> int:
     Returns how many entered absences were ended or removed."""
     person = person_get(email)
     current = absence_at(absences_merged(person, since=at), at)
-    ids = [p.id for p in current.parts] if current else []
+    ids = [p.id for p in current.parts if p.id is not None] if current else []
     changed = Absence.objects.filter(pk__in=ids, starts_at__lte=at).update(ends_at=at)
     removed, _details = Absence.objects.filter(pk__in=ids, starts_at__gt=at).delete()
     if upcoming:
@@ -103,7 +113,8 @@ def _replace_weekly(schedule: Schedule, weekly_text: str, field: str) -> None:
     schedule.weekly.all().delete()
     WeeklyHours.objects.bulk_create(
         WeeklyHours(schedule=schedule, weekday=day, opens=o, closes=c)
-        for day, ranges in weekly.items() for o, c in ranges
+        for day, ranges in weekly.items()
+        for o, c in ranges
     )
 
 

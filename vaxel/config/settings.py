@@ -7,6 +7,7 @@ VAXEL_DEBUG=1 turns on debug; without it VAXEL_SECRET_KEY is required.
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -74,9 +75,11 @@ WSGI_APPLICATION = "vaxel.config.wsgi.application"
 ASGI_APPLICATION = "vaxel.config.asgi.application"
 
 
-def _database_config() -> dict:
+def _database_config() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{DATA_DIR / 'vaxel.sqlite3'}"
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=60)
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=60)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers (the routing endpoint, the console) run beside a writer.
         config["OPTIONS"] = {

@@ -16,8 +16,11 @@ def normalise(text: str, *, field: str = "number") -> str:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         raise InvalidInput(
-            _("%(field)s %(value)r is not a valid phone number; write it as e.g. 0370-331000 "
-              "or +46370331000.") % {"field": field, "value": text},
+            _(
+                "%(field)s %(value)r is not a valid phone number; write it as e.g. 0370-331000 "
+                "or +46370331000."
+            )
+            % {"field": field, "value": text},
             error_id="invalid_phone_number",
             details={"field": field},
         )

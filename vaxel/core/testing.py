@@ -32,14 +32,27 @@ class Municipality:
 def small_municipality() -> Municipality:
     directory.organisation_set(name=ORGANISATION, switchboard_number="0370-331000")
     availability.opening_hours_set(weekly="mon-thu 08:00-16:30, fri 08:00-15:00", eve_hours="08:00-12:00")
-    unit = directory.unit_add(name="Bygglov", keywords=["bygglov", "detaljplan"], telephone_hours="mon-fri 08:30-10:00")
+    unit = directory.unit_add(
+        name="Bygglov", keywords=["bygglov", "detaljplan"], telephone_hours="mon-fri 08:30-10:00"
+    )
     anna = directory.person_add(
-        name="Anna Sjöberg", email="anna.sjoberg@example.se", unit="Bygglov", title="bygglovshandläggare",
-        direct_number="0370-331001", mobile="070-1234567", mobile_consent=False, manager=True,
+        name="Anna Sjöberg",
+        email="anna.sjoberg@example.se",
+        unit="Bygglov",
+        title="bygglovshandläggare",
+        direct_number="0370-331001",
+        mobile="070-1234567",
+        mobile_consent=False,
+        manager=True,
     )
     bjorn = directory.person_add(
-        name="Björn Åberg", email="bjorn.aberg@example.se", unit="Bygglov", title="byggnadsinspektör",
-        direct_number="0370-331002", mobile="070-2345678", mobile_consent=True,
+        name="Björn Åberg",
+        email="bjorn.aberg@example.se",
+        unit="Bygglov",
+        title="byggnadsinspektör",
+        direct_number="0370-331002",
+        mobile="070-2345678",
+        mobile_consent=True,
     )
     group = directory.shared_number_add(
         number="0370-335001", unit="Bygglov", members=[anna.email, bjorn.email], name="Bygglovsgruppen"

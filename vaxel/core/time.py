@@ -51,8 +51,11 @@ def parse_instant(text: str, *, field: str = "time") -> datetime:
         value = datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise InvalidInput(
-            _("%(field)s %(value)r is not an ISO 8601 time; write e.g. 2026-12-07T08:00 "
-              "or 2026-12-07T08:00+01:00.") % {"field": field, "value": text},
+            _(
+                "%(field)s %(value)r is not an ISO 8601 time; write e.g. 2026-12-07T08:00 "
+                "or 2026-12-07T08:00+01:00."
+            )
+            % {"field": field, "value": text},
             error_id="invalid_time",
             details={"field": field},
         ) from None

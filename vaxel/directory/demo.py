@@ -25,7 +25,7 @@ def _ascii(text: str) -> str:
 def _number_range(first: str, count: int):
     start = phonenumbers.parse(first, "SE")
     for offset in range(count):
-        yield f"+{start.country_code}{start.national_number + offset}"
+        yield f"+{start.country_code}{int(start.national_number or 0) + offset}"
 
 
 def _title(rng: random.Random, titles: dict[str, list[str]], unit: str) -> str:
@@ -56,7 +56,9 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
     everyone: list[str] = []
     for unit, parent in units:
         directory.unit_add(
-            name=unit["name"], parent=parent, keywords=unit["keywords"],
+            name=unit["name"],
+            parent=parent,
+            keywords=unit["keywords"],
             telephone_hours=unit.get("telephone_hours"),
         )
         members: list[str] = []
@@ -70,10 +72,16 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
             has_mobile = rng.random() < 0.6
             manager = index == 0
             directory.person_add(
-                name=f"{first} {last}", email=f"{email}@{org['email_domain']}", unit=unit["name"],
+                name=f"{first} {last}",
+                email=f"{email}@{org['email_domain']}",
+                unit=unit["name"],
                 title=("chef" if manager else _title(rng, data["titles"], unit["name"])),
                 direct_number=next(directs),
-                mobile=(f"{rng.choice(data['mobile_prefixes'])}{rng.randrange(10**6, 10**7)}" if has_mobile else None),
+                mobile=(
+                    f"{rng.choice(data['mobile_prefixes'])}{rng.randrange(10**6, 10**7)}"
+                    if has_mobile
+                    else None
+                ),
                 mobile_consent=(rng.random() < data["mobile_consent_share"]) if has_mobile else None,
                 manager=manager,
             )
@@ -94,23 +102,48 @@ def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
     for email in rng.sample(emails, k=len(emails) // 8):
         kind = rng.random()
         if kind < 0.35:  # meeting then lunch: one absence 10–13 (E3)
-            availability.absence_add(email=email, reason="meeting", starts_at=at_local(today, time(10)),
-                                     ends_at=at_local(today, time(12)), note="Ledningsgrupp")
-            availability.absence_add(email=email, reason="lunch", starts_at=at_local(today, time(12)),
-                                     ends_at=at_local(today, time(13)))
+            availability.absence_add(
+                email=email,
+                reason="meeting",
+                starts_at=at_local(today, time(10)),
+                ends_at=at_local(today, time(12)),
+                note="Ledningsgrupp",
+            )
+            availability.absence_add(
+                email=email,
+                reason="lunch",
+                starts_at=at_local(today, time(12)),
+                ends_at=at_local(today, time(13)),
+            )
         elif kind < 0.6:
             start = at_local(today, time(rng.choice([8, 9, 13, 14])))
-            availability.absence_add(email=email, reason=rng.choice(["meeting", "home_visit", "training"]),
-                                     starts_at=start, ends_at=start + timedelta(hours=2))
+            availability.absence_add(
+                email=email,
+                reason=rng.choice(["meeting", "home_visit", "training"]),
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+            )
         elif kind < 0.8:
-            availability.absence_add(email=email, reason="vacation",
-                                     starts_at=at_local(today - timedelta(days=2), time(0)),
-                                     ends_at=at_local(today + timedelta(days=rng.randrange(1, 9)), time(8)))
+            availability.absence_add(
+                email=email,
+                reason="vacation",
+                starts_at=at_local(today - timedelta(days=2), time(0)),
+                ends_at=at_local(today + timedelta(days=rng.randrange(1, 9)), time(8)),
+            )
         elif kind < 0.9:
-            availability.absence_add(email=email, reason="sick", starts_at=at_local(today, time(7)),
-                                     ends_at=None, divert_to="voicemail")
+            availability.absence_add(
+                email=email,
+                reason="sick",
+                starts_at=at_local(today, time(7)),
+                ends_at=None,
+                divert_to="voicemail",
+            )
         else:
-            availability.absence_add(email=email, reason="gone_for_the_day", starts_at=at_local(today, time(15)),
-                                     ends_at=at_local(today + timedelta(days=1), time(8)))
+            availability.absence_add(
+                email=email,
+                reason="gone_for_the_day",
+                starts_at=at_local(today, time(15)),
+                ends_at=at_local(today + timedelta(days=1), time(8)),
+            )
         count += 1
     return count

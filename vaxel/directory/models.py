@@ -26,10 +26,14 @@ class Unit(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
-    managers = models.ManyToManyField(
+    managers = models.ManyToManyField(  # type: ignore[var-annotated]
         "Person", blank=True, related_name="managed_units", verbose_name=_("managers")
     )
 
@@ -81,10 +85,16 @@ class NumberGroup(models.Model):
     its members and a responsible manager (E1). Its absences are never merged (E3)."""
 
     name = models.CharField(_("name"), max_length=200)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="number_groups", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="number_groups", verbose_name=_("unit")
+    )
     members = models.ManyToManyField(Person, related_name="number_groups", verbose_name=_("members"))
     responsible = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="responsible_for_groups",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for_groups",
         verbose_name=_("responsible manager"),
     )
 
@@ -109,8 +119,12 @@ class PhoneNumber(models.Model):
 
     e164 = models.CharField(_("number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=NumberKind.choices)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="numbers")
-    group = models.OneToOneField(NumberGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="number")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="numbers"
+    )
+    group = models.OneToOneField(
+        NumberGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="number"
+    )
     disclosure_consent = models.BooleanField(_("may be given to callers"), default=False)
     consent_changed_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
 

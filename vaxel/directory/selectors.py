@@ -16,8 +16,8 @@ def unit_get(name: str) -> Unit:
     unit = Unit.objects.filter(name__iexact=(name or "").strip()).first()
     if unit is None:
         raise NotFound(
-            _("There is no unit called %(name)r; list units in the admin or add it with "
-              "'vaxel unit add'.") % {"name": name},
+            _("There is no unit called %(name)r; list units in the admin or add it with 'vaxel unit add'.")
+            % {"name": name},
             error_id="unit_not_found",
             details={"unit": name},
         )
@@ -28,8 +28,11 @@ def person_get(email: str) -> Person:
     person = Person.objects.filter(email__iexact=(email or "").strip()).first()
     if person is None:
         raise NotFound(
-            _("There is nobody with the e-mail address %(email)r; check the spelling or add the "
-              "person with 'vaxel person add'.") % {"email": email},
+            _(
+                "There is nobody with the e-mail address %(email)r; check the spelling or add the "
+                "person with 'vaxel person add'."
+            )
+            % {"email": email},
             error_id="person_not_found",
             details={"email": email},
         )
@@ -38,14 +41,14 @@ def person_get(email: str) -> Person:
 
 def people_get(emails: list[str]) -> list[Person]:
     if not emails:
-        raise InvalidInput(
-            _("Name at least one member by e-mail address."), error_id="no_members"
-        )
+        raise InvalidInput(_("Name at least one member by e-mail address."), error_id="no_members")
     return [person_get(email) for email in emails]
 
 
 def answer_phrase(*, name: str, workplace: str, organisation: str) -> str:
     """E2: how the person answers the phone: name, workplace and the organisation."""
     return _("%(workplace)s, %(organisation)s, %(name)s speaking.") % {
-        "name": name, "workplace": workplace, "organisation": organisation,
+        "name": name,
+        "workplace": workplace,
+        "organisation": organisation,
     }

@@ -36,7 +36,10 @@ def parse_keywords(text: str | None) -> list[str]:
 
 @transaction.atomic
 def unit_add(
-    *, name: str, parent: str | None = None, keywords: list[str] | None = None,
+    *,
+    name: str,
+    parent: str | None = None,
+    keywords: list[str] | None = None,
     telephone_hours: str | None = None,
 ) -> Unit:
     from vaxel.availability.services import telephone_hours_set
@@ -47,7 +50,8 @@ def unit_add(
     if Unit.objects.filter(name__iexact=name).exists():
         raise Conflict(
             _("A unit called %(name)r already exists.") % {"name": name},
-            error_id="unit_exists", details={"unit": name},
+            error_id="unit_exists",
+            details={"unit": name},
         )
     parent_unit = unit_get(parent) if parent else None
     unit = Unit.objects.create(name=name, parent=parent_unit)
@@ -59,8 +63,15 @@ def unit_add(
 
 @transaction.atomic
 def person_add(
-    *, name: str, email: str, unit: str, title: str = "", direct_number: str | None = None,
-    mobile: str | None = None, mobile_consent: bool | None = None, manager: bool = False,
+    *,
+    name: str,
+    email: str,
+    unit: str,
+    title: str = "",
+    direct_number: str | None = None,
+    mobile: str | None = None,
+    mobile_consent: bool | None = None,
+    manager: bool = False,
 ) -> Person:
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
@@ -72,7 +83,8 @@ def person_add(
     if Person.objects.filter(email__iexact=email).exists():
         raise Conflict(
             _("Somebody with the e-mail address %(email)r already exists.") % {"email": email},
-            error_id="person_exists", details={"email": email},
+            error_id="person_exists",
+            details={"email": email},
         )
     if mobile and mobile_consent is None:
         raise InvalidInput(
@@ -93,8 +105,11 @@ def person_add(
         PhoneNumber.objects.create(e164=direct_e164, kind=NumberKind.DIRECT, person=person)
     if mobile_e164:
         PhoneNumber.objects.create(
-            e164=mobile_e164, kind=NumberKind.MOBILE, person=person,
-            disclosure_consent=bool(mobile_consent), consent_changed_at=now(),
+            e164=mobile_e164,
+            kind=NumberKind.MOBILE,
+            person=person,
+            disclosure_consent=bool(mobile_consent),
+            consent_changed_at=now(),
         )
     if manager:
         home.managers.add(person)
@@ -102,9 +117,7 @@ def person_add(
 
 
 @transaction.atomic
-def shared_number_add(
-    *, number: str, unit: str, members: list[str], name: str | None = None
-) -> NumberGroup:
+def shared_number_add(*, number: str, unit: str, members: list[str], name: str | None = None) -> NumberGroup:
     e164 = phone.normalise(number, field=_("shared number"))
     owner_unit = unit_get(unit)
     people = people_get(members)
@@ -131,4 +144,3 @@ def _ensure_number_free(e164: str) -> None:
             % {"number": shown, "holder": holder},
             error_id="number_taken",
         )
-

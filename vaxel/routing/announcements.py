@@ -4,6 +4,7 @@ Times are said the way a Swedish switchboard says them: "klockan 13.00" today,
 "i morgon klockan 08.00", "måndag den 7 december klockan 08.00" further on.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import dateformat
@@ -14,7 +15,7 @@ from vaxel.availability.constants import AbsenceReason
 from vaxel.core.time import local
 
 # "<name> is at a meeting": the verb phrase for each reason.
-_ABSENT_PHRASES = {
+_ABSENT_PHRASES: dict[str, Callable[[], str]] = {
     AbsenceReason.MEETING: lambda: _("is in a meeting"),
     AbsenceReason.LUNCH: lambda: _("is at lunch"),
     AbsenceReason.TRAINING: lambda: _("is at a training course"),
@@ -65,7 +66,9 @@ def person_absent(name: str, *, reason: str, back_at: datetime | None, now: date
     if back_at is None:
         return _("%(name)s %(phrase)s until further notice.") % {"name": name, "phrase": phrase}
     return _("%(name)s %(phrase)s and is back %(when)s.") % {
-        "name": name, "phrase": phrase, "when": spoken_moment(back_at, now=now),
+        "name": name,
+        "phrase": phrase,
+        "when": spoken_moment(back_at, now=now),
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from vaxel.availability.constants import RFC4480_ACTIVITY, DivertTo
+from vaxel.availability.constants import DivertTo, activity_for
 from vaxel.availability.merging import MergedAbsence, absence_at
 from vaxel.availability.schedule import is_open, next_opening
 from vaxel.core.phone import lookup_key
@@ -31,7 +31,10 @@ def decide(snapshot: Snapshot, *, called: str, calling: str | None, at: datetime
     calling_key = lookup_key(calling)
     caller = snapshot.numbers.get(calling_key) if calling_key else None
     base = RouteDecision(
-        action=Action.QUEUE, called=called_key or called, at=at, called_kind="unknown",
+        action=Action.QUEUE,
+        called=called_key or called,
+        at=at,
+        called_kind="unknown",
         # S3: a caller's unconsented mobile identifies them, but its digits are not passed on.
         calling=calling_key if caller is None or caller.public else None,
         internal=caller is not None,
@@ -64,12 +67,17 @@ def _switchboard(snapshot: Snapshot, decision: RouteDecision) -> RouteDecision:
     if is_open(snapshot.opening_hours, at):
         text = announcements.greeting(snapshot.organisation)
         return replace(
-            decision, action=Action.QUEUE, greeting=text, announcement=text,
+            decision,
+            action=Action.QUEUE,
+            greeting=text,
+            announcement=text,
             destinations=(Destination(DestinationKind.SWITCHBOARD, snapshot.switchboard),),
         )
     opening = next_opening(snapshot.opening_hours, at)
     return replace(
-        decision, action=Action.ANNOUNCE, next_opening=opening,
+        decision,
+        action=Action.ANNOUNCE,
+        next_opening=opening,
         announcement=announcements.switchboard_closed(snapshot.organisation, next_opening=opening, now=at),
         flags=(*decision.flags, "switchboard_closed"),
     )
@@ -87,14 +95,18 @@ def _person(snapshot: Snapshot, person: PersonEntry, decision: RouteDecision) ->
     own_number = person.direct or decision.called
     if absence is None:
         return replace(
-            decision, action=Action.CONNECT,
+            decision,
+            action=Action.CONNECT,
             destinations=(Destination(DestinationKind.PERSON, own_number, person.name, person.id),),
         )
     return _divert(snapshot, person, absence, own_number, decision)
 
 
 def _divert(
-    snapshot: Snapshot, person: PersonEntry, absence: MergedAbsence, own_number: str,
+    snapshot: Snapshot,
+    person: PersonEntry,
+    absence: MergedAbsence,
+    own_number: str,
     decision: RouteDecision,
 ) -> RouteDecision:
     """E3: say why and until when (the end of the whole merged absence), then divert."""
@@ -104,10 +116,15 @@ def _divert(
         decision,
         action=Action.DIVERT,
         absence=AbsenceInfo(
-            reason=part.reason, reasons=absence.reasons, activity=RFC4480_ACTIVITY.get(part.reason, "unknown"),
-            since=absence.starts_at, back_at=absence.ends_at,
+            reason=part.reason,
+            reasons=absence.reasons,
+            activity=activity_for(part.reason),
+            since=absence.starts_at,
+            back_at=absence.ends_at,
         ),
-        announcement=announcements.person_absent(person.name, reason=part.reason, back_at=absence.ends_at, now=at),
+        announcement=announcements.person_absent(
+            person.name, reason=part.reason, back_at=absence.ends_at, now=at
+        ),
     )
     voicemail = Destination(DestinationKind.VOICEMAIL, own_number, person.name, person.id)
     colleague = snapshot.persons.get(part.divert_colleague_id) if part.divert_colleague_id else None
@@ -137,11 +154,17 @@ def _group(snapshot: Snapshot, group: GroupEntry, decision: RouteDecision) -> Ro
     text = announcements.group_unavailable(group.name)
     if is_open(snapshot.opening_hours, at):
         return replace(
-            decision, action=Action.QUEUE, flags=flags, announcement=text,
+            decision,
+            action=Action.QUEUE,
+            flags=flags,
+            announcement=text,
             destinations=(Destination(DestinationKind.SWITCHBOARD, snapshot.switchboard),),
         )
     return replace(
-        decision, action=Action.VOICEMAIL, flags=flags, announcement=text,
+        decision,
+        action=Action.VOICEMAIL,
+        flags=flags,
+        announcement=text,
         next_opening=next_opening(snapshot.opening_hours, at),
         destinations=(Destination(DestinationKind.VOICEMAIL, group.number, group.name),),
     )

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from vaxel.availability.constants import RFC4480_ACTIVITY
+from vaxel.availability.constants import activity_for
 from vaxel.availability.schedule import current_interval, next_opening
 from vaxel.availability.selectors import absences_merged, opening_hours_get
 from vaxel.core.time import iso
@@ -30,7 +30,8 @@ def next_opening_overview(*, at: datetime) -> dict[str, Any]:
         "closes_at": iso(interval[1]) if interval else None,
         "next_opening": iso(opening),
         "announcement": (
-            announcements.greeting(organisation) if interval
+            announcements.greeting(organisation)
+            if interval
             else announcements.switchboard_closed(organisation, next_opening=opening, now=at)
         ),
     }
@@ -49,14 +50,18 @@ def absence_overview(*, email: str, at: datetime) -> dict[str, Any]:
                 "ends_at": iso(m.ends_at),
                 "current": m.covers(at),
                 "reasons": list(m.reasons),
-                "activity": RFC4480_ACTIVITY.get(m.part_at(max(at, m.starts_at)).reason, "unknown"),
+                "activity": activity_for(m.part_at(max(at, m.starts_at)).reason),
                 "announcement": announcements.person_absent(
                     person.name, reason=m.part_at(max(at, m.starts_at)).reason, back_at=m.ends_at, now=at
                 ),
                 "parts": [
                     {
-                        "id": p.id, "reason": p.reason, "starts_at": iso(p.starts_at), "ends_at": iso(p.ends_at),
-                        "note": p.note, "divert_to": p.divert_to,
+                        "id": p.id,
+                        "reason": p.reason,
+                        "starts_at": iso(p.starts_at),
+                        "ends_at": iso(p.ends_at),
+                        "note": p.note,
+                        "divert_to": p.divert_to,
                     }
                     for p in m.parts
                 ],

@@ -34,8 +34,13 @@ def snapshot_build(*, since: datetime) -> Snapshot:
 
     persons = {
         p.id: PersonEntry(
-            id=p.id, name=p.name, unit_id=p.unit_id, direct=direct.get(p.id), active=p.active,
-            public_mobile=public_mobile.get(p.id), absences=tuple(merge_absences(parts.get(p.id, ()))),
+            id=p.id,
+            name=p.name,
+            unit_id=p.unit_id,
+            direct=direct.get(p.id),
+            active=p.active,
+            public_mobile=public_mobile.get(p.id),
+            absences=tuple(merge_absences(parts.get(p.id, ()))),
         )
         for p in Person.objects.only("id", "name", "unit_id", "active")
     }
@@ -44,7 +49,10 @@ def snapshot_build(*, since: datetime) -> Snapshot:
         members[group_id].append(person_id)
     groups = {
         g.id: GroupEntry(
-            id=g.id, name=g.name, number=group_number.get(g.id, ""), unit_id=g.unit_id,
+            id=g.id,
+            name=g.name,
+            number=group_number.get(g.id, ""),
+            unit_id=g.unit_id,
             member_ids=tuple(sorted(members[g.id])),
         )
         for g in NumberGroup.objects.all()

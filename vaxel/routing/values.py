@@ -86,8 +86,11 @@ class Destination:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind.value, "number": self.number, "display": display(self.number),
-            "name": self.name, "person_id": self.person_id,
+            "kind": self.kind.value,
+            "number": self.number,
+            "display": display(self.number),
+            "name": self.name,
+            "person_id": self.person_id,
         }
 
 
@@ -132,9 +135,14 @@ class RouteDecision:
             "destinations": [d.as_dict() for d in self.destinations],
             "announcement": self.announcement,
             "greeting": self.greeting,
-            "absence": None if absence is None else {
-                "reason": absence.reason, "reasons": list(absence.reasons), "activity": absence.activity,
-                "since": iso(absence.since), "back_at": iso(absence.back_at),
+            "absence": None
+            if absence is None
+            else {
+                "reason": absence.reason,
+                "reasons": list(absence.reasons),
+                "activity": absence.activity,
+                "since": iso(absence.since),
+                "back_at": iso(absence.back_at),
             },
             "next_opening": iso(self.next_opening),
             "internal": self.internal,

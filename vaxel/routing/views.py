@@ -9,6 +9,7 @@ from vaxel.routing.selectors import next_opening_overview
 def status(request: HttpRequest) -> HttpResponse:
     """The public front page: is the switchboard open, and when does it open next (S4)."""
     return render(
-        request, "routing/status.html",
+        request,
+        "routing/status.html",
         {"organisation": organisation_get(), "overview": next_opening_overview(at=now())},
     )

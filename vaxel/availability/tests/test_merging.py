@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,12 +36,27 @@ def test_e3_overlapping_absences_merge_and_the_reason_follows_the_clock():
 def test_e3_absences_with_a_gap_stay_apart():
     merged = merge_absences([part(at(8), at(9)), part(at(9, 1), at(10))])
     assert len(merged) == 2
-    assert absence_at(merged, at(9, 0, )) is None
+    assert (
+        absence_at(
+            merged,
+            at(
+                9,
+                0,
+            ),
+        )
+        is None
+    )
     assert absence_at(merged, at(9, 30)).starts_at == at(9, 1)
 
 
 def test_e3_until_further_notice_swallows_everything_after_it():
-    merged = merge_absences([part(at(8), None, "sick"), part(at(15), at(16)), part(DAY + timedelta(days=3), DAY + timedelta(days=4))])
+    merged = merge_absences(
+        [
+            part(at(8), None, "sick"),
+            part(at(15), at(16)),
+            part(DAY + timedelta(days=3), DAY + timedelta(days=4)),
+        ]
+    )
     assert len(merged) == 1
     assert merged[0].ends_at is None
     assert absence_at(merged, DAY + timedelta(days=30)) is merged[0]
@@ -57,7 +73,9 @@ def test_e3_back_time_is_the_end_of_the_whole_merged_absence():
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 parts_strategy = st.lists(
     st.tuples(st.integers(0, 500), st.one_of(st.none(), st.integers(1, 120))).map(
-        lambda t: part(BASE + timedelta(minutes=t[0]), None if t[1] is None else BASE + timedelta(minutes=t[0] + t[1]))
+        lambda t: part(
+            BASE + timedelta(minutes=t[0]), None if t[1] is None else BASE + timedelta(minutes=t[0] + t[1])
+        )
     ),
     max_size=12,
 )
@@ -71,7 +89,7 @@ def covered(parts, minute: int) -> bool:
 @given(parts_strategy)
 def test_e3_merged_absences_never_touch_or_overlap(parts):
     merged = merge_absences(parts)
-    for left, right in zip(merged, merged[1:], strict=False):
+    for left, right in pairwise(merged):
         assert left.ends_at is not None and left.ends_at < right.starts_at
 
 

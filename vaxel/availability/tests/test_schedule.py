@@ -31,18 +31,33 @@ def test_s4_weekly_text_parses_ranges_lists_and_swedish_day_names():
     assert weekly[0] == ((time(8), time(16, 30)),)
     assert weekly[4] == ((time(8), time(15)),)
     assert weekly[6] == ((time(10), time(11)), (time(12), time(13)))
-    assert format_weekly(parse_weekly("mon-thu 08:00-16:30, fri 08:00-15:00")) == "mon-thu 08:00-16:30, fri 08:00-15:00"
+    assert (
+        format_weekly(parse_weekly("mon-thu 08:00-16:30, fri 08:00-15:00"))
+        == "mon-thu 08:00-16:30, fri 08:00-15:00"
+    )
 
 
 @pytest.mark.parametrize(
-    "text", ["", "mon", "funday 08:00-10:00", "fri-mon 08:00-10:00", "mon 10:00-08:00", "mon 25:00-26:00",
-             "mon 08:00-10:00 09:00-11:00"],
+    "text",
+    [
+        "",
+        "mon",
+        "funday 08:00-10:00",
+        "fri-mon 08:00-10:00",
+        "mon 10:00-08:00",
+        "mon 25:00-26:00",
+        "mon 08:00-10:00 09:00-11:00",
+    ],
 )
 def test_s4_bad_weekly_text_is_refused_with_an_example(text):
     with pytest.raises(InvalidInput) as error:
         parse_weekly(text)
-    assert "08:00" in error.value.message or "HH:MM" in error.value.message or "TT:MM" in error.value.message \
+    assert (
+        "08:00" in error.value.message
+        or "HH:MM" in error.value.message
+        or "TT:MM" in error.value.message
         or "överlappande" in error.value.message
+    )
 
 
 def test_s4_library_sundays_are_not_holidays_and_eves_are_kept_closed():
@@ -117,8 +132,11 @@ def test_s4_a_schedule_that_never_opens_has_no_next_opening():
     assert next_opening(Schedule(), stockholm(2026, 12, 1, 12)) is None
 
 
+# hypothesis takes naive bounds and attaches the time zone itself
 instants = st.datetimes(
-    min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+    min_value=datetime(2025, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2028, 12, 31),  # noqa: DTZ001
+    timezones=st.just(UTC),
 )
 
 

@@ -20,7 +20,11 @@ def test_e3_absences_entered_in_a_row_are_read_as_one(town):
     services.absence_add(email=town.anna.email, reason="lunch", starts_at=at(12), ends_at=at(13))
     merged = absences_merged(town.anna, since=at(8))
     assert len(merged) == 1
-    assert (merged[0].starts_at, merged[0].ends_at, merged[0].reasons) == (at(10), at(13), ("meeting", "lunch"))
+    assert (merged[0].starts_at, merged[0].ends_at, merged[0].reasons) == (
+        at(10),
+        at(13),
+        ("meeting", "lunch"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,7 +41,13 @@ def test_e3_absences_entered_in_a_row_are_read_as_one(town):
     ],
 )
 def test_e3_bad_absence_gets_a_clear_error_and_writes_nothing(town, kwargs, error_type, error_id):
-    arguments = {"email": town.anna.email, "reason": "meeting", "starts_at": at(10), "ends_at": at(11), **kwargs}
+    arguments = {
+        "email": town.anna.email,
+        "reason": "meeting",
+        "starts_at": at(10),
+        "ends_at": at(11),
+        **kwargs,
+    }
     with pytest.raises(error_type) as error:
         services.absence_add(**arguments)
     assert error.value.error_id == error_id
@@ -47,7 +57,9 @@ def test_e3_bad_absence_gets_a_clear_error_and_writes_nothing(town, kwargs, erro
 def test_e3_clear_ends_the_whole_merged_absence_now_and_keeps_later_plans(town):
     services.absence_add(email=town.anna.email, reason="meeting", starts_at=at(10), ends_at=at(12))
     services.absence_add(email=town.anna.email, reason="lunch", starts_at=at(12), ends_at=at(13))
-    services.absence_add(email=town.anna.email, reason="vacation", starts_at=at(8) + timedelta(days=7), ends_at=None)
+    services.absence_add(
+        email=town.anna.email, reason="vacation", starts_at=at(8) + timedelta(days=7), ends_at=None
+    )
     assert services.absence_clear(email=town.anna.email, at=at(11)) == 2
     merged = absences_merged(town.anna, since=at(11))
     assert [m.reasons for m in merged] == [("vacation",)]

@@ -8,7 +8,12 @@ from vaxel.directory.selectors import answer_phrase
 
 
 def counts():
-    return (Unit.objects.count(), Person.objects.count(), PhoneNumber.objects.count(), NumberGroup.objects.count())
+    return (
+        Unit.objects.count(),
+        Person.objects.count(),
+        PhoneNumber.objects.count(),
+        NumberGroup.objects.count(),
+    )
 
 
 def test_e1_numbers_are_stored_as_e164_and_owned_by_one_person_or_group(town):
@@ -31,7 +36,9 @@ def test_e1_a_number_that_already_has_an_owner_is_refused_and_nothing_is_written
 
 def test_e1_a_taken_unconsented_mobile_is_not_echoed_in_the_error(town):
     with pytest.raises(Conflict) as error:
-        services.person_add(name="Ny Person", email="ny@example.se", unit="Bygglov", direct_number="070-1234567")
+        services.person_add(
+            name="Ny Person", email="ny@example.se", unit="Bygglov", direct_number="070-1234567"
+        )
     assert "123 45 67" not in error.value.message and "Anna" in error.value.message
 
 
@@ -44,7 +51,11 @@ def test_e1_a_taken_unconsented_mobile_is_not_echoed_in_the_error(town):
         ({"email": "anna.sjoberg@example.se"}, Conflict, "person_exists"),
         ({"name": "  "}, InvalidInput, "empty_name"),
         ({"mobile": "070-9999999"}, InvalidInput, "mobile_consent_missing"),
-        ({"direct_number": "0370-331099", "mobile": "0370-331099", "mobile_consent": True}, InvalidInput, "number_taken"),
+        (
+            {"direct_number": "0370-331099", "mobile": "0370-331099", "mobile_consent": True},
+            InvalidInput,
+            "number_taken",
+        ),
     ],
 )
 def test_bad_person_input_gets_a_clear_error_and_writes_nothing(town, kwargs, error_type, error_id):
@@ -65,7 +76,9 @@ def test_s3_mobile_consent_is_kept_with_its_date(town):
 
 
 def test_units_form_a_tree_with_keywords(town):
-    child = services.unit_add(name="Bygglov Nord", parent="bygglov", keywords=services.parse_keywords("Attefall, bygglov"))
+    child = services.unit_add(
+        name="Bygglov Nord", parent="bygglov", keywords=services.parse_keywords("Attefall, bygglov")
+    )
     assert child.parent == town.unit
     assert [k.word for k in child.keywords.all()] == ["attefall", "bygglov"]
     with pytest.raises(Conflict):

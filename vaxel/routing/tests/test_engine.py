@@ -45,12 +45,15 @@ def town(anna_absences=(), bjorn_absences=(), cecilia_active=True, **anna_extra)
     return Snapshot(
         organisation="Testby kommun",
         switchboard=SWITCHBOARD,
-        opening_hours=Schedule(parse_weekly("mon-thu 08:00-16:30, fri 08:00-15:00"), {}, parse_hours("08:00-12:00")),
+        opening_hours=Schedule(
+            parse_weekly("mon-thu 08:00-16:30, fri 08:00-15:00"), {}, parse_hours("08:00-12:00")
+        ),
         persons=persons,
         groups={5: GroupEntry(5, "Bygglovsgruppen", GROUP, 10, (1, 2))},
         units={10: UnitEntry(10, "Bygglov")},
         numbers={
-            ANNA: NumberOwner(OwnerKind.PERSON, 1), BJORN: NumberOwner(OwnerKind.PERSON, 2),
+            ANNA: NumberOwner(OwnerKind.PERSON, 1),
+            BJORN: NumberOwner(OwnerKind.PERSON, 2),
             CECILIA: NumberOwner(OwnerKind.PERSON, 3),
             ANNA_SECRET_MOBILE: NumberOwner(OwnerKind.PERSON, 1, public=False),
             GROUP: NumberOwner(OwnerKind.GROUP, 5),
@@ -77,8 +80,14 @@ def test_s4_switchboard_while_closed_says_when_it_opens_in_swedish():
 
 
 def test_s4_closed_announcement_says_tomorrow_and_today():
-    assert "öppnar igen i morgon klockan 08.00" in decide(town(), called=SWITCHBOARD, calling=None, at=at(17)).announcement
-    assert "öppnar igen i dag klockan 08.00" in decide(town(), called=SWITCHBOARD, calling=None, at=at(6)).announcement
+    assert (
+        "öppnar igen i morgon klockan 08.00"
+        in decide(town(), called=SWITCHBOARD, calling=None, at=at(17)).announcement
+    )
+    assert (
+        "öppnar igen i dag klockan 08.00"
+        in decide(town(), called=SWITCHBOARD, calling=None, at=at(6)).announcement
+    )
 
 
 def test_e8_internal_caller_to_the_switchboard_is_marked():
@@ -95,9 +104,7 @@ def test_e3_available_person_is_connected_to_their_direct_number():
 
 
 def test_e3_absent_person_diverts_with_reason_and_the_merged_back_time():
-    anna = absences(
-        AbsencePart(at(10), at(12), "meeting"), AbsencePart(at(12), at(13), "lunch")
-    )
+    anna = absences(AbsencePart(at(10), at(12), "meeting"), AbsencePart(at(12), at(13), "lunch"))
     decision = decide(town(anna_absences=anna), called=ANNA, calling=None, at=at(10, 30))
     assert decision.action is Action.DIVERT
     assert decision.announcement == "Anna Sjöberg är på möte och är tillbaka klockan 13.00."
@@ -133,7 +140,9 @@ def test_e3_diversion_to_an_available_colleague():
     decision = decide(town(anna_absences=meeting), called=ANNA, calling=None, at=at(10, 5))
     assert [d.number for d in decision.destinations] == [BJORN]
     bjorn_away = absences(AbsencePart(at(9), at(12), "meeting"))
-    fallback = decide(town(anna_absences=meeting, bjorn_absences=bjorn_away), called=ANNA, calling=None, at=at(10, 5))
+    fallback = decide(
+        town(anna_absences=meeting, bjorn_absences=bjorn_away), called=ANNA, calling=None, at=at(10, 5)
+    )
     assert fallback.destinations[0].kind is DestinationKind.SWITCHBOARD
 
 
@@ -144,9 +153,14 @@ def test_e3_shared_number_rings_available_members_and_is_never_merged():
         anna_absences=absences(AbsencePart(at(10), at(12), "meeting")),
         bjorn_absences=absences(AbsencePart(at(12), at(13), "lunch")),
     )
-    assert [d.number for d in decide(snapshot, called=GROUP, calling=None, at=at(9)).destinations] == [ANNA, BJORN]
+    assert [d.number for d in decide(snapshot, called=GROUP, calling=None, at=at(9)).destinations] == [
+        ANNA,
+        BJORN,
+    ]
     assert [d.number for d in decide(snapshot, called=GROUP, calling=None, at=at(11)).destinations] == [BJORN]
-    assert [d.number for d in decide(snapshot, called=GROUP, calling=None, at=at(12, 30)).destinations] == [ANNA]
+    assert [d.number for d in decide(snapshot, called=GROUP, calling=None, at=at(12, 30)).destinations] == [
+        ANNA
+    ]
 
 
 def test_e3_shared_number_with_nobody_available_falls_back():
@@ -190,7 +204,11 @@ def test_s3_a_caller_on_an_unconsented_mobile_is_named_but_its_digits_never_leav
 )
 def test_s3_no_decision_ever_contains_an_unconsented_mobile(called, calling, hour, days, absent):
     when = at(hour, day=TUESDAY + timedelta(days=days))
-    anna = absences(AbsencePart(when - timedelta(hours=1), when + timedelta(hours=1), "meeting")) if absent else ()
+    anna = (
+        absences(AbsencePart(when - timedelta(hours=1), when + timedelta(hours=1), "meeting"))
+        if absent
+        else ()
+    )
     decision = decide(town(anna_absences=anna), called=called, calling=calling, at=when)
     text = json.dumps(decision.as_dict(), ensure_ascii=False)
     if called != ANNA_SECRET_MOBILE:  # dialling it is the only way to know it

@@ -1,0 +1,49 @@
+# Växel. `make run`: install and start with demo data. `make test`: the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/vaxel
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run demo test test-sqlite test-postgres lint bench messages clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+run: demo
+	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT)
+
+demo: setup
+	$(BIN)/vaxel migrate
+	$(BIN)/vaxel demo
+
+test: setup lint test-sqlite test-postgres
+
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: setup
+	scripts/ensure-services postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check vaxel tests bench conftest.py
+	$(BIN)/ruff format --check vaxel tests bench conftest.py
+	VAXEL_DEBUG=1 $(BIN)/mypy vaxel
+	VAXEL_DEBUG=1 $(BIN)/python manage.py check
+	VAXEL_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: setup
+	$(BIN)/python bench/route.py
+
+messages: setup
+	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location
+	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache
