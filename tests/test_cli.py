@@ -307,3 +307,15 @@ def test_the_installed_console_script_works_on_a_fresh_sqlite_file(tmp_path: Pat
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     with sqlite3.connect(tmp_path / "vaxel.sqlite3") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_demo_verb_loads_once_and_creates_an_administrator(db, capsys, monkeypatch):
+    from django.contrib.auth import authenticate
+
+    monkeypatch.setenv("VAXEL_DEMO_PASSWORD", "demo-lösenord-1")
+    code, out, _ = run(capsys, "demo", "--people", "60")
+    assert code == 0 and "Gnosjö kommun: 60 units" in out
+    assert "admin / demo-lösenord-1" in out
+    assert authenticate(username="admin", password="demo-lösenord-1").is_superuser
+    code, out, _ = run(capsys, "demo")
+    assert code == 0 and "already" in out and "admin /" not in out

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -52,10 +53,12 @@ def serve(args):
 
 @verb("demo")
 def demo(args):
-    from vaxel.directory.demo import demo_load
+    from vaxel.directory.demo import demo_admin_create, demo_load
 
-    summary = demo_load(seed=args.seed, people=args.people)
-    print(summary)
+    print(demo_load(seed=args.seed, people=args.people))
+    password = demo_admin_create(password=os.environ.get("VAXEL_DEMO_PASSWORD"))
+    if password:
+        print(f"Administrator login: admin / {password}")
     return 0
 
 

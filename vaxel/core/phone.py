@@ -1,11 +1,15 @@
 """Phone numbers: parsed and validated with `phonenumbers`, stored as E.164,
 shown in the national format (0370-33 10 00)."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from vaxel.core.errors import InvalidInput
+
+E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 def normalise(text: str, *, field: str = "number") -> str:
@@ -34,6 +38,8 @@ def lookup_key(text: str | None) -> str | None:
     """
     if not text:
         return None
+    if E164.fullmatch(text):  # what PBXs send most: already E.164, no parsing needed
+        return text
     try:
         parsed = phonenumbers.parse(text, settings.VAXEL_PHONE_REGION)
     except phonenumbers.NumberParseException:

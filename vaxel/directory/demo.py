@@ -3,6 +3,7 @@ from a seed and the data in demo_data/municipality.json (names, units, keywords)
 
 import json
 import random
+import secrets
 import unicodedata
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -94,6 +95,19 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
         created += len(members)
     absences = _demo_absences(rng, everyone, local_date(now()))
     return f"Loaded {org['name']}: {len(units)} units, {created} people, {absences} absences."
+
+
+def demo_admin_create(*, password: str | None = None) -> str | None:
+    """An administrator login for the demo, when there is no user at all yet.
+    Returns the password (generated unless given), or None when users exist."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    if users.objects.exists():
+        return None
+    password = password or secrets.token_urlsafe(12)
+    users.objects.create_superuser(username="admin", email="", password=password)
+    return password
 
 
 def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
