@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("VAXEL_DATA_DIR", BASE_DIR / "data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = os.environ.get("VAXEL_DEBUG", "") == "1"
 _TESTING = "pytest" in sys.modules
@@ -108,6 +109,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = DEBUG
 
 # The region phone numbers are read in when written without a country code.
 VAXEL_PHONE_REGION = os.environ.get("VAXEL_PHONE_REGION", "SE")

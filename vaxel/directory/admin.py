@@ -28,7 +28,7 @@ class PhoneNumberInline(admin.TabularInline):
 
     @admin.display(description=_("number"))
     def shown(self, number: PhoneNumber) -> str:
-        return str(number) if number.is_public else str(_("(hidden: no consent)"))
+        return str(number)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -146,6 +146,9 @@ class PhoneNumber(models.Model):
         ]
 
     def __str__(self) -> str:
+        # str() reaches templates, admin and logs: a mobile without consent shows no digits (S3).
+        if not self.is_public:
+            return str(_("(hidden: no consent)"))
         return display(self.e164) or self.e164
 
     @property
