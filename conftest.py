@@ -14,3 +14,10 @@ def town(db):
     from vaxel.core.testing import small_municipality
 
     return small_municipality()
+
+
+@pytest.fixture
+def logins(town):
+    from vaxel.core.testing import logins
+
+    return logins(town)

@@ -96,6 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hours", help="HH:MM-HH:MM")
     p.add_argument("--unit", help="an exception to this unit's telephone hours instead")
 
+    user = sub.add_parser("user", help="logins and their roles")
+    user_sub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = user_sub.add_parser("add", help="add a login")
+    p.add_argument("username")
+    p.add_argument("--person", help="link the login to this person (e-mail): an employee")
+    p.add_argument("--roles", help="operator, administrator (comma separated)")
+    p.add_argument("--password", help="default: generated and printed once")
+
+    token = sub.add_parser("token", help="API tokens for integrations")
+    token_sub = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = token_sub.add_parser("create", help="create a token; its secret is printed once")
+    p.add_argument("--owner", required=True, help="the login whose rights the token never exceeds")
+    p.add_argument(
+        "--scopes", required=True, help="route, events, directory:read, directory:write, absences:write"
+    )
+    p.add_argument("--name", default="", help="what it is for, e.g. 'Kamailio' or 'Intranät'")
+    token_sub.add_parser("list", help="list tokens (never their secrets)")
+    p = token_sub.add_parser("revoke", help="revoke a token at once")
+    p.add_argument("key_id", help="the key id shown by 'vaxel token list'")
+
     p = sub.add_parser("next-opening", help="when the switchboard opens next (S4)")
     p.add_argument("--at", help="ISO 8601 (default: now)")
     p.add_argument("--json", action="store_true")

@@ -193,3 +193,42 @@ def route(args):
         if decision.announcement:
             print(decision.announcement)
     return 0
+
+
+@verb("user", "add")
+def user_add(args):
+    from vaxel.access.services import user_add as add
+
+    user, password = add(username=args.username, password=args.password, person=args.person, roles=args.roles)
+    print(f"{user.get_username()}" + ("" if args.password else f" / {password}"))
+    return 0
+
+
+@verb("token", "create")
+def token_create(args):
+    from vaxel.access.services import token_create as create
+
+    token, secret = create(owner=args.owner, scopes=args.scopes, name=args.name)
+    print(f"{token.prefix}  {' '.join(token.scopes)}")
+    print(secret)
+    return 0
+
+
+@verb("token", "list")
+def token_list(args):
+    from vaxel.access.selectors import tokens_list
+
+    for token in tokens_list():
+        state = f"revoked {iso(token.revoked_at)}" if token.revoked_at else "active"
+        print(
+            f"{token.prefix}  {token.owner.get_username()}  {','.join(token.scopes)}  {token.name}  {state}"
+        )
+    return 0
+
+
+@verb("token", "revoke")
+def token_revoke(args):
+    from vaxel.access.services import token_revoke as revoke
+
+    print(revoke(prefix=args.key_id))
+    return 0

@@ -1,14 +1,15 @@
 """Reads of absences and schedules, as the plain values the pure rules take."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Q
 
-from vaxel.availability.merging import AbsencePart, MergedAbsence, merge_absences
+from vaxel.availability.merging import AbsencePart, MergedAbsence, absence_at, merge_absences
 from vaxel.availability.models import Absence, Schedule, ScheduleKind
-from vaxel.availability.schedule import Hours
+from vaxel.availability.schedule import Hours, is_open
 from vaxel.availability.schedule import Schedule as ScheduleValue
-from vaxel.directory.models import Person
+from vaxel.directory.models import NumberKind, Person
 
 
 def absence_part(absence: Absence) -> AbsencePart:
@@ -57,3 +58,83 @@ def opening_hours_get() -> ScheduleValue:
         .first()
     )
     return schedule_value(schedule)
+
+
+def absent_person_ids(at: datetime):
+    """Ids of people absent at `at` (a merged absence covers `at` exactly when a part does)."""
+    return (
+        Absence.objects.filter(starts_at__lte=at)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .values("person_id")
+    )
+
+
+def current_absences(person_ids: list[int], at: datetime) -> dict[int, MergedAbsence]:
+    """The merged absence (E3) each of these people is in at `at`, if any."""
+    parts: dict[int, list[AbsencePart]] = {}
+    rows = absences_relevant(at).filter(person_id__in=person_ids).order_by("starts_at", "pk")
+    for absence in rows:
+        parts.setdefault(absence.person_id, []).append(absence_part(absence))
+    result = {}
+    for person_id, person_parts in parts.items():
+        current = absence_at(merge_absences(person_parts), at)
+        if current is not None:
+            result[person_id] = current
+    return result
+
+
+def telephone_hours_now(unit_ids: set[int], at: datetime) -> set[int]:
+    """The units among these whose telephone hours are on at `at` (E6, E7)."""
+    schedules = Schedule.objects.filter(
+        kind=ScheduleKind.TELEPHONE_HOURS, unit_id__in=unit_ids
+    ).prefetch_related("weekly", "exceptions")
+    return {s.unit_id for s in schedules if s.unit_id is not None and is_open(schedule_value(s), at)}
+
+
+def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
+    """What the switchboard needs to know of each person at `at`: numbers (a mobile only
+    with consent, S3), availability with reason and back time (E3), whether their unit
+    is in telephone hours (E7) and their answer phrase (E2). People need their unit
+    selected and numbers prefetched."""
+    from vaxel.core.api import phone
+    from vaxel.directory.selectors import answer_phrase, organisation_get
+    from vaxel.routing.announcements import person_absent
+
+    organisation = organisation_get().name
+    absences = current_absences([p.pk for p in people], at)
+    in_hours = telephone_hours_now({p.unit_id for p in people}, at)
+    cards = []
+    for person in people:
+        numbers = {n.kind: n for n in person.numbers.all()}
+        mobile, direct = numbers.get(NumberKind.MOBILE), numbers.get(NumberKind.DIRECT)
+        absence = absences.get(person.pk)
+        reason = absence.part_at(at).reason if absence else None
+        cards.append(
+            {
+                "id": person.pk,
+                "name": person.name,
+                "email": person.email,
+                "title": person.title,
+                "unit": {"id": person.unit_id, "name": person.unit.name},
+                "active": person.active,
+                "direct_number": phone(direct.e164 if direct else None),
+                "mobile": phone(mobile.e164 if mobile and mobile.is_public else None),
+                "available": person.active and absence is None,
+                "absence": None
+                if absence is None
+                else {
+                    "reason": reason,
+                    "reasons": list(absence.reasons),
+                    "since": absence.starts_at,
+                    "back_at": absence.ends_at,
+                    "announcement": person_absent(
+                        person.name, reason=reason or "other", back_at=absence.ends_at, now=at
+                    ),
+                },
+                "in_telephone_hours": person.unit_id in in_hours,
+                "answer_phrase": answer_phrase(
+                    name=person.name, workplace=person.unit.name, organisation=organisation
+                ),
+            }
+        )
+    return cards

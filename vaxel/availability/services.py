@@ -5,12 +5,15 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vaxel.audit.models import ChangeAction
+from vaxel.audit.services import change_record
 from vaxel.availability.constants import REASON_ALIASES, AbsenceReason, DivertTo
 from vaxel.availability.merging import absence_at
 from vaxel.availability.models import Absence, Schedule, ScheduleException, ScheduleKind, WeeklyHours
-from vaxel.availability.schedule import parse_hours, parse_weekly
-from vaxel.availability.selectors import absences_merged
+from vaxel.availability.schedule import format_hours, format_weekly, parse_hours, parse_weekly
+from vaxel.availability.selectors import absences_merged, schedule_value
 from vaxel.core.errors import InvalidInput
+from vaxel.core.time import iso, local
 from vaxel.directory.models import Unit
 from vaxel.directory.selectors import person_get
 
@@ -53,6 +56,7 @@ def absence_add(
     ends_at: datetime | None,
     note: str = "",
     divert_to: str | None = None,
+    actor=None,
 ) -> Absence:
     """Record an absence. It is stored as entered; E3 merging happens when absences
     are read (availability.selectors), so removing one part never loses another."""
@@ -73,7 +77,7 @@ def absence_add(
         )
     if len(note) > 200:
         raise InvalidInput(_("The note is longer than 200 characters; shorten it."), error_id="note_too_long")
-    return Absence.objects.create(
+    absence = Absence.objects.create(
         person=person,
         reason=checked_reason,
         starts_at=starts_at,
@@ -82,10 +86,43 @@ def absence_add(
         divert_to=target,
         divert_colleague=colleague,
     )
+    until = _short(ends_at) if ends_at else _("until further notice")
+    change_record(
+        actor=actor,
+        entity="absence",
+        entity_id=absence.pk,
+        action=ChangeAction.CREATED,
+        unit=person.unit,
+        summary=_("%(name)s: %(reason)s %(start)s – %(end)s")
+        % {
+            "name": person.name,
+            "reason": absence.get_reason_display(),
+            "start": _short(starts_at),
+            "end": until,
+        },
+        after=_absence_facts(absence),
+    )
+    return absence
+
+
+def _short(at: datetime) -> str:
+    return local(at).strftime("%Y-%m-%d %H:%M")
+
+
+def _absence_facts(absence: Absence) -> dict:
+    return {
+        "person": absence.person.email,
+        "reason": absence.reason,
+        "starts_at": iso(absence.starts_at),
+        "ends_at": iso(absence.ends_at),
+        "note": absence.note,
+        "divert_to": absence.divert_to,
+        "divert_colleague": absence.divert_colleague.email if absence.divert_colleague else None,
+    }
 
 
 @transaction.atomic
-def absence_clear(*, email: str, at: datetime, upcoming: bool = False) -> int:
+def absence_clear(*, email: str, at: datetime, upcoming: bool = False, actor=None) -> int:
     """The person is back: end the absence running at `at` (E3: all parts of the merged
     absence). With upcoming, also remove every absence planned after `at`.
     Returns how many entered absences were ended or removed."""
@@ -97,6 +134,16 @@ def absence_clear(*, email: str, at: datetime, upcoming: bool = False) -> int:
     if upcoming:
         later, _details = Absence.objects.filter(person=person, starts_at__gt=at).delete()
         removed += later
+    if changed + removed:
+        change_record(
+            actor=actor,
+            entity="absence",
+            entity_id=person.pk,
+            action=ChangeAction.DELETED,
+            unit=person.unit,
+            summary=_("%(name)s is back") % {"name": person.name},
+            after={"person": person.email, "cleared_at": iso(at), "upcoming_removed": upcoming},
+        )
     return changed + removed
 
 
@@ -118,8 +165,27 @@ def _replace_weekly(schedule: Schedule, weekly_text: str, field: str) -> None:
     )
 
 
+def _record_schedule(schedule: Schedule, actor, summary: str) -> None:
+    value = schedule_value(schedule)
+    change_record(
+        actor=actor,
+        entity=schedule.kind,
+        entity_id=schedule.pk,
+        action=ChangeAction.UPDATED,
+        unit=schedule.unit,
+        summary=summary,
+        after={
+            "weekly": format_weekly(value.weekly),
+            "eve_hours": format_hours(value.eve_hours) if value.eve_hours else None,
+            "exceptions": {
+                d.isoformat(): [format_hours(h) for h in hours] for d, hours in value.exceptions.items()
+            },
+        },
+    )
+
+
 @transaction.atomic
-def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None) -> Schedule:
+def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None, actor=None) -> Schedule:
     """S4: the switchboard's weekly opening hours and its hours on days before holidays.
     An empty eve_hours ("") removes the eve hours."""
     if weekly is None and eve_hours is None:
@@ -133,21 +199,23 @@ def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None
     if eve_hours is not None:
         schedule.eve_opens, schedule.eve_closes = eve if eve else (None, None)
         schedule.save()
+    _record_schedule(schedule, actor, _("Switchboard opening hours changed"))
     return schedule
 
 
 @transaction.atomic
-def telephone_hours_set(*, unit: Unit, weekly: str) -> Schedule:
+def telephone_hours_set(*, unit: Unit, weekly: str, actor=None) -> Schedule:
     """E7: a unit's weekly telephone hours."""
     parse_weekly(weekly, field="--telephone-hours")
     schedule = _schedule_for(unit)
     _replace_weekly(schedule, weekly, "--telephone-hours")
+    _record_schedule(schedule, actor, _("Telephone hours of %(unit)s changed") % {"unit": unit.name})
     return schedule
 
 
 @transaction.atomic
 def schedule_exception_add(
-    *, day: date, closed: bool = False, hours: str | None = None, unit: Unit | None = None
+    *, day: date, closed: bool = False, hours: str | None = None, unit: Unit | None = None, actor=None
 ) -> ScheduleException:
     """A dated exception to the opening hours (or a unit's telephone hours):
     closed all day, or open only the given hours. Replaces an earlier one that day."""
@@ -160,4 +228,11 @@ def schedule_exception_add(
     exception, _created = ScheduleException.objects.update_or_create(
         schedule=schedule, date=day, defaults={"opens": opens, "closes": closes}
     )
+    what = _("Telephone hours of %(unit)s") % {"unit": unit.name} if unit else _("Switchboard opening hours")
+    summary = _("%(what)s on %(day)s: %(hours)s") % {
+        "what": what,
+        "day": day.isoformat(),
+        "hours": hours or _("closed"),
+    }
+    _record_schedule(schedule, actor, summary)
     return exception

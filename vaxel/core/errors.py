@@ -30,3 +30,7 @@ class NotFound(VaxelError):
 
 class Conflict(VaxelError):
     error_id = "conflict"
+
+
+class Forbidden(VaxelError):
+    error_id = "forbidden"

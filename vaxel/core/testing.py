@@ -16,6 +16,7 @@ ORGANISATION = "Testby kommun"
 SWITCHBOARD = "+46370331000"
 ANNA_DIRECT = "+46370331001"
 ANNA_SECRET_MOBILE = "+46701234567"
+CECILIA_SECRET_MOBILE = "+46733456789"
 BJORN_DIRECT = "+46370331002"
 BJORN_PUBLIC_MOBILE = "+46702345678"
 GROUP_NUMBER = "+46370335001"
@@ -27,6 +28,8 @@ class Municipality:
     anna: Person
     bjorn: Person
     group: NumberGroup
+    other_unit: Unit
+    cecilia: Person
 
 
 def small_municipality() -> Municipality:
@@ -57,4 +60,32 @@ def small_municipality() -> Municipality:
     group = directory.shared_number_add(
         number="0370-335001", unit="Bygglov", members=[anna.email, bjorn.email], name="Bygglovsgruppen"
     )
-    return Municipality(unit=unit, anna=anna, bjorn=bjorn, group=group)
+    other_unit = directory.unit_add(name="Skolskjuts", keywords=["skolskjuts"])
+    cecilia = directory.person_add(
+        name="Cecilia Öst",
+        email="cecilia.ost@example.se",
+        unit="Skolskjuts",
+        direct_number="0370-331003",
+        mobile="073-3456789",
+        mobile_consent=False,
+    )
+    return Municipality(
+        unit=unit, anna=anna, bjorn=bjorn, group=group, other_unit=other_unit, cecilia=cecilia
+    )
+
+
+PASSWORD = "test-lösenord-1"
+
+
+def logins(town: Municipality) -> dict[str, object]:
+    """One login per role: the operator and the administrator by group; Anna is the
+    manager of Bygglov; Björn an employee in Bygglov; and a login with no role."""
+    from vaxel.access.services import user_add
+
+    return {
+        "operator": user_add(username="operator", password=PASSWORD, roles="operator")[0],
+        "administrator": user_add(username="administrator", password=PASSWORD, roles="administrator")[0],
+        "manager": user_add(username="anna", password=PASSWORD, person=town.anna.email)[0],
+        "employee": user_add(username="bjorn", password=PASSWORD, person=town.bjorn.email)[0],
+        "nobody": user_add(username="nobody", password=PASSWORD)[0],
+    }

@@ -1,9 +1,10 @@
 """Reads of the directory that other capabilities share."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.core.errors import InvalidInput, NotFound
-from vaxel.directory.models import Organisation, Person, Unit
+from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
 
 
 def organisation_get() -> Organisation:
@@ -52,3 +53,56 @@ def answer_phrase(*, name: str, workplace: str, organisation: str) -> str:
         "workplace": workplace,
         "organisation": organisation,
     }
+
+
+def units_query(*, search: str = "", parent_id: int | None = None):
+    units = Unit.objects.select_related("parent").prefetch_related(
+        "keywords", "managers", "telephone_hours__weekly", "telephone_hours__exceptions"
+    )
+    if search:
+        units = units.filter(Q(name__icontains=search) | Q(keywords__word__icontains=search)).distinct()
+    if parent_id is not None:
+        units = units.filter(parent_id=parent_id)
+    return units.order_by("name", "id")
+
+
+def unit_paths() -> dict[int, list[str]]:
+    """Each unit's path from the top of the tree, in one query."""
+    rows = {u["id"]: u for u in Unit.objects.values("id", "name", "parent_id")}
+    paths: dict[int, list[str]] = {}
+
+    def path(unit_id: int) -> list[str]:
+        if unit_id not in paths:
+            row = rows[unit_id]
+            paths[unit_id] = [*(path(row["parent_id"]) if row["parent_id"] in rows else []), row["name"]]
+        return paths[unit_id]
+
+    for unit_id in rows:
+        path(unit_id)
+    return paths
+
+
+def people_query(*, search: str = "", unit_id: int | None = None):
+    people = Person.objects.select_related("unit").prefetch_related("numbers")
+    if search:
+        people = people.filter(
+            Q(name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(title__icontains=search)
+            | Q(unit__name__icontains=search)
+        )
+    if unit_id is not None:
+        people = people.filter(unit_id=unit_id)
+    return people.order_by("name", "id")
+
+
+def numbers_query(*, kind: str | None = None):
+    """Every number that may be shown: a mobile without its owner's consent is left out (S3)."""
+    numbers = (
+        PhoneNumber.objects.select_related("person", "group")
+        .prefetch_related("group__members")
+        .exclude(kind=NumberKind.MOBILE, disclosure_consent=False)
+    )
+    if kind:
+        numbers = numbers.filter(kind=kind)
+    return numbers.order_by("e164", "id")

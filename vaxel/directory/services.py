@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vaxel.audit.models import ChangeAction
+from vaxel.audit.services import change_record
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput
 from vaxel.core.time import now
@@ -11,7 +13,9 @@ from vaxel.directory.selectors import people_get, unit_get
 
 
 @transaction.atomic
-def organisation_set(*, name: str | None = None, switchboard_number: str | None = None) -> Organisation:
+def organisation_set(
+    *, name: str | None = None, switchboard_number: str | None = None, actor=None
+) -> Organisation:
     organisation = Organisation.objects.select_for_update().first() or Organisation(name="")
     if name is not None:
         if not name.strip():
@@ -26,8 +30,37 @@ def organisation_set(*, name: str | None = None, switchboard_number: str | None 
         raise InvalidInput(
             _("The organisation has no name yet; give one with --name."), error_id="empty_name"
         )
+    before = _organisation_facts(organisation) if organisation.pk else None
     organisation.save()
+    change_record(
+        actor=actor,
+        entity="organisation",
+        entity_id=organisation.pk,
+        action=ChangeAction.UPDATED if before else ChangeAction.CREATED,
+        summary=_("Organisation: %(name)s") % {"name": organisation.name},
+        before=before,
+        after=_organisation_facts(organisation),
+    )
     return organisation
+
+
+def _organisation_facts(organisation: Organisation) -> dict:
+    return {"name": organisation.name, "switchboard_number": organisation.switchboard_number}
+
+
+def person_facts(person: Person) -> dict:
+    """What the change log keeps of a person; a mobile without consent is never kept (S3)."""
+    numbers = {n.kind: n for n in person.numbers.all()}
+    mobile = numbers.get(NumberKind.MOBILE)
+    return {
+        "name": person.name,
+        "email": person.email,
+        "title": person.title,
+        "unit": person.unit.name,
+        "active": person.active,
+        "direct_number": numbers[NumberKind.DIRECT].e164 if NumberKind.DIRECT in numbers else None,
+        "mobile": (mobile.e164 if mobile.is_public else "hidden") if mobile else None,
+    }
 
 
 def parse_keywords(text: str | None) -> list[str]:
@@ -41,6 +74,7 @@ def unit_add(
     parent: str | None = None,
     keywords: list[str] | None = None,
     telephone_hours: str | None = None,
+    actor=None,
 ) -> Unit:
     from vaxel.availability.services import telephone_hours_set
 
@@ -57,7 +91,20 @@ def unit_add(
     unit = Unit.objects.create(name=name, parent=parent_unit)
     Keyword.objects.bulk_create([Keyword(unit=unit, word=w) for w in keywords or []])
     if telephone_hours:
-        telephone_hours_set(unit=unit, weekly=telephone_hours)
+        telephone_hours_set(unit=unit, weekly=telephone_hours, actor=actor)
+    change_record(
+        actor=actor,
+        entity="unit",
+        entity_id=unit.pk,
+        action=ChangeAction.CREATED,
+        unit=unit,
+        summary=_("New unit %(name)s") % {"name": unit.name},
+        after={
+            "name": unit.name,
+            "parent": parent_unit.name if parent_unit else None,
+            "keywords": keywords or [],
+        },
+    )
     return unit
 
 
@@ -72,6 +119,7 @@ def person_add(
     mobile: str | None = None,
     mobile_consent: bool | None = None,
     manager: bool = False,
+    actor=None,
 ) -> Person:
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
@@ -113,11 +161,22 @@ def person_add(
         )
     if manager:
         home.managers.add(person)
+    change_record(
+        actor=actor,
+        entity="person",
+        entity_id=person.pk,
+        action=ChangeAction.CREATED,
+        unit=home,
+        summary=_("New in %(unit)s: %(name)s") % {"unit": home.name, "name": person.name},
+        after=person_facts(person),
+    )
     return person
 
 
 @transaction.atomic
-def shared_number_add(*, number: str, unit: str, members: list[str], name: str | None = None) -> NumberGroup:
+def shared_number_add(
+    *, number: str, unit: str, members: list[str], name: str | None = None, actor=None
+) -> NumberGroup:
     e164 = phone.normalise(number, field=_("shared number"))
     owner_unit = unit_get(unit)
     people = people_get(members)
@@ -129,6 +188,16 @@ def shared_number_add(*, number: str, unit: str, members: list[str], name: str |
     )
     group.members.set(people)
     PhoneNumber.objects.create(e164=e164, kind=NumberKind.SHARED, group=group)
+    change_record(
+        actor=actor,
+        entity="shared_number",
+        entity_id=group.pk,
+        action=ChangeAction.CREATED,
+        unit=owner_unit,
+        summary=_("New shared number %(number)s: %(name)s")
+        % {"number": phone.display(e164), "name": group.name},
+        after={"number": e164, "name": group.name, "members": sorted(p.email for p in people)},
+    )
     return group
 
 

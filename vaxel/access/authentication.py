@@ -1,0 +1,46 @@
+"""API token authentication. Kept apart from the views: DRF imports it while loading its settings."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from vaxel.access.selectors import token_authenticate
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer vx_<key id>_<secret>`. request.auth is the ApiToken."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode(errors="replace").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the token as 'Authorization: Bearer vx_…'."))
+        token = token_authenticate(header[1])
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("The API token is unknown or revoked."))
+        return token.owner, token
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="vaxel"'
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "vaxel.access.authentication.TokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "vx_<key id>_<secret> from 'vaxel token create'",
+        }
+
+
+def token_of(request):
+    """The ApiToken behind a request, or None for a browser session."""
+    from vaxel.access.models import ApiToken
+
+    return request.auth if isinstance(request.auth, ApiToken) else None

@@ -1,0 +1,108 @@
+"""Who may do what: roles from groups and the directory, and the access_* checks
+every surface (API, pages, console) calls before reading or writing."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+
+from vaxel.access.constants import GROUP_ROLES, Role, Scope
+from vaxel.core.errors import Forbidden
+from vaxel.directory.models import Person, Unit
+
+
+def roles_of(user) -> set[Role]:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return set()
+    roles = {Role(g) for g in user.groups.filter(name__in=GROUP_ROLES).values_list("name", flat=True)}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    person = own_person(user)
+    if person is not None:
+        roles.add(Role.EMPLOYEE)
+        if person.managed_units.exists():
+            roles.add(Role.MANAGER)
+    return roles
+
+
+def own_person(user) -> Person | None:
+    return Person.objects.filter(user_id=getattr(user, "pk", None)).first() if user else None
+
+
+def managed_unit_ids(user) -> set[int]:
+    """The units a manager answers for: their own and every unit below them."""
+    person = own_person(user)
+    if person is None:
+        return set()
+    result = set(person.managed_units.values_list("id", flat=True))
+    frontier = set(result)
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - result
+        result |= frontier
+    return result
+
+
+def _token_allows(token, scope: Scope) -> bool:
+    return token is None or token.has_scope(scope)
+
+
+def require_scope(token, scope: Scope) -> None:
+    if not _token_allows(token, scope):
+        raise Forbidden(
+            _("This API token lacks the scope %(scope)s; ask an administrator for a token that has it.")
+            % {"scope": scope.value},
+            error_id="missing_scope",
+            details={"scope": scope.value},
+        )
+
+
+def access_directory_read(user, token=None) -> None:
+    """Anyone signed in may read the directory and who is available (that is the
+    switchboard's whole point); a token needs directory:read."""
+    require_scope(token, Scope.DIRECTORY_READ)
+    if not roles_of(user):
+        raise Forbidden(_("Your login has no role in Växel; ask an administrator."), error_id="no_role")
+
+
+def access_directory_write(user, token=None) -> None:
+    require_scope(token, Scope.DIRECTORY_WRITE)
+    if Role.ADMINISTRATOR not in roles_of(user):
+        raise Forbidden(_("Only an administrator may change the directory this way."), error_id="forbidden")
+
+
+def access_absence_write(user, person: Person, token=None) -> None:
+    """An employee sets their own absences, a manager their units' people, an
+    administrator (and the operator, who sets diversions for callers' sake) anyone's."""
+    require_scope(token, Scope.ABSENCES_WRITE)
+    roles = roles_of(user)
+    if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        return
+    own = own_person(user)
+    if own is not None and own.pk == person.pk:
+        return
+    if Role.MANAGER in roles and person.unit_id in managed_unit_ids(user):
+        return
+    raise Forbidden(
+        _("You may only change your own absences, or those of people in units you manage."),
+        error_id="forbidden",
+    )
+
+
+def access_route(user, token=None) -> None:
+    require_scope(token, Scope.ROUTE)
+    if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        raise Forbidden(
+            _("Only the switchboard and administrators may ask where calls go."), error_id="forbidden"
+        )
+
+
+def access_changes(user, token=None) -> set[int] | None:
+    """Who sees the change feed: the switchboard and administrators all of it, a
+    manager their units'. Returns the unit ids to limit to, or None for all."""
+    require_scope(token, Scope.DIRECTORY_READ)
+    roles = roles_of(user)
+    if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        return None
+    if Role.MANAGER in roles:
+        return managed_unit_ids(user)
+    raise Forbidden(
+        _("Only the switchboard, managers and administrators see the change feed."), error_id="forbidden"
+    )

@@ -1,0 +1,109 @@
+"""Logins, roles and API tokens."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vaxel.access.constants import GROUP_ROLES, Role, Scope
+from vaxel.access.models import ApiToken, token_hash
+from vaxel.access.selectors import TOKEN_PREFIX
+from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.time import now
+from vaxel.directory.selectors import person_get
+
+
+def parse_scopes(text: str | list[str]) -> list[str]:
+    scopes = [s.strip() for s in (text.split(",") if isinstance(text, str) else text) if s.strip()]
+    unknown = [s for s in scopes if s not in Scope.values]
+    if not scopes or unknown:
+        raise InvalidInput(
+            _("Unknown or missing scopes %(unknown)s; choose from: %(choices)s.")
+            % {"unknown": ", ".join(unknown) or "-", "choices": ", ".join(Scope.values)},
+            error_id="invalid_scopes",
+        )
+    return list(dict.fromkeys(scopes))
+
+
+def parse_roles(text: str | None) -> list[Role]:
+    roles = [r.strip() for r in (text or "").split(",") if r.strip()]
+    unknown = [r for r in roles if r not in GROUP_ROLES]
+    if unknown:
+        raise InvalidInput(
+            _(
+                "Unknown roles %(unknown)s; roles given to a login are: %(choices)s (employee and manager "
+                "follow from the directory)."
+            )
+            % {"unknown": ", ".join(unknown), "choices": ", ".join(GROUP_ROLES)},
+            error_id="invalid_roles",
+        )
+    return [Role(r) for r in roles]
+
+
+@transaction.atomic
+def user_add(
+    *, username: str, password: str | None = None, person: str | None = None, roles: str | None = None
+):
+    """A login, optionally linked to a person in the directory (an employee) and given
+    group roles (operator, administrator). Returns the user and the password."""
+    users = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput(_("A login needs a user name."), error_id="empty_name")
+    if users.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("The login %(name)r already exists.") % {"name": username}, error_id="user_exists")
+    checked_roles = parse_roles(roles)
+    linked = person_get(person) if person else None
+    if linked is not None and linked.user_id:
+        raise Conflict(
+            _("%(name)s already has a login.") % {"name": linked.name}, error_id="person_has_login"
+        )
+    password = password or secrets.token_urlsafe(12)
+    user = users.objects.create_user(
+        username=username, password=password, email=linked.email if linked else ""
+    )
+    for role in checked_roles:
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if linked is not None:
+        linked.user = user
+        linked.save(update_fields=["user"])
+    return user, password
+
+
+@transaction.atomic
+def token_create(*, owner: str, scopes: str | list[str], name: str = "") -> tuple[ApiToken, str]:
+    """Returns the token and its secret, which is shown once and never stored."""
+    users = get_user_model()
+    checked = parse_scopes(scopes)
+    user = users.objects.filter(username=owner).first()
+    if user is None:
+        raise NotFound(
+            _("There is no login %(name)r to own the token; create it with 'vaxel user add'.")
+            % {"name": owner},
+            error_id="user_not_found",
+        )
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        owner=user,
+        name=name or ", ".join(checked),
+        prefix=prefix,
+        secret_hash=token_hash(secret),
+        scopes=checked,
+    )
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str) -> ApiToken:
+    token = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound(
+            _("There is no active token with the key id %(prefix)r; 'vaxel token list' shows them.")
+            % {"prefix": prefix},
+            error_id="token_not_found",
+        )
+    token.revoked_at = now()
+    token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,37 @@
+"""Recording changes (C1). Every service that writes calls change_record in its transaction."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from vaxel.audit.models import Change, ChangeAction
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return str(_("command line"))
+    return actor.get_full_name() or actor.get_username()
+
+
+def change_record(
+    *,
+    actor,
+    entity: str,
+    entity_id: Any,
+    action: ChangeAction,
+    summary: str,
+    unit=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> Change:
+    return Change.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor_label(actor),
+        entity=entity,
+        entity_id=str(entity_id),
+        action=action,
+        unit=unit,
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )

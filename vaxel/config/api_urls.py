@@ -1,0 +1,36 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from vaxel.access.api import Me
+from vaxel.audit.api import ChangeList
+from vaxel.availability.api import NextOpening, OpeningHours, PersonAbsences, PersonAbsencesClear
+from vaxel.directory.api import (
+    NumberDetail,
+    NumberList,
+    PersonDetail,
+    PersonList,
+    SharedNumberCreate,
+    UnitDetail,
+    UnitList,
+)
+from vaxel.routing.api import Route
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("me/", Me.as_view(), name="api-me"),
+    path("units/", UnitList.as_view(), name="api-units"),
+    path("units/<int:pk>/", UnitDetail.as_view(), name="api-unit"),
+    path("people/", PersonList.as_view(), name="api-people"),
+    path("people/<int:pk>/", PersonDetail.as_view(), name="api-person"),
+    path("people/<int:pk>/absences/", PersonAbsences.as_view(), name="api-person-absences"),
+    path("people/<int:pk>/absences/clear/", PersonAbsencesClear.as_view(), name="api-person-absences-clear"),
+    path("numbers/", NumberList.as_view(), name="api-numbers"),
+    path("numbers/shared/", SharedNumberCreate.as_view(), name="api-shared-numbers"),
+    path("numbers/<int:pk>/", NumberDetail.as_view(), name="api-number"),
+    path("opening-hours/", OpeningHours.as_view(), name="api-opening-hours"),
+    path("opening-hours/next/", NextOpening.as_view(), name="api-next-opening"),
+    path("route/", Route.as_view(), name="api-route"),
+    path("changes/", ChangeList.as_view(), name="api-changes"),
+]
