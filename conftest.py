@@ -21,3 +21,24 @@ def logins(town):
     from vaxel.core.testing import logins
 
     return logins(town)
+
+
+@pytest.fixture
+def admin_token(logins):
+    from vaxel.access.constants import Scope
+    from vaxel.access.services import token_create
+
+    return token_create(owner="administrator", scopes=Scope.values)[1]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how much schemathesis ran, as the API issue asks."""
+    import sys
+
+    module = sys.modules.get("tests.test_api_schema") or sys.modules.get("test_api_schema")
+    ran = getattr(module, "RAN", None)
+    if ran:
+        terminalreporter.write_line(
+            f"schemathesis: {len(ran)} operations, {sum(ran.values())} generated requests "
+            f"({module.EXAMPLES_PER_OPERATION} generated per operation, plus schemathesis coverage cases)"
+        )

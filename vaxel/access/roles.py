@@ -18,13 +18,14 @@ def roles_of(user) -> set[Role]:
     person = own_person(user)
     if person is not None:
         roles.add(Role.EMPLOYEE)
-        if person.managed_units.exists():
+        if Unit.objects.filter(managers=person).exists():
             roles.add(Role.MANAGER)
     return roles
 
 
 def own_person(user) -> Person | None:
-    return Person.objects.filter(user_id=getattr(user, "pk", None)).first() if user else None
+    user_id = getattr(user, "pk", None)
+    return Person.objects.filter(user_id=user_id).first() if user_id is not None else None
 
 
 def managed_unit_ids(user) -> set[int]:
@@ -32,7 +33,7 @@ def managed_unit_ids(user) -> set[int]:
     person = own_person(user)
     if person is None:
         return set()
-    result = set(person.managed_units.values_list("id", flat=True))
+    result = set(Unit.objects.filter(managers=person).values_list("id", flat=True))
     frontier = set(result)
     while frontier:
         frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - result

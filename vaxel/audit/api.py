@@ -32,6 +32,8 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class ChangeList(APIView):
+    pagination_class = NewestFirst
+
     @extend_schema(
         operation_id="changes_list",
         responses={200: ChangeSerializer(many=True), **{c: ErrorSerializer for c in (400, 401, 403, 404)}},
@@ -40,6 +42,6 @@ class ChangeList(APIView):
     )
     def get(self, request: Request) -> Response:
         unit_ids = access_changes(request.user, token_of(request))
-        pages = NewestFirst()
+        pages = self.pagination_class()
         page = pages.paginate_queryset(changes_feed(unit_ids=unit_ids), request, view=self)
         return pages.get_paginated_response(ChangeSerializer(page or [], many=True).data)

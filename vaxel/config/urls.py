@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import defaults
 
+from vaxel.core.api import api_or_page_error
 from vaxel.routing.views import status
 
 urlpatterns = [
@@ -8,3 +11,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("vaxel.config.api_urls")),
 ]
+
+# Under /api/ errors keep the API's JSON shape, also for paths no view matches.
+handler404 = api_or_page_error(
+    defaults.page_not_found, 404, "not_found", _lazy("There is nothing at this address; check the path.")
+)
+handler500 = api_or_page_error(
+    defaults.server_error,
+    500,
+    "server_error",
+    _lazy("Something went wrong on the server; it has been logged."),
+)

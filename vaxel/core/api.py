@@ -108,3 +108,15 @@ def phone(e164: str | None) -> dict | None:
     from vaxel.core.phone import display
 
     return {"e164": e164, "display": display(e164)} if e164 else None
+
+
+def api_or_page_error(page_handler, status_code: int, error_id: str, message):
+    """A Django error handler that answers in the API's error shape under /api/."""
+    from django.http import JsonResponse
+
+    def handler(request, exception=None):
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body(error_id, str(message)), status=status_code)
+        return page_handler(request, exception) if exception is not None else page_handler(request)
+
+    return handler

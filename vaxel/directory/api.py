@@ -108,6 +108,8 @@ def _int_param(request: Request, name: str) -> int | None:
 
 
 class UnitList(APIView):
+    pagination_class = Pages
+
     @extend_schema(
         operation_id="units_list",
         parameters=[
@@ -121,7 +123,7 @@ class UnitList(APIView):
         units = units_query(
             search=request.query_params.get("search", "").strip(), parent_id=_int_param(request, "parent")
         )
-        pages = Pages()
+        pages = self.pagination_class()
         page = pages.paginate_queryset(units, request, view=self)
         return pages.get_paginated_response(UnitSerializer(unit_data(page or []), many=True).data)
 
@@ -188,6 +190,8 @@ class PersonCreateSerializer(serializers.Serializer):
 
 
 class PersonList(APIView):
+    pagination_class = Pages
+
     @extend_schema(
         operation_id="people_list",
         parameters=[
@@ -209,7 +213,7 @@ class PersonList(APIView):
             people = people.filter(active=True).exclude(pk__in=absent_person_ids(at))
         elif available in ("false", "0"):
             people = people.filter(pk__in=absent_person_ids(at))
-        pages = Pages()
+        pages = self.pagination_class()
         page = pages.paginate_queryset(people, request, view=self)
         return pages.get_paginated_response(
             PersonSerializer(people_cards(list(page or []), at), many=True).data
@@ -297,6 +301,8 @@ def _numbers_with_units():
 
 
 class NumberList(APIView):
+    pagination_class = Pages
+
     @extend_schema(
         operation_id="numbers_list",
         parameters=[
@@ -312,7 +318,7 @@ class NumberList(APIView):
                 f"kind must be one of {', '.join(NumberKind.values)}.", error_id="invalid_parameter"
             )
         numbers = _numbers_with_units().filter(**({"kind": kind} if kind else {}))
-        pages = Pages()
+        pages = self.pagination_class()
         page = pages.paginate_queryset(numbers, request, view=self)
         return pages.get_paginated_response(NumberSerializer(number_data(list(page or [])), many=True).data)
 

@@ -32,7 +32,7 @@ class DecisionAbsenceSerializer(serializers.Serializer):
 
 class RouteDecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[a.value for a in Action])
-    called = serializers.CharField()
+    called = serializers.CharField(allow_null=True, help_text="null when an unconsented mobile (S3)")
     called_kind = serializers.ChoiceField(choices=["switchboard", "person", "shared", "unknown"])
     called_name = serializers.CharField(allow_blank=True)
     calling = serializers.CharField(

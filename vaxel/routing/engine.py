@@ -30,12 +30,13 @@ def decide(snapshot: Snapshot, *, called: str, calling: str | None, at: datetime
     called_key = lookup_key(called)
     calling_key = lookup_key(calling)
     caller = snapshot.numbers.get(calling_key) if calling_key else None
+    owner = snapshot.numbers.get(called_key) if called_key else None
     base = RouteDecision(
         action=Action.QUEUE,
-        called=called_key or called,
+        # S3: neither a dialled nor a calling unconsented mobile is passed on.
+        called=None if owner is not None and not owner.public else (called_key or called),
         at=at,
         called_kind="unknown",
-        # S3: a caller's unconsented mobile identifies them, but its digits are not passed on.
         calling=calling_key if caller is None or caller.public else None,
         internal=caller is not None,
         **_caller_fields(snapshot, caller),
@@ -43,7 +44,6 @@ def decide(snapshot: Snapshot, *, called: str, calling: str | None, at: datetime
     if called_key is not None and called_key == snapshot.switchboard:
         flags = ("internal_call_to_switchboard",) if caller else ()  # E8
         return _switchboard(snapshot, replace(base, called_kind="switchboard", flags=flags))
-    owner = snapshot.numbers.get(called_key) if called_key else None
     if owner is not None and owner.kind is OwnerKind.PERSON:
         return _person(snapshot, snapshot.persons[owner.id], replace(base, called_kind="person"))
     if owner is not None and owner.kind is OwnerKind.GROUP:
@@ -106,7 +106,7 @@ def _divert(
     snapshot: Snapshot,
     person: PersonEntry,
     absence: MergedAbsence,
-    own_number: str,
+    own_number: str | None,
     decision: RouteDecision,
 ) -> RouteDecision:
     """E3: say why and until when (the end of the whole merged absence), then divert."""

@@ -108,7 +108,7 @@ class RouteDecision:
     """Where one call goes now, and what the caller hears."""
 
     action: Action
-    called: str
+    called: str | None  # None when it is a mobile whose owner has not consented (S3)
     calling: str | None
     at: datetime
     called_kind: str  # switchboard | person | shared | unknown
