@@ -16,6 +16,7 @@ OK_READ = {
     "operator": 200,
     "administrator": 200,
 }
+NOT_FOUND = {"employee": 404, "manager": 404, "operator": 404, "administrator": 404}
 
 
 def absence(town):
@@ -97,6 +98,30 @@ ENDPOINTS = [
         lambda t: f"/api/v1/people/{t.bjorn.pk}/absences/clear/",
         lambda t, role: {},
         {**OK_READ, "employee": 200, "manager": 200},
+    ),
+    ("unknown unit", "get", lambda t: "/api/v1/units/999999/", None, {**OK_READ, **NOT_FOUND}),
+    ("unknown person", "get", lambda t: "/api/v1/people/999999/", None, {**OK_READ, **NOT_FOUND}),
+    ("unknown number", "get", lambda t: "/api/v1/numbers/999999/", None, {**OK_READ, **NOT_FOUND}),
+    (
+        "unknown person's absences",
+        "get",
+        lambda t: "/api/v1/people/999999/absences/",
+        None,
+        {**OK_READ, **NOT_FOUND},
+    ),
+    (
+        "absence for an unknown person",
+        "post",
+        lambda t: "/api/v1/people/999999/absences/",
+        lambda t, role: absence(t),
+        {
+            "anonymous": 401,
+            "nobody": 404,
+            "employee": 404,
+            "manager": 404,
+            "operator": 404,
+            "administrator": 404,
+        },
     ),
     (
         "clear another's absence",
