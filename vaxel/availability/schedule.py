@@ -90,13 +90,40 @@ def is_open(schedule: Schedule, at: datetime) -> bool:
 
 def next_opening(schedule: Schedule, at: datetime) -> datetime | None:
     """The first instant after `at` at which the schedule opens; None if never."""
-    for start, _end in _intervals_from(schedule, at):
+    for start, _end in intervals_from(schedule, at):
         if start > at:
             return start
     return None
 
 
-def _intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
+def add_working_time(schedule: Schedule, start: datetime, duration: timedelta) -> datetime | None:
+    """The instant at which `duration` of the schedule's open time has passed since
+    `start` (E4: "within 4 working hours"; weekends and holidays do not count).
+    None if the schedule does not open enough within the horizon."""
+    remaining = duration
+    for opens, closes in intervals_from(schedule, start):
+        if closes <= start:
+            continue
+        opens = max(opens, start)
+        if remaining <= closes - opens:
+            return opens + remaining
+        remaining -= closes - opens
+    return None
+
+
+def working_time_between(schedule: Schedule, start: datetime, end: datetime) -> timedelta:
+    """How much of the schedule's open time lies between start and end (E5: "more than
+    one working day")."""
+    total = timedelta()
+    for opens, closes in intervals_from(schedule, start):
+        if opens >= end:
+            break
+        total += max(timedelta(), min(closes, end) - max(opens, start))
+    return total
+
+
+def intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Open intervals from the local day of `at` on, in order, up to the horizon."""
     day = local_date(at)
     for offset in range(HORIZON_DAYS):
         yield from intervals_on(schedule, day + timedelta(days=offset))

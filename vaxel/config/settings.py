@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "vaxel.routing",
     "vaxel.audit",
     "vaxel.access",
+    "vaxel.servicelevels",
+    "vaxel.messaging",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,39 @@ SPECTACULAR_SETTINGS = {
 
 # The region phone numbers are read in when written without a country code.
 VAXEL_PHONE_REGION = os.environ.get("VAXEL_PHONE_REGION", "SE")
+
+# Working time (E4, E5): callbacks are due within working hours; weekends, public
+# holidays and the eves do not count.
+VAXEL_WORKING_HOURS = os.environ.get("VAXEL_WORKING_HOURS", "mon-fri 08:00-17:00")
+VAXEL_CALLBACK_WORKING_HOURS = int(os.environ.get("VAXEL_CALLBACK_WORKING_HOURS", "4"))
+# Where e-mailed links point.
+VAXEL_BASE_URL = os.environ.get("VAXEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The daily digest of open messages, on working days at this Stockholm time.
+VAXEL_DIGEST_AT = os.environ.get("VAXEL_DIGEST_AT", "07:30")
+
+# E-mail over SMTP (Django's SMTP backend).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("VAXEL_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("VAXEL_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("VAXEL_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VAXEL_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("VAXEL_SMTP_STARTTLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("VAXEL_SMTP_SSL", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
+
+# Jobs: huey, on SQLite beside the database by default, on Redis at scale (VAXEL_REDIS_URL).
+_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
+HUEY = {
+    "name": "vaxel",
+    "immediate": _TESTING,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if _REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,11 @@ class Unit(models.Model):
         related_name="children",
         verbose_name=_("parent unit"),
     )
+    shared_mailbox = models.EmailField(
+        _("shared mailbox"),
+        blank=True,
+        help_text=_("Messages for the unit go here instead of to every member."),
+    )
     managers = models.ManyToManyField(  # type: ignore[var-annotated]
         "Person", blank=True, related_name="managed_units", verbose_name=_("managers")
     )

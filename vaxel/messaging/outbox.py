@@ -1,0 +1,90 @@
+"""E-mail through an outbox: an e-mail row is committed with the change that caused it,
+then sent. A failed send is retried with back-off until the SMTP server takes it; a
+claim on the row keeps two workers from sending it twice."""
+
+import contextlib
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+
+from vaxel.core.time import now
+from vaxel.messaging.models import Message, OutboxEmail, OutboxState
+
+logger = logging.getLogger(__name__)
+
+CLAIM = timedelta(minutes=5)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+
+
+def outbox_add(
+    *, recipients: list[str], subject: str, text: str, html: str = "", message: Message | None = None
+) -> OutboxEmail:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "vaxel.local"
+    return OutboxEmail.objects.create(
+        recipients=sorted(set(recipients)),
+        subject=subject[:300],
+        text=text,
+        html=html,
+        message=message,
+        header_message_id=make_msgid(domain=domain),
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def _due(at: datetime):
+    return OutboxEmail.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=at).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=at)
+    )
+
+
+def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
+    """Send what is due. Returns how many were sent."""
+    at = at or now()
+    sent = 0
+    connection = None
+    for email in list(_due(at).order_by("id")[:limit]):
+        # The claim is one conditional UPDATE: only one worker wins it.
+        if not _due(at).filter(pk=email.pk).update(claimed_until=at + CLAIM):
+            continue
+        try:
+            connection = connection or get_connection()
+            EmailMultiAlternatives(
+                subject=email.subject,
+                body=email.text,
+                to=email.recipients,
+                connection=connection,
+                headers={"Message-ID": email.header_message_id},
+                alternatives=[(email.html, "text/html")] if email.html else None,
+            ).send()
+        except (smtplib.SMTPException, OSError) as error:
+            attempts = email.attempts + 1
+            OutboxEmail.objects.filter(pk=email.pk).update(
+                attempts=attempts,
+                next_attempt_at=at + retry_delay(attempts),
+                claimed_until=None,
+                last_error=f"{type(error).__name__}: {error}"[:500],
+            )
+            logger.warning("e-mail %s not sent (attempt %d): %s", email.pk, attempts, type(error).__name__)
+            connection = None
+            continue
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            state=OutboxState.SENT,
+            sent_at=now(),
+            attempts=email.attempts + 1,
+            claimed_until=None,
+            last_error="",
+        )
+        sent += 1
+    if connection is not None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
+    return sent

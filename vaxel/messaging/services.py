@@ -1,0 +1,300 @@
+"""Messages and callbacks (S2, E4, E5): taken, delivered by e-mail, followed until done."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vaxel.audit.services import actor_label
+from vaxel.availability.schedule import Schedule, add_working_time, parse_weekly, working_time_between
+from vaxel.core import phone
+from vaxel.core.errors import Conflict, InvalidInput
+from vaxel.core.time import now
+from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
+from vaxel.directory.selectors import person_get, unit_get
+from vaxel.messaging.emails import follow_up_email, message_email
+from vaxel.messaging.models import EventKind, Message, MessageEvent, MessageKind, MessageStatus
+from vaxel.messaging.outbox import outbox_add
+from vaxel.servicelevels.selectors import callback_within
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+# E5: "more than one working day"
+WORKING_DAY = timedelta(hours=8)
+
+
+def working_schedule() -> Schedule:
+    """Working time: the configured weekly hours; public holidays and eves are closed."""
+    return Schedule(weekly=parse_weekly(settings.VAXEL_WORKING_HOURS, field="VAXEL_WORKING_HOURS"))
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "M-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(5))
+        if not Message.objects.filter(reference=reference).exists():
+            return reference
+
+
+def message_recipients(message: Message) -> list[str]:
+    """A person's own address; for a unit its shared mailbox, or else its active members."""
+    if message.person_id:
+        return [message.person.email]  # type: ignore[union-attr]
+    unit: Unit = message.unit  # type: ignore[assignment]
+    if unit.shared_mailbox:
+        return [unit.shared_mailbox]
+    return sorted(unit.members.filter(active=True).values_list("email", flat=True))
+
+
+def _managers_of(message: Message) -> list[str]:
+    unit_id = message.unit_id or message.person.unit_id  # type: ignore[union-attr]
+    return sorted(
+        Person.objects.filter(managed_units__id=unit_id, active=True).values_list("email", flat=True)
+    )
+
+
+def _event(message: Message, kind: EventKind, actor=None, note: str = "", at: datetime | None = None) -> None:
+    """One step of the history; steps Växel takes by itself (reminders) have no actor."""
+    automatic = kind in (
+        EventKind.REMINDED,
+        EventKind.ESCALATED,
+        EventKind.UNREAD_FLAGGED,
+        EventKind.UNREAD_ESCALATED,
+    )
+    MessageEvent.objects.create(
+        message=message,
+        kind=kind,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=str(_("Växel")) if automatic else actor_label(actor),
+        note=note[:500],
+        at=at or now(),
+    )
+
+
+@transaction.atomic
+def message_take(
+    *,
+    subject: str,
+    caller_name: str = "",
+    caller_number: str = "",
+    for_person: str | None = None,
+    for_unit: str | None = None,
+    kind: str = MessageKind.CALLBACK,
+    urgent: bool = False,
+    details: str = "",
+    due_at: datetime | None = None,
+    actor=None,
+    at: datetime | None = None,
+) -> Message:
+    """Take a message for a person (by e-mail address) or a whole unit (by name). It is
+    e-mailed at once, after the transaction commits, through the outbox."""
+    at = at or now()
+    subject = (subject or "").strip()
+    if bool(for_person) == bool(for_unit):
+        raise InvalidInput(
+            _("Say who the message is for: a person (e-mail address) or a unit, one of them."),
+            error_id="no_recipient",
+        )
+    if not subject:
+        raise InvalidInput(_("Write what the call is about; the message is empty."), error_id="empty_message")
+    if kind not in MessageKind.values:
+        raise InvalidInput(
+            _("%(kind)r is not a kind of message; use callback or information.") % {"kind": kind},
+            error_id="invalid_kind",
+        )
+    number = phone.normalise(caller_number, field=_("caller's number")) if caller_number.strip() else ""
+    if kind == MessageKind.CALLBACK and not number:
+        raise InvalidInput(
+            _("A callback needs the caller's number; write it, or take the message for information."),
+            error_id="callback_needs_number",
+        )
+    if due_at is not None and due_at <= at:
+        raise InvalidInput(
+            _("The callback would be due in the past; give a later time or leave it to the service level."),
+            error_id="callback_due_in_past",
+        )
+    person = person_get(for_person) if for_person else None
+    unit = unit_get(for_unit) if for_unit else None
+    private = PhoneNumber.objects.filter(
+        e164=number, kind=NumberKind.MOBILE, disclosure_consent=False
+    ).exists()
+    message = Message(
+        reference=_new_reference(),
+        taken_at=at,
+        taken_by=actor if actor is not None and actor.pk else None,
+        taken_by_name=actor_label(actor),
+        caller_name=(caller_name or "").strip()[:200],
+        caller_number=number,
+        caller_number_public=not private,
+        subject=subject[:300],
+        details=(details or "").strip(),
+        person=person,
+        unit=unit,
+        kind=kind,
+        urgent=urgent,
+    )
+    if kind == MessageKind.CALLBACK:
+        message.due_at = due_at or add_working_time(
+            working_schedule(),
+            at,
+            callback_within(unit.pk if unit else person.unit_id),  # type: ignore[union-attr]
+        )
+    recipients = message_recipients(message)
+    if not recipients:
+        raise InvalidInput(
+            _("%(name)s has no e-mail address to deliver to; give the unit a shared mailbox or members.")
+            % {"name": message.recipient_name},
+            error_id="no_recipient",
+        )
+    message.save()
+    _event(message, EventKind.TAKEN, actor, at=at)
+    subject_line, text, html = message_email(message)
+    outbox_add(recipients=recipients, subject=subject_line, text=text, html=html, message=message)
+    _deliver_after_commit()
+    return message
+
+
+def _deliver_after_commit() -> None:
+    from vaxel.messaging.tasks import deliver_outbox
+
+    transaction.on_commit(deliver_outbox)
+
+
+# What each step may follow, and what status it leaves.
+TRANSITIONS = {
+    EventKind.READ: ({MessageStatus.NEW}, MessageStatus.READ),
+    EventKind.NO_ANSWER: ({MessageStatus.NEW, MessageStatus.READ}, MessageStatus.READ),
+    EventKind.CALLED_BACK: ({MessageStatus.NEW, MessageStatus.READ}, MessageStatus.HANDLED),
+    EventKind.CLOSED: ({MessageStatus.NEW, MessageStatus.READ}, MessageStatus.HANDLED),
+}
+
+
+@transaction.atomic
+def message_mark(
+    *, message: Message, step: str, actor=None, note: str = "", at: datetime | None = None
+) -> Message:
+    """Follow a message: read, called back, no answer (try again), closed with a note."""
+    at = at or now()
+    if step not in TRANSITIONS:
+        raise InvalidInput(
+            _("%(step)r is not a step; use read, called_back, no_answer or closed.") % {"step": step},
+            error_id="invalid_step",
+        )
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    allowed, status = TRANSITIONS[EventKind(step)]
+    if message.status not in allowed:
+        if step == EventKind.READ:
+            return message  # opening a message again is harmless
+        raise Conflict(
+            _("Message %(reference)s is already handled.") % {"reference": message.reference},
+            error_id="already_handled",
+        )
+    if step == EventKind.CLOSED and not note.strip():
+        raise InvalidInput(_("Say in a note why the message is closed."), error_id="note_required")
+    message.status = status
+    message.read_at = message.read_at or at
+    if status == MessageStatus.HANDLED:
+        message.handled_at = at
+    message.save()
+    _event(message, EventKind(step), actor, note=note, at=at)
+    return message
+
+
+@transaction.atomic
+def follow_up_run(*, at: datetime | None = None) -> dict[str, int]:
+    """E4 and E5, run every few minutes: remind the recipient of an overdue callback,
+    then tell the manager; flag a message unread for a working day, then tell the manager."""
+    at = at or now()
+    schedule = working_schedule()
+    counts = {"reminded": 0, "escalated": 0, "unread_flagged": 0, "unread_escalated": 0}
+    open_messages = Message.objects.exclude(status=MessageStatus.HANDLED).select_related("person", "unit")
+    for message in open_messages.filter(kind=MessageKind.CALLBACK, due_at__lte=at, reminded_at__isnull=True):
+        _follow_up(
+            message, message_recipients(message), _("Callback overdue"), EventKind.REMINDED, "reminded_at", at
+        )
+        counts["reminded"] += 1
+    for message in open_messages.filter(reminded_at__isnull=False, escalated_at__isnull=True):
+        overdue_by = working_time_between(schedule, message.due_at or message.taken_at, at)
+        if overdue_by >= WORKING_DAY / 2:
+            _follow_up(
+                message,
+                _managers_of(message),
+                _("Callback still not done"),
+                EventKind.ESCALATED,
+                "escalated_at",
+                at,
+            )
+            counts["escalated"] += 1
+    for message in open_messages.filter(status=MessageStatus.NEW):
+        unread_for = working_time_between(schedule, message.taken_at, at)
+        if unread_for > WORKING_DAY and message.unread_flagged_at is None:
+            _follow_up(
+                message,
+                message_recipients(message),
+                _("Message unread for a working day"),
+                EventKind.UNREAD_FLAGGED,
+                "unread_flagged_at",
+                at,
+            )
+            counts["unread_flagged"] += 1
+        elif unread_for > 2 * WORKING_DAY and message.unread_escalated_at is None:
+            _follow_up(
+                message,
+                _managers_of(message),
+                _("Message still unread"),
+                EventKind.UNREAD_ESCALATED,
+                "unread_escalated_at",
+                at,
+            )
+            counts["unread_escalated"] += 1
+    if any(counts.values()):
+        _deliver_after_commit()
+    return counts
+
+
+def _follow_up(
+    message: Message, recipients: list[str], headline: str, kind: EventKind, field: str, at
+) -> None:
+    setattr(message, field, at)
+    message.save(update_fields=[field])
+    _event(message, kind, note=", ".join(recipients) or str(_("nobody to tell")), at=at)
+    if recipients:
+        subject, text, html = follow_up_email(message, headline=headline)
+        outbox_add(recipients=recipients, subject=subject, text=text, html=html, message=message)
+
+
+def digest_send(*, at: datetime | None = None) -> int | None:
+    """The daily digest (working days, at VAXEL_DIGEST_AT Stockholm time or later):
+    each employee's open messages and callbacks in one e-mail. None when not due."""
+    from django.db import IntegrityError
+
+    from vaxel.availability.schedule import hours_on
+    from vaxel.core.time import local
+    from vaxel.messaging.emails import digest_email
+    from vaxel.messaging.models import DigestRun
+
+    at = at or now()
+    today = local(at).date()
+    if not hours_on(working_schedule(), today) or local(at).strftime("%H:%M") < settings.VAXEL_DIGEST_AT:
+        return None
+    try:
+        with transaction.atomic():
+            run = DigestRun.objects.create(date=today)
+    except IntegrityError:
+        return None  # already sent today
+    open_messages = Message.objects.exclude(status=MessageStatus.HANDLED).select_related("person", "unit")
+    by_person: dict[int, list[Message]] = {}
+    for message in open_messages:
+        if message.person_id:
+            by_person.setdefault(message.person_id, []).append(message)
+        elif not message.unit.shared_mailbox:  # type: ignore[union-attr]
+            for member_id in message.unit.members.filter(active=True).values_list("id", flat=True):  # type: ignore[union-attr]
+                by_person.setdefault(member_id, []).append(message)
+    with transaction.atomic():
+        for person in Person.objects.filter(pk__in=by_person, active=True):
+            subject, text, html = digest_email(person.name, by_person[person.pk])
+            outbox_add(recipients=[person.email], subject=subject, text=text, html=html)
+        run.sent = len(by_person)
+        run.save(update_fields=["sent"])
+        _deliver_after_commit()
+    return run.sent
