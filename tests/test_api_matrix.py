@@ -99,6 +99,35 @@ ENDPOINTS = [
         lambda t, role: {},
         {**OK_READ, "employee": 200, "manager": 200},
     ),
+    ("messages", "get", lambda t: "/api/v1/messages/", None, OK_READ),
+    (
+        "take a message",
+        "post",
+        lambda t: "/api/v1/messages/",
+        lambda t, role: {"subject": "Bygglov", "caller_number": "036-123456", "for_person": t.bjorn.email},
+        {**OK_READ, "employee": 403, "manager": 403, "operator": 201, "administrator": 201},
+    ),
+    (
+        "a message for Björn",
+        "get",
+        lambda t: f"/api/v1/messages/{message_for(t, t.bjorn).pk}/",
+        None,
+        OK_READ,
+    ),
+    (
+        "a message for Cecilia in another unit",
+        "get",
+        lambda t: f"/api/v1/messages/{message_for(t, t.cecilia).pk}/",
+        None,
+        {**OK_READ, "employee": 404, "manager": 404},
+    ),
+    (
+        "mark Björn's message read",
+        "post",
+        lambda t: f"/api/v1/messages/{message_for(t, t.bjorn).pk}/steps/",
+        lambda t, role: {"step": "read"},
+        OK_READ,
+    ),
     ("unknown unit", "get", lambda t: "/api/v1/units/999999/", None, {**OK_READ, **NOT_FOUND}),
     ("unknown person", "get", lambda t: "/api/v1/people/999999/", None, {**OK_READ, **NOT_FOUND}),
     ("unknown number", "get", lambda t: "/api/v1/numbers/999999/", None, {**OK_READ, **NOT_FOUND}),
@@ -131,6 +160,12 @@ ENDPOINTS = [
         {**OK_READ, "employee": 403, "manager": 200},
     ),
 ]
+
+
+def message_for(town, person):
+    from vaxel.messaging.services import message_take
+
+    return message_take(subject="Ärende", caller_number="036-123456", for_person=person.email)
 
 
 def client_for(role: str, logins) -> APIClient:

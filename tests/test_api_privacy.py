@@ -14,6 +14,8 @@ from vaxel.core.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWO
 from vaxel.core.time import parse_instant
 from vaxel.directory.models import NumberGroup, Person, PhoneNumber, Unit
 from vaxel.directory.services import person_add
+from vaxel.messaging.models import Message
+from vaxel.messaging.services import message_take
 
 
 def forms(e164: str) -> list[str]:
@@ -33,6 +35,7 @@ def every_get_url(client: APIClient) -> list[str]:
         "units": list(Unit.objects.values_list("pk", flat=True)),
         "people": list(Person.objects.values_list("pk", flat=True)),
         "numbers": list(PhoneNumber.objects.values_list("pk", flat=True)),
+        "messages": list(Message.objects.values_list("pk", flat=True)),
     }
     urls = []
     for path, operations in schema["paths"].items():
@@ -65,6 +68,13 @@ def secrets_town(town):
         divert_to=f"colleague:{town.bjorn.email}",
     )
     NumberGroup.objects.get(pk=town.group.pk).members.add(town.cecilia)
+    # Anna calls from her private mobile and leaves a message for Björn.
+    message_take(
+        subject="Nyckel till arkivet",
+        caller_name="Anna Sjöberg",
+        caller_number="070-123 45 67",
+        for_person=town.bjorn.email,
+    )
     return town
 
 

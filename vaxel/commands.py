@@ -44,10 +44,25 @@ def migrate(args):
 
 @verb("serve")
 def serve(args):
+    import subprocess
+    import sys
+
     import uvicorn
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    uvicorn.run("vaxel.config.asgi:application", host=args.host, port=args.port, workers=args.workers)
+    worker = None if args.no_worker else subprocess.Popen([sys.executable, "-m", "vaxel.cli", "worker"])
+    try:
+        uvicorn.run("vaxel.config.asgi:application", host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+@verb("worker")
+def worker(args):
+    call_command("run_huey")
     return 0
 
 
@@ -231,4 +246,86 @@ def token_revoke(args):
     from vaxel.access.services import token_revoke as revoke
 
     print(revoke(prefix=args.key_id))
+    return 0
+
+
+def _message_row(message) -> dict[str, Any]:
+    from vaxel.messaging.emails import caller_label
+
+    return {
+        "reference": message.reference,
+        "taken_at": iso(message.taken_at),
+        "for": message.recipient_name,
+        "caller": caller_label(message),
+        "about": message.subject,
+        "kind": message.kind,
+        "urgent": message.urgent,
+        "status": message.status,
+        "due_at": iso(message.due_at),
+    }
+
+
+@verb("message", "take")
+def message_take(args):
+    from vaxel.messaging.services import message_take as take
+
+    message = take(
+        subject=args.about,
+        caller_name=args.caller_name,
+        caller_number=args.caller_number,
+        for_person=args.for_person,
+        for_unit=args.for_unit,
+        details=args.details,
+        kind="information" if args.information else "callback",
+        urgent=args.urgent,
+        due_at=parse_instant(args.due, field="--due") if args.due else None,
+    )
+    due = f", ring upp senast {iso(message.due_at)}" if message.due_at else ""
+    print(f"{message.reference}: {message.recipient_name}{due}")
+    return 0
+
+
+@verb("message", "list")
+def message_list(args):
+    from vaxel.messaging.selectors import messages_query
+
+    rows = [
+        _message_row(m)
+        for m in messages_query(for_person=args.for_person, caller=args.caller, open_only=args.open)[:500]
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(
+                f"{row['reference']}  {row['taken_at'][:16]}  {row['status']:<8} "
+                f"{row['for']}: {row['caller']} – {row['about']}"
+            )
+    return 0
+
+
+@verb("message", "mark")
+def message_mark(args):
+    from vaxel.messaging.selectors import message_get
+    from vaxel.messaging.services import message_mark as mark
+
+    message = mark(message=message_get(args.reference), step=args.step, note=args.note)
+    print(f"{message.reference}: {message.status}")
+    return 0
+
+
+@verb("outbox")
+def outbox(args):
+    from vaxel.messaging.selectors import outbox_overview
+
+    overview = outbox_overview()
+    if args.json:
+        _print_json(overview)
+    else:
+        print(f"sent {overview['sent']}, waiting {overview['waiting']}")
+        for row in overview["failing"]:
+            print(
+                f"  {row['id']}  attempts {row['attempts']}  next {row['next_attempt_at']}  "
+                f"{row['last_error']}"
+            )
     return 0

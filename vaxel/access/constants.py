@@ -24,3 +24,4 @@ class Scope(models.TextChoices):
     DIRECTORY_READ = "directory:read", _("read the directory, availability and changes")
     DIRECTORY_WRITE = "directory:write", _("change the directory")
     ABSENCES_WRITE = "absences:write", _("set and clear absences")
+    MESSAGES = "messages", _("take, read and follow messages")

@@ -107,3 +107,28 @@ def access_changes(user, token=None) -> set[int] | None:
     raise Forbidden(
         _("Only the switchboard, managers and administrators see the change feed."), error_id="forbidden"
     )
+
+
+def access_message_take(user, token=None) -> None:
+    """S2: the switchboard takes messages (and administrators)."""
+    require_scope(token, Scope.MESSAGES)
+    if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        raise Forbidden(_("Only the switchboard takes messages."), error_id="forbidden")
+
+
+def messages_visible(user, token=None) -> tuple[set[int] | None, set[int] | None]:
+    """Which messages someone may see and follow: (person ids, unit ids), or (None, None)
+    for all. The switchboard and administrators see all; an employee their own and their
+    unit's; a manager also those of the units they manage."""
+    require_scope(token, Scope.MESSAGES)
+    roles = roles_of(user)
+    if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        return None, None
+    person = own_person(user)
+    if person is None:
+        raise Forbidden(_("Your login has no role in Växel; ask an administrator."), error_id="no_role")
+    units = {person.unit_id} | managed_unit_ids(user)
+    people = {person.pk} | set(
+        Person.objects.filter(unit_id__in=managed_unit_ids(user)).values_list("id", flat=True)
+    )
+    return people, units

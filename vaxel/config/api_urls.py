@@ -13,6 +13,7 @@ from vaxel.directory.api import (
     UnitDetail,
     UnitList,
 )
+from vaxel.messaging.api import MessageDetail, MessageList, MessageStep
 from vaxel.routing.api import Route
 
 urlpatterns = [
@@ -33,4 +34,7 @@ urlpatterns = [
     path("opening-hours/next/", NextOpening.as_view(), name="api-next-opening"),
     path("route/", Route.as_view(), name="api-route"),
     path("changes/", ChangeList.as_view(), name="api-changes"),
+    path("messages/", MessageList.as_view(), name="api-messages"),
+    path("messages/<int:pk>/", MessageDetail.as_view(), name="api-message"),
+    path("messages/<int:pk>/steps/", MessageStep.as_view(), name="api-message-steps"),
 ]

@@ -155,6 +155,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "NumberKindEnum": "vaxel.directory.models.NumberKind",
+        "MessageKindEnum": "vaxel.messaging.models.MessageKind",
+        "MessageEventKindEnum": "vaxel.messaging.models.EventKind",
+        "DestinationKindEnum": ["person", "switchboard", "voicemail"],
+        "RecipientKindEnum": ["person", "unit"],
+    },
 }
 
 # The region phone numbers are read in when written without a country code.
