@@ -73,7 +73,6 @@ def message_data(message: Message) -> dict:
     from vaxel.core.time import now
 
     public = message.caller_number if message.caller_number_public and message.caller_number else None
-    recipient = message.person or message.unit
     return {
         "id": message.pk,
         "reference": message.reference,
@@ -81,9 +80,9 @@ def message_data(message: Message) -> dict:
         "taken_by": message.taken_by_name,
         "recipient": {
             "kind": "person" if message.person_id else "unit",
-            "id": recipient.pk,
-            "name": recipient.name,
-        },  # type: ignore[union-attr]
+            "id": message.person_id or message.unit_id,
+            "name": message.recipient_name,
+        },
         "caller_name": message.caller_name,
         "caller_number": public,
         "caller_display": display(public),
@@ -102,7 +101,7 @@ def message_data(message: Message) -> dict:
 
 def _visible(request: Request):
     people, units = messages_visible(request.user, token_of(request))
-    return messages_query(person_ids=people, unit_ids=units) if people is not None else messages_query()
+    return messages_query(person_ids=people, unit_ids=units)
 
 
 class MessageList(APIView):

@@ -53,7 +53,14 @@ def _managers_of(message: Message) -> list[str]:
     )
 
 
-def _event(message: Message, kind: EventKind, actor=None, note: str = "", at: datetime | None = None) -> None:
+def _event(
+    message: Message,
+    kind: EventKind,
+    actor=None,
+    note: str = "",
+    at: datetime | None = None,
+    actor_name: str | None = None,
+) -> None:
     """One step of the history; steps Växel takes by itself (reminders) have no actor."""
     automatic = kind in (
         EventKind.REMINDED,
@@ -65,7 +72,7 @@ def _event(message: Message, kind: EventKind, actor=None, note: str = "", at: da
         message=message,
         kind=kind,
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=str(_("Växel")) if automatic else actor_label(actor),
+        actor_name=str(_("Växel")) if automatic else (actor_name or actor_label(actor)),
         note=note[:500],
         at=at or now(),
     )
@@ -171,7 +178,13 @@ TRANSITIONS = {
 
 @transaction.atomic
 def message_mark(
-    *, message: Message, step: str, actor=None, note: str = "", at: datetime | None = None
+    *,
+    message: Message,
+    step: str,
+    actor=None,
+    note: str = "",
+    at: datetime | None = None,
+    actor_name: str | None = None,
 ) -> Message:
     """Follow a message: read, called back, no answer (try again), closed with a note."""
     at = at or now()
@@ -196,7 +209,7 @@ def message_mark(
     if status == MessageStatus.HANDLED:
         message.handled_at = at
     message.save()
-    _event(message, EventKind(step), actor, note=note, at=at)
+    _event(message, EventKind(step), actor, note=note, at=at, actor_name=actor_name)
     return message
 
 
