@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# serve also starts the job worker (e-mail, reminders, digests) as a child process.
 run: demo
 	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT)
 
@@ -25,10 +26,11 @@ demo: setup
 test: setup lint test-sqlite test-postgres
 
 test-sqlite: setup
+	scripts/ensure-services redis
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup
-	scripts/ensure-services postgres
+	scripts/ensure-services postgres redis
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 lint: setup
