@@ -12,7 +12,7 @@ from vaxel.access.roles import access_absence_write, access_directory_read
 from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason, DivertTo
 from vaxel.availability.models import Schedule, ScheduleKind
-from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant
+from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant, validated
 from vaxel.directory.api import ScheduleSerializer, schedule_data
 from vaxel.directory.models import Person
 from vaxel.routing.selectors import absence_overview, next_opening_overview
@@ -104,9 +104,7 @@ class PersonAbsences(APIView):
     def post(self, request: Request, pk: int) -> Response:
         person = _person(pk)
         access_absence_write(request.user, person, token_of(request))
-        data = AbsenceCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(AbsenceCreateSerializer, request)
         target = values["divert_to"]
         services.absence_add(
             email=person.email,
@@ -130,12 +128,11 @@ class PersonAbsencesClear(APIView):
     def post(self, request: Request, pk: int) -> Response:
         person = _person(pk)
         access_absence_write(request.user, person, token_of(request))
-        data = AbsenceClearSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AbsenceClearSerializer, request)
         changed = services.absence_clear(
             email=person.email,
             at=query_instant(request),
-            upcoming=data.validated_data["upcoming"],
+            upcoming=data["upcoming"],
             actor=request.user,
         )
         return Response({"changed": changed})

@@ -120,3 +120,10 @@ def api_or_page_error(page_handler, status_code: int, error_id: str, message):
         return page_handler(request, exception) if exception is not None else page_handler(request)
 
     return handler
+
+
+def validated(serializer_class: type[serializers.Serializer], request) -> dict[str, Any]:
+    """The request body checked by an input serializer; a ValidationError (400) otherwise."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)

@@ -11,7 +11,15 @@ from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_directory_read, access_directory_write
 from vaxel.availability.schedule import format_hours, format_weekly
 from vaxel.availability.selectors import absent_person_ids, people_cards, schedule_value
-from vaxel.core.api import AT_PARAMETER, ErrorSerializer, Pages, PhoneSerializer, phone, query_instant
+from vaxel.core.api import (
+    AT_PARAMETER,
+    ErrorSerializer,
+    Pages,
+    PhoneSerializer,
+    phone,
+    query_instant,
+    validated,
+)
 from vaxel.core.errors import InvalidInput
 from vaxel.directory import services
 from vaxel.directory.models import NumberKind, PhoneNumber, Unit
@@ -134,9 +142,7 @@ class UnitList(APIView):
     )
     def post(self, request: Request) -> Response:
         access_directory_write(request.user, token_of(request))
-        data = UnitCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(UnitCreateSerializer, request)
         unit = services.unit_add(
             name=values["name"],
             parent=values.get("parent") or None,
@@ -226,9 +232,7 @@ class PersonList(APIView):
     )
     def post(self, request: Request) -> Response:
         access_directory_write(request.user, token_of(request))
-        data = PersonCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(PersonCreateSerializer, request)
         person = services.person_add(
             name=values["name"],
             email=values["email"],
@@ -339,9 +343,7 @@ class SharedNumberCreate(APIView):
     )
     def post(self, request: Request) -> Response:
         access_directory_write(request.user, token_of(request))
-        data = SharedNumberCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(SharedNumberCreateSerializer, request)
         group = services.shared_number_add(
             number=values["number"],
             unit=values["unit"],

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_message_take, messages_visible
-from vaxel.core.api import ErrorSerializer, Pages
+from vaxel.core.api import ErrorSerializer, Pages, validated
 from vaxel.core.phone import display
 from vaxel.messaging.models import EventKind, Message, MessageKind, MessageStatus
 from vaxel.messaging.selectors import messages_query
@@ -139,9 +139,7 @@ class MessageList(APIView):
     )
     def post(self, request: Request) -> Response:
         access_message_take(request.user, token_of(request))
-        data = MessageTakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(MessageTakeSerializer, request)
         message = message_take(
             subject=values["subject"],
             caller_name=values["caller_name"],
@@ -173,12 +171,11 @@ class MessageStep(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         message = get_object_or_404(_visible(request), pk=pk)
-        data = StepSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(StepSerializer, request)
         message = message_mark(
             message=message,
-            step=data.validated_data["step"],
-            note=data.validated_data["note"],
+            step=data["step"],
+            note=data["note"],
             actor=request.user,
         )
         return Response(
