@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -129,6 +130,8 @@ def shared_number_add(args):
 
 @verb("absence", "add")
 def absence_add(args):
+    from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text
+
     absence = availability.absence_add(
         email=args.email,
         reason=args.reason,
@@ -138,6 +141,11 @@ def absence_add(args):
         divert_to=args.divert_to,
     )
     print(f"{absence.person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
+    conflicts = telephone_hours_conflicts(
+        person=absence.person, reason=absence.reason, starts_at=absence.starts_at, ends_at=absence.ends_at
+    )
+    if conflicts:
+        print(telephone_hours_text(absence.person, conflicts), file=sys.stderr)
     return 0
 
 

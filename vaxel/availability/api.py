@@ -12,6 +12,7 @@ from vaxel.access.roles import access_absence_write, access_directory_read
 from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason, DivertTo
 from vaxel.availability.models import Schedule, ScheduleKind
+from vaxel.availability.selectors import telephone_hours_conflicts
 from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant, validated
 from vaxel.directory.api import ScheduleSerializer, schedule_data
 from vaxel.directory.models import Person
@@ -45,6 +46,17 @@ class AbsenceListSerializer(serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField()
     absences = MergedAbsenceSerializer(many=True)
+
+
+class IntervalSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class AbsenceCreatedSerializer(AbsenceListSerializer):
+    telephone_hours_conflicts = IntervalSerializer(
+        many=True, help_text="E7: where the new absence lies in the unit's telephone hours (a warning)"
+    )
 
 
 class AbsenceCreateSerializer(serializers.Serializer):
@@ -98,7 +110,7 @@ class PersonAbsences(APIView):
     @extend_schema(
         operation_id="absences_create",
         request=AbsenceCreateSerializer,
-        responses={201: AbsenceListSerializer, **ERRORS},
+        responses={201: AbsenceCreatedSerializer, **ERRORS},
         description="Add an absence. The answer lists the person's absences merged (E3).",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -106,7 +118,7 @@ class PersonAbsences(APIView):
         access_absence_write(request.user, person, token_of(request))
         values = validated(AbsenceCreateSerializer, request)
         target = values["divert_to"]
-        services.absence_add(
+        absence = services.absence_add(
             email=person.email,
             reason=values["reason"],
             starts_at=values["starts_at"],
@@ -115,7 +127,14 @@ class PersonAbsences(APIView):
             divert_to=f"{target}:{values['colleague']}" if target == DivertTo.COLLEAGUE else target,
             actor=request.user,
         )
-        return Response(_overview(person, request), status=201)
+        conflicts = telephone_hours_conflicts(
+            person=person, reason=absence.reason, starts_at=absence.starts_at, ends_at=absence.ends_at
+        )
+        body = {
+            **absence_overview(email=person.email, at=query_instant(request)),
+            "telephone_hours_conflicts": [{"starts_at": s, "ends_at": e} for s, e in conflicts],
+        }
+        return Response(AbsenceCreatedSerializer(body).data, status=201)
 
 
 class PersonAbsencesClear(APIView):

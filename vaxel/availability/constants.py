@@ -31,6 +31,17 @@ RFC4480_ACTIVITY: dict[str, str] = {
 }
 
 
+# E7: what may not be placed in telephone hours (meetings, home visits, morning meetings,
+# coffee breaks). Being sick or on vacation is no breach of the routine.
+TELEPHONE_HOURS_BREACHES = {
+    AbsenceReason.MEETING,
+    AbsenceReason.LUNCH,
+    AbsenceReason.TRAINING,
+    AbsenceReason.HOME_VISIT,
+    AbsenceReason.OTHER,
+}
+
+
 def activity_for(reason: str) -> str:
     return RFC4480_ACTIVITY.get(reason, "unknown")
 

@@ -122,6 +122,21 @@ def working_time_between(schedule: Schedule, start: datetime, end: datetime) -> 
     return total
 
 
+def overlapping_intervals(
+    schedule: Schedule, start: datetime, end: datetime | None, *, open_end: timedelta = timedelta(days=14)
+) -> list[tuple[datetime, datetime]]:
+    """The schedule's open intervals that [start, end) overlaps (E7: an absence inside a
+    unit's telephone hours). An open end is looked at for `open_end`."""
+    until = end or start + open_end
+    result = []
+    for opens, closes in intervals_from(schedule, start):
+        if opens >= until:
+            break
+        if closes > start:
+            result.append((max(opens, start), min(closes, until)))
+    return result
+
+
 def intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Open intervals from the local day of `at` on, in order, up to the horizon."""
     day = local_date(at)

@@ -138,3 +138,34 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+def telephone_hours_conflicts(*, person: Person, reason: str, starts_at: datetime, ends_at: datetime | None):
+    """E7: where an absence of this kind would lie inside the person's unit's telephone
+    hours. Empty for reasons the routine does not forbid there (sick, vacation, …)."""
+    from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES
+    from vaxel.availability.schedule import overlapping_intervals
+
+    if reason not in TELEPHONE_HOURS_BREACHES:
+        return []
+    schedule = Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit_id=person.unit_id).first()
+    if schedule is None:
+        return []
+    return overlapping_intervals(schedule_value(schedule), starts_at, ends_at)
+
+
+def telephone_hours_text(person: Person, conflicts) -> str:
+    """The E7 warning, naming the unit's telephone hours and where the absence hits them."""
+    from django.utils.translation import gettext as _
+
+    from vaxel.availability.schedule import format_weekly
+    from vaxel.core.time import local
+
+    schedule = Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit_id=person.unit_id).first()
+    hours = format_weekly(schedule_value(schedule).weekly)
+    when = ", ".join(f"{local(s):%Y-%m-%d %H:%M}–{local(e):%H:%M}" for s, e in conflicts[:5])
+    return _("Warning (E7): the absence lies in the telephone hours of %(unit)s (%(hours)s): %(when)s.") % {
+        "unit": person.unit.name,
+        "hours": hours,
+        "when": when,
+    }
