@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mobile-consent", type=_yes_no, help="may the mobile be given to callers (S3): yes|no")
     p.add_argument("--manager", action="store_true", help="the person manages their unit")
 
+    p = person_sub.add_parser("deactivate", help="the person has left (E1): calls go to the switchboard")
+    p.add_argument("email")
+    number = sub.add_parser("number", help="direct numbers")
+    number_sub = number.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = number_sub.add_parser("reassign", help="give a direct number to someone else (E1)")
+    p.add_argument("number")
+    p.add_argument("--to", required=True, help="the new owner's e-mail address")
+
     shared = sub.add_parser("shared-number", help="shared (group) numbers")
     shared_sub = shared.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = shared_sub.add_parser("add", help="add a shared number with its group")

@@ -337,3 +337,17 @@ def outbox(args):
                 f"{row['last_error']}"
             )
     return 0
+
+
+@verb("person", "deactivate")
+def person_deactivate(args):
+    person = directory.person_deactivate(email=args.email)
+    print(f"{person.name}: inactive")
+    return 0
+
+
+@verb("number", "reassign")
+def number_reassign(args):
+    number = directory.number_reassign(number=args.number, to=args.to)
+    print(f"{display(number.e164)} → {number.person}")
+    return 0

@@ -1,15 +1,16 @@
 """Writes to the directory (E1, S3, C1). Each validates everything before it writes."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
 from vaxel.core import phone
-from vaxel.core.errors import Conflict, InvalidInput
+from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.time import now
 from vaxel.directory.models import Keyword, NumberGroup, NumberKind, Organisation, Person, PhoneNumber, Unit
-from vaxel.directory.selectors import people_get, unit_get
+from vaxel.directory.selectors import people_get, person_get, unit_get
 
 
 @transaction.atomic
@@ -213,3 +214,87 @@ def _ensure_number_free(e164: str) -> None:
             % {"number": shown, "holder": holder},
             error_id="number_taken",
         )
+
+
+@transaction.atomic
+def person_deactivate(*, email: str, actor=None) -> Person:
+    """E1: someone leaves. Their login stops working, they leave their shared-number
+    groups, calls to their direct number go to the switchboard (the routing decision
+    flags number_owner_left), and the unit's managers are asked to reassign the number."""
+    from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+
+    person = person_get(email)
+    if not person.active:
+        raise Conflict(_("%(name)s has already left.") % {"name": person.name}, error_id="already_inactive")
+    before = person_facts(person)
+    person.active = False
+    person.save(update_fields=["active"])
+    if person.user_id:
+        get_user_model().objects.filter(pk=person.user_id).update(is_active=False)
+    person.number_groups.clear()
+    direct = person.numbers.filter(kind=NumberKind.DIRECT).first()
+    change_record(
+        actor=actor,
+        entity="person",
+        entity_id=person.pk,
+        action=ChangeAction.UPDATED,
+        unit=person.unit,
+        summary=_("%(name)s has left %(unit)s") % {"name": person.name, "unit": person.unit.name},
+        before=before,
+        after=person_facts(person),
+    )
+    managers = list(person.unit.managers.filter(active=True).values_list("email", flat=True))
+    if direct is not None and managers:
+        subject = _("Reassign the number %(number)s: %(name)s has left") % {
+            "number": phone.display(direct.e164),
+            "name": person.name,
+        }
+        text = _(
+            "%(name)s in %(unit)s has left. Calls to %(number)s now go to the switchboard. "
+            "Give the number to someone else with 'vaxel number reassign %(e164)s --to EMAIL' (E1)."
+        ) % {
+            "name": person.name,
+            "unit": person.unit.name,
+            "number": phone.display(direct.e164),
+            "e164": direct.e164,
+        }
+        outbox_add(recipients=managers, subject=subject, text=text)
+        deliver_after_commit()
+    return person
+
+
+@transaction.atomic
+def number_reassign(*, number: str, to: str, actor=None) -> PhoneNumber:
+    """E1: give a direct number to another (active) person who has none."""
+    e164 = phone.normalise(number)
+    owned = PhoneNumber.objects.select_related("person").filter(e164=e164, kind=NumberKind.DIRECT).first()
+    if owned is None:
+        raise NotFound(
+            _("%(number)s is not anybody's direct number.") % {"number": phone.display(e164)},
+            error_id="number_not_found",
+        )
+    receiver = person_get(to)
+    if not receiver.active:
+        raise InvalidInput(
+            _("%(name)s has left; choose someone active.") % {"name": receiver.name}, error_id="inactive"
+        )
+    if receiver.numbers.filter(kind=NumberKind.DIRECT).exists():
+        raise Conflict(
+            _("%(name)s already has a direct number; a person has one.") % {"name": receiver.name},
+            error_id="number_taken",
+        )
+    previous = owned.person
+    owned.person = receiver
+    owned.save(update_fields=["person"])
+    change_record(
+        actor=actor,
+        entity="number",
+        entity_id=owned.pk,
+        action=ChangeAction.UPDATED,
+        unit=receiver.unit,
+        summary=_("%(number)s moved from %(old)s to %(new)s")
+        % {"number": phone.display(e164), "old": previous.name if previous else "-", "new": receiver.name},
+        before={"number": e164, "person": previous.email if previous else None},
+        after={"number": e164, "person": receiver.email},
+    )
+    return owned

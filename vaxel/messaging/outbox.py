@@ -10,6 +10,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Q
 
 from vaxel.core.time import now
@@ -34,6 +35,13 @@ def outbox_add(
         message=message,
         header_message_id=make_msgid(domain=domain),
     )
+
+
+def deliver_after_commit() -> None:
+    """Ask a worker to send the outbox once the current transaction has committed."""
+    from vaxel.messaging.tasks import deliver_outbox
+
+    transaction.on_commit(deliver_outbox)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -16,7 +16,7 @@ from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import person_get, unit_get
 from vaxel.messaging.emails import follow_up_email, message_email
 from vaxel.messaging.models import EventKind, Message, MessageEvent, MessageKind, MessageStatus
-from vaxel.messaging.outbox import outbox_add
+from vaxel.messaging.outbox import deliver_after_commit, outbox_add
 from vaxel.servicelevels.selectors import callback_within
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -157,14 +157,8 @@ def message_take(
     _event(message, EventKind.TAKEN, actor, at=at)
     subject_line, text, html = message_email(message)
     outbox_add(recipients=recipients, subject=subject_line, text=text, html=html, message=message)
-    _deliver_after_commit()
+    deliver_after_commit()
     return message
-
-
-def _deliver_after_commit() -> None:
-    from vaxel.messaging.tasks import deliver_outbox
-
-    transaction.on_commit(deliver_outbox)
 
 
 # What each step may follow, and what status it leaves.
@@ -261,7 +255,7 @@ def follow_up_run(*, at: datetime | None = None) -> dict[str, int]:
             )
             counts["unread_escalated"] += 1
     if any(counts.values()):
-        _deliver_after_commit()
+        deliver_after_commit()
     return counts
 
 
@@ -309,5 +303,5 @@ def digest_send(*, at: datetime | None = None) -> int | None:
             outbox_add(recipients=[person.email], subject=subject, text=text, html=html)
         run.sent = len(by_person)
         run.save(update_fields=["sent"])
-        _deliver_after_commit()
+        deliver_after_commit()
     return run.sent
