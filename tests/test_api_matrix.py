@@ -30,6 +30,7 @@ def absence(town):
 # (name, method, path(town), body(town, role) or None, expected status by role)
 ENDPOINTS = [
     ("me", "get", lambda t: "/api/v1/me/", None, {**OK_READ, "nobody": 200}),
+    ("search", "get", lambda t: "/api/v1/search/?q=sjoberg", None, OK_READ),
     ("units list", "get", lambda t: "/api/v1/units/", None, OK_READ),
     ("unit", "get", lambda t: f"/api/v1/units/{t.unit.pk}/", None, OK_READ),
     ("people list", "get", lambda t: "/api/v1/people/", None, OK_READ),

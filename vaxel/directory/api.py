@@ -23,7 +23,7 @@ from vaxel.core.api import (
 from vaxel.core.errors import InvalidInput
 from vaxel.directory import services
 from vaxel.directory.models import NumberKind, PhoneNumber, Unit
-from vaxel.directory.selectors import numbers_query, people_query, unit_paths, units_query
+from vaxel.directory.selectors import numbers_query, people_query, search_directory, unit_paths, units_query
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -353,3 +353,47 @@ class SharedNumberCreate(APIView):
         )
         number = _numbers_with_units().get(group=group)
         return Response(NumberSerializer(number_data([number])[0]).data, status=201)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["person", "unit"])
+    score = serializers.FloatField()
+    person = PersonSerializer(allow_null=True)
+    unit = UnitSerializer(allow_null=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField(allow_blank=True)
+    results = SearchHitSerializer(many=True)
+
+
+class Search(APIView):
+    @extend_schema(
+        operation_id="search",
+        parameters=[
+            OpenApiParameter("q", str, description='what is typed: "anna sj", "sjöbergh", "bygglov"'),
+            AT_PARAMETER,
+        ],
+        responses={200: SearchResultSerializer, **ERRORS},
+        description="People, units and services as you type, forgiving typos and missing å/ä/ö; "
+        "people with availability now (E3), telephone hours (E7) and answer phrase (E2).",
+    )
+    def get(self, request: Request) -> Response:
+        access_directory_read(request.user, token_of(request))
+        query = request.query_params.get("q", "")[:100]
+        hits = search_directory(query)
+        people = {p.pk: p for p in people_query().filter(pk__in=[i for k, i, _s in hits if k == "person"])}
+        units = {u.pk: u for u in units_query().filter(pk__in=[i for k, i, _s in hits if k == "unit"])}
+        cards = {c["id"]: c for c in people_cards(list(people.values()), query_instant(request))}
+        unit_rows = {u["id"]: u for u in unit_data(list(units.values()))}
+        results = [
+            {
+                "kind": kind,
+                "score": round(score, 3),
+                "person": cards.get(pk) if kind == "person" else None,
+                "unit": unit_rows.get(pk) if kind == "unit" else None,
+            }
+            for kind, pk, score in hits
+            if (kind == "person" and pk in cards) or (kind == "unit" and pk in unit_rows)
+        ]
+        return Response(SearchResultSerializer({"query": query, "results": results}).data)

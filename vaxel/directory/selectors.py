@@ -106,3 +106,42 @@ def numbers_query(*, kind: str | None = None):
     if kind:
         numbers = numbers.filter(kind=kind)
     return numbers.order_by("e164", "id")
+
+
+_search_cache: dict[str, object] = {}
+DIRECTORY_ENTITIES = ("person", "unit", "number", "shared_number")
+
+
+def search_index():
+    """The search index of the directory, rebuilt when the directory changed. The change
+    log is shared by every server process, so each process notices another's changes."""
+    from vaxel.audit.models import Change
+    from vaxel.directory.search import Entry, SearchIndex
+
+    version = (
+        Change.objects.filter(entity__in=DIRECTORY_ENTITIES)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first(),
+        Person.objects.count(),
+        Unit.objects.count(),
+    )
+    if _search_cache.get("version") != version:
+        units = {u.pk: u for u in Unit.objects.prefetch_related("keywords")}
+        entries = [
+            Entry("unit", u.pk, " ".join([u.name, *(k.word for k in u.keywords.all())]), weight=1.1)
+            for u in units.values()
+        ]
+        entries += [
+            Entry("person", pk, f"{name} {title} {units[unit_id].name}")
+            for pk, name, title, unit_id in Person.objects.filter(active=True).values_list(
+                "pk", "name", "title", "unit_id"
+            )
+        ]
+        _search_cache.update(version=version, index=SearchIndex.build(entries))
+    return _search_cache["index"]
+
+
+def search_directory(query: str, *, limit: int = 20) -> list[tuple[str, int, float]]:
+    """(kind, id, score) of the best matches for what is typed, best first."""
+    return [(entry.kind, entry.id, score) for entry, score in search_index().search(query, limit=limit)]  # type: ignore[attr-defined]

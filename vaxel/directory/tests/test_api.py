@@ -147,3 +147,12 @@ def test_times_carry_their_offset_across_dst(api, town):
     assert winter["next_opening"] == "2026-10-26T08:00:00+01:00"
     summer = api.get("/api/v1/opening-hours/next/?at=2026-03-27T18:00").json()
     assert summer["next_opening"] == "2026-03-30T08:00:00+02:00"
+
+
+def test_search_returns_people_with_availability_and_units(api, town):
+    results = api.get("/api/v1/search/?q=anna sj&at=2026-12-01T09:00").json()["results"]
+    assert results[0]["kind"] == "person" and results[0]["person"]["name"] == "Anna Sjöberg"
+    assert results[0]["person"]["in_telephone_hours"] is True and results[0]["person"]["mobile"] is None
+    unit = api.get("/api/v1/search/?q=detaljplan").json()["results"][0]
+    assert unit["kind"] == "unit" and unit["unit"]["name"] == "Bygglov"
+    assert api.get("/api/v1/search/?q=").json()["results"] == []
