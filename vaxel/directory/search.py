@@ -13,8 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-MIN_SIMILARITY = 0.34
+MIN_SIMILARITY = 0.6  # 1 - edits/length, or trigram overlap: a typo in a short word still passes
 EXACT, PREFIX = 1.0, 0.9
+FUZZY = 0.85  # at best, below a prefix
+CANDIDATES = 60  # vocabulary words sharing the most trigrams, compared letter by letter
 
 
 def fold(text: str) -> str:
@@ -25,6 +27,21 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return [w for w in "".join(c if c.isalnum() else " " for c in fold(text)).split() if w]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein (optimal string alignment): a swapped pair of letters is one edit."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def trigrams(word: str) -> set[str]:
@@ -38,11 +55,13 @@ class Entry:
     id: int
     text: str  # what is searched: name, title, unit, keywords
     weight: float = 1.0  # ties go to the heavier entry (a unit over a person for a service word)
+    name: str = ""  # the name alone; of equal matches, the one with fewer other names wins
 
 
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
+    name_lengths: list[int] = field(default_factory=list)
     word_entries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     trigram_words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     words_by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -52,6 +71,7 @@ class SearchIndex:
         index = cls()
         for position, entry in enumerate(entries):
             index.entries.append(entry)
+            index.name_lengths.append(len(words(entry.name or entry.text)))
             for word in set(words(entry.text)):
                 index.word_entries[word].append(position)
         for word in index.word_entries:
@@ -76,10 +96,12 @@ class SearchIndex:
         for gram in grams:
             for word in self.trigram_words.get(gram, ()):
                 shared[word] += 1
-        for word, count in shared.items():
-            similarity = count / (len(grams) + len(trigrams(word)) - count)
+        for word in heapq.nlargest(CANDIDATES, shared, key=shared.__getitem__):
+            overlap = shared[word] / (len(grams) + len(trigrams(word)) - shared[word])
+            letters = 1 - edit_distance(query_word, word) / max(len(query_word), len(word))
+            similarity = max(overlap, letters)
             if similarity >= MIN_SIMILARITY:
-                found[word] = max(found.get(word, 0.0), similarity * 0.85)
+                found[word] = max(found.get(word, 0.0), similarity * FUZZY)
         return found
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Entry, float]]:
@@ -103,6 +125,8 @@ class SearchIndex:
                 return []
         assert scores is not None
         best = heapq.nlargest(
-            limit, scores.items(), key=lambda item: (item[1], self.entries[item[0]].weight, -item[0])
+            limit,
+            scores.items(),
+            key=lambda item: (item[1], self.entries[item[0]].weight, -self.name_lengths[item[0]], -item[0]),
         )
         return [(self.entries[position], score / len(query_words)) for position, score in best]

@@ -133,7 +133,7 @@ def search_index():
             for u in units.values()
         ]
         entries += [
-            Entry("person", pk, f"{name} {title} {units[unit_id].name}")
+            Entry("person", pk, f"{name} {title} {units[unit_id].name}", name=name)
             for pk, name, title, unit_id in Person.objects.filter(active=True).values_list(
                 "pk", "name", "title", "unit_id"
             )
