@@ -42,6 +42,8 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/route.py
+	scripts/ensure-services postgres
+	$(BIN)/python bench/search.py
 
 messages: setup
 	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location
