@@ -127,8 +127,6 @@ def messages_visible(user, token=None) -> tuple[set[int] | None, set[int] | None
     person = own_person(user)
     if person is None:
         raise Forbidden(_("Your login has no role in Växel; ask an administrator."), error_id="no_role")
-    units = {person.unit_id} | managed_unit_ids(user)
-    people = {person.pk} | set(
-        Person.objects.filter(unit_id__in=managed_unit_ids(user)).values_list("id", flat=True)
-    )
-    return people, units
+    managed = managed_unit_ids(user)
+    people = {person.pk} | set(Person.objects.filter(unit_id__in=managed).values_list("id", flat=True))
+    return people, {person.unit_id} | managed
