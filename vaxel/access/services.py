@@ -66,6 +66,9 @@ def user_add(
     )
     for role in checked_roles:
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if Role.ADMINISTRATOR in checked_roles:  # administrators use the Django admin for everything
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     if linked is not None:
         linked.user = user
         linked.save(update_fields=["user"])
