@@ -169,3 +169,12 @@ def telephone_hours_text(person: Person, conflicts) -> str:
         "hours": hours,
         "when": when,
     }
+
+
+def working_hours_get() -> ScheduleValue:
+    """Working time (E4, E5, presets): VAXEL_WORKING_HOURS; public holidays and eves closed."""
+    from django.conf import settings
+
+    from vaxel.availability.schedule import parse_weekly
+
+    return ScheduleValue(weekly=parse_weekly(settings.VAXEL_WORKING_HOURS, field="VAXEL_WORKING_HOURS"))

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 
+from vaxel.availability.views import my_status
 from vaxel.core.api import api_or_page_error
 from vaxel.messaging.views import message_open, my_messages
 from vaxel.routing.views import status
@@ -10,6 +11,7 @@ from vaxel.routing.views import status
 urlpatterns = [
     path("", status, name="status"),
     path("admin/", admin.site.urls),
+    path("min-sida/", my_status, name="my-status"),
     path("messages/", my_messages, name="my-messages"),
     path("messages/open/<str:token>/", message_open, name="message-open"),
     path("api/v1/", include("vaxel.config.api_urls")),

@@ -298,3 +298,29 @@ def number_reassign(*, number: str, to: str, actor=None) -> PhoneNumber:
         after={"number": e164, "person": receiver.email},
     )
     return owned
+
+
+@transaction.atomic
+def mobile_consent_set(*, person: Person, consent: bool, actor=None) -> PhoneNumber:
+    """S3: may the person's mobile be given to callers. The date of the choice is kept."""
+    mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
+    if mobile is None:
+        raise NotFound(_("%(name)s has no mobile number.") % {"name": person.name}, error_id="no_mobile")
+    mobile.disclosure_consent = consent
+    mobile.consent_changed_at = now()
+    mobile.save(update_fields=["disclosure_consent", "consent_changed_at"])
+    change_record(
+        actor=actor,
+        entity="number",
+        entity_id=mobile.pk,
+        action=ChangeAction.UPDATED,
+        unit=person.unit,
+        summary=(
+            _("%(name)s lets the switchboard give out the mobile")
+            if consent
+            else _("%(name)s keeps the mobile private")
+        )
+        % {"name": person.name},
+        after=person_facts(person),
+    )
+    return mobile

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
-from vaxel.availability.schedule import Schedule, add_working_time, parse_weekly, working_time_between
+from vaxel.availability.schedule import add_working_time, working_time_between
+from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput
 from vaxel.core.time import now
@@ -22,11 +23,6 @@ from vaxel.servicelevels.selectors import callback_within
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 # E5: "more than one working day"
 WORKING_DAY = timedelta(hours=8)
-
-
-def working_schedule() -> Schedule:
-    """Working time: the configured weekly hours; public holidays and eves are closed."""
-    return Schedule(weekly=parse_weekly(settings.VAXEL_WORKING_HOURS, field="VAXEL_WORKING_HOURS"))
 
 
 def _new_reference() -> str:
@@ -142,7 +138,7 @@ def message_take(
     )
     if kind == MessageKind.CALLBACK:
         message.due_at = due_at or add_working_time(
-            working_schedule(),
+            working_hours_get(),
             at,
             callback_within(unit.pk if unit else person.unit_id),  # type: ignore[union-attr]
         )
@@ -212,7 +208,7 @@ def follow_up_run(*, at: datetime | None = None) -> dict[str, int]:
     """E4 and E5, run every few minutes: remind the recipient of an overdue callback,
     then tell the manager; flag a message unread for a working day, then tell the manager."""
     at = at or now()
-    schedule = working_schedule()
+    schedule = working_hours_get()
     counts = {"reminded": 0, "escalated": 0, "unread_flagged": 0, "unread_escalated": 0}
     open_messages = Message.objects.exclude(status=MessageStatus.HANDLED).select_related("person", "unit")
     for message in open_messages.filter(kind=MessageKind.CALLBACK, due_at__lte=at, reminded_at__isnull=True):
@@ -282,7 +278,7 @@ def digest_send(*, at: datetime | None = None) -> int | None:
 
     at = at or now()
     today = local(at).date()
-    if not hours_on(working_schedule(), today) or local(at).strftime("%H:%M") < settings.VAXEL_DIGEST_AT:
+    if not hours_on(working_hours_get(), today) or local(at).strftime("%H:%M") < settings.VAXEL_DIGEST_AT:
         return None
     try:
         with transaction.atomic():

@@ -1,0 +1,115 @@
+"""Min sida: an employee's status in one or two taps (E3), with the E7 warning that
+needs a confirmation, the answer phrase (E2) and the mobile consent (S3)."""
+
+from datetime import date, time
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vaxel.access.roles import own_person
+from vaxel.availability import services
+from vaxel.availability.constants import AbsenceReason
+from vaxel.availability.presets import preset_absence
+from vaxel.availability.selectors import (
+    people_cards,
+    telephone_hours_conflicts,
+    telephone_hours_text,
+    working_hours_get,
+)
+from vaxel.core.errors import VaxelError
+from vaxel.core.time import now, parse_instant
+from vaxel.directory.models import NumberKind, Person
+from vaxel.directory.selectors import people_query
+from vaxel.directory.services import mobile_consent_set
+from vaxel.routing.selectors import absence_overview
+
+
+def _absence_from(post, at):
+    """(reason, from, until) from a preset button or the custom form."""
+    preset = post.get("preset", "")
+    try:
+        if preset:
+            return preset_absence(
+                preset,
+                at=at,
+                working=working_hours_get(),
+                until_clock=time.fromisoformat(post["until_clock"]) if post.get("until_clock") else None,
+                first_day=date.fromisoformat(post["first_day"]) if post.get("first_day") else None,
+                last_day=date.fromisoformat(post["last_day"]) if post.get("last_day") else None,
+            )
+    except ValueError:
+        raise VaxelError(
+            _("Fill in the time or the days for that choice (the end must be later than the start)."),
+            error_id="invalid_preset",
+        ) from None
+    until = post.get("until", "").strip()
+    return (
+        post.get("reason", ""),
+        parse_instant(post.get("from", ""), field=_("from")),
+        parse_instant(until, field=_("until")) if until else None,
+    )
+
+
+def _context(person: Person, at, **extra) -> dict:
+    card = people_cards([people_query().get(pk=person.pk)], at)[0]
+    mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
+    return {
+        "person": person,
+        "card": card,
+        "overview": absence_overview(email=person.email, at=at),
+        "reasons": AbsenceReason.choices,
+        "mobile": mobile,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_status(request: HttpRequest) -> HttpResponse:
+    person = own_person(request.user)
+    if person is None:
+        return render(request, "availability/no_person.html", status=403)
+    at = now()
+    if request.method == "GET":
+        return render(request, "availability/my_status.html", _context(person, at))
+    action = request.POST.get("action", "")
+    try:
+        if action == "back":
+            services.absence_clear(email=person.email, at=at, actor=request.user)
+        elif action == "consent":
+            mobile_consent_set(
+                person=person, consent=request.POST.get("consent") == "yes", actor=request.user
+            )
+        elif action == "absence":
+            reason, starts_at, ends_at = _absence_from(request.POST, at)
+            conflicts = telephone_hours_conflicts(
+                person=person, reason=reason, starts_at=starts_at, ends_at=ends_at
+            )
+            if conflicts and request.POST.get("confirm_e7") != "yes":  # E7: warn, write nothing yet
+                return render(
+                    request,
+                    "availability/my_status.html",
+                    _context(
+                        person, at, warning=telephone_hours_text(person, conflicts), pending=request.POST
+                    ),
+                    status=409,
+                )
+            services.absence_add(
+                email=person.email,
+                reason=reason,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                note=request.POST.get("note", ""),
+                divert_to=request.POST.get("divert_to") or None,
+                actor=request.user,
+            )
+        else:
+            raise VaxelError(_("Choose what to do."), error_id="invalid_action")
+    except VaxelError as error:
+        return render(
+            request, "availability/my_status.html", _context(person, at, error=error.message), status=400
+        )
+    return redirect("my-status")
