@@ -27,10 +27,12 @@ test: setup lint test-sqlite test-postgres
 
 test-sqlite: setup
 	scripts/ensure-services redis
+	scripts/ensure-browser
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup
 	scripts/ensure-services postgres redis
+	scripts/ensure-browser
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 lint: setup

@@ -53,13 +53,25 @@ def _absence_from(post, at):
     )
 
 
+def _shown(text: str) -> str:
+    return text[:16].replace("T", " ")
+
+
 def _context(person: Person, at, **extra) -> dict:
     card = people_cards([people_query().get(pk=person.pk)], at)[0]
     mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
     return {
         "person": person,
         "card": card,
-        "overview": absence_overview(email=person.email, at=at),
+        "absences": [
+            {
+                "from": _shown(a["starts_at"]),
+                "until": _shown(a["ends_at"]) if a["ends_at"] else _("until further notice"),
+                "reasons": " + ".join(str(AbsenceReason(r).label) for r in a["reasons"]),
+                "announcement": a["announcement"],
+            }
+            for a in absence_overview(email=person.email, at=at)["absences"]
+        ],
         "reasons": AbsenceReason.choices,
         "mobile": mobile,
         **extra,

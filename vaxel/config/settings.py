@@ -73,7 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vaxel.config.urls"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/min-sida/"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
@@ -11,6 +12,8 @@ from vaxel.routing.views import status
 urlpatterns = [
     path("", status, name="status"),
     path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("min-sida/", my_status, name="my-status"),
     path("messages/", my_messages, name="my-messages"),
     path("messages/open/<str:token>/", message_open, name="message-open"),

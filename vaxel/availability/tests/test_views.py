@@ -44,7 +44,7 @@ def test_e3_a_meeting_then_lunch_show_as_one_absence(bjorn):
             },
         )
     page = bjorn.get("/min-sida/").content.decode()
-    assert "meeting + lunch" in page and "tillbaka" in page and "klockan 16.00" in page
+    assert "möte + lunch" in page and "tillbaka" in page and "klockan 16.00" in page
 
 
 def test_e7_an_absence_in_telephone_hours_needs_a_confirmation(bjorn):
