@@ -24,6 +24,8 @@ from vaxel.core.time import now, parse_instant
 from vaxel.directory.models import NumberKind, Person
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import mobile_consent_set
+from vaxel.mobiles.selectors import greeting_for
+from vaxel.mobiles.services import greeting_record
 from vaxel.routing.selectors import absence_overview
 
 
@@ -74,6 +76,7 @@ def _context(person: Person, at, **extra) -> dict:
         ],
         "reasons": AbsenceReason.choices,
         "mobile": mobile,
+        "greeting": greeting_for(person),
         **extra,
     }
 
@@ -91,6 +94,8 @@ def my_status(request: HttpRequest) -> HttpResponse:
     try:
         if action == "back":
             services.absence_clear(email=person.email, at=at, actor=request.user)
+        elif action == "greeting":
+            greeting_record(person=person, text=request.POST.get("greeting", ""), actor=request.user)
         elif action == "consent":
             mobile_consent_set(
                 person=person, consent=request.POST.get("consent") == "yes", actor=request.user

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vaxel.access",
     "vaxel.servicelevels",
     "vaxel.messaging",
+    "vaxel.mobiles",
     "huey.contrib.djhuey",
 ]
 
