@@ -60,6 +60,8 @@ def _shown(text: str) -> str:
 
 
 def _context(person: Person, at, **extra) -> dict:
+    from vaxel.directory.models import Unit
+
     card = people_cards([people_query().get(pk=person.pk)], at)[0]
     mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
     return {
@@ -77,6 +79,7 @@ def _context(person: Person, at, **extra) -> dict:
         "reasons": AbsenceReason.choices,
         "mobile": mobile,
         "greeting": greeting_for(person),
+        "manages": Unit.objects.filter(managers=person).exists(),
         **extra,
     }
 

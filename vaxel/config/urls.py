@@ -6,6 +6,7 @@ from django.views import defaults
 
 from vaxel.availability.views import my_status
 from vaxel.core.api import api_or_page_error
+from vaxel.directory.views import my_units
 from vaxel.messaging.views import message_open, my_messages
 from vaxel.routing.views import status
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("min-sida/", my_status, name="my-status"),
+    path("min-sida/enheter/", my_units, name="my-units"),
+    path("min-sida/enheter/<int:pk>/", my_units, name="my-unit"),
     path("messages/", my_messages, name="my-messages"),
     path("messages/open/<str:token>/", message_open, name="message-open"),
     path("api/v1/", include("vaxel.config.api_urls")),

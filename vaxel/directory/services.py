@@ -324,3 +324,23 @@ def mobile_consent_set(*, person: Person, consent: bool, actor=None) -> PhoneNum
         after=person_facts(person),
     )
     return mobile
+
+
+@transaction.atomic
+def unit_keywords_set(*, unit: Unit, keywords: list[str], actor=None) -> Unit:
+    """C1: the services a unit handles, as callers name them, for the switchboard's search."""
+    before = sorted(unit.keywords.values_list("word", flat=True))
+    unit.keywords.all().delete()
+    Keyword.objects.bulk_create([Keyword(unit=unit, word=w[:100]) for w in keywords])
+    change_record(
+        actor=actor,
+        entity="unit",
+        entity_id=unit.pk,
+        action=ChangeAction.UPDATED,
+        unit=unit,
+        summary=_("Keywords of %(unit)s: %(words)s")
+        % {"unit": unit.name, "words": ", ".join(keywords) or "-"},
+        before={"keywords": before},
+        after={"keywords": keywords},
+    )
+    return unit

@@ -1,0 +1,87 @@
+"""A manager's units (C1, C2, E7): telephone hours and exceptions, keywords, the
+callback service level, members and shared numbers. Only their own units (and below)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vaxel.access.constants import Role
+from vaxel.access.roles import managed_unit_ids, roles_of
+from vaxel.availability.selectors import people_cards
+from vaxel.availability.services import schedule_exception_add, telephone_hours_set
+from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.time import now, parse_day
+from vaxel.directory.api import schedule_data
+from vaxel.directory.models import Unit
+from vaxel.directory.selectors import people_query
+from vaxel.directory.services import parse_keywords, unit_keywords_set
+from vaxel.servicelevels.selectors import callback_within
+from vaxel.servicelevels.services import service_level_set
+
+
+def _allowed_units(user) -> set[int] | None:
+    """None: every unit (administrators)."""
+    return None if Role.ADMINISTRATOR in roles_of(user) else managed_unit_ids(user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_units(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    allowed = _allowed_units(request.user)
+    units = Unit.objects.order_by("name")
+    if allowed is not None:
+        units = units.filter(pk__in=allowed)
+    if not units.exists():
+        return render(request, "directory/not_manager.html", status=403)
+    unit = units.filter(pk=pk).first() if pk is not None else units.first()
+    if unit is None:  # another manager's unit: refused, nothing shown
+        return render(request, "directory/not_manager.html", status=403)
+    error = ""
+    if request.method == "POST":
+        try:
+            _change(request, unit)
+        except VaxelError as failure:
+            error = failure.message
+        else:
+            return redirect("my-unit", pk=unit.pk)
+    members = people_cards(list(people_query(unit_id=unit.pk)), now())
+    context = {
+        "units": units,
+        "unit": unit,
+        "hours": schedule_data(getattr(unit, "telephone_hours", None)),
+        "keywords": ", ".join(unit.keywords.values_list("word", flat=True)),
+        "callback_hours": int(callback_within(unit.pk).total_seconds() // 3600),
+        "members": members,
+        "groups": unit.number_groups.prefetch_related("members", "number"),
+        "error": error,
+    }
+    return render(request, "directory/my_units.html", context, status=400 if error else 200)
+
+
+def _change(request: HttpRequest, unit: Unit) -> None:
+    action = request.POST.get("action", "")
+    if action == "telephone_hours":
+        telephone_hours_set(unit=unit, weekly=request.POST.get("weekly", ""), actor=request.user)
+    elif action == "exception":
+        schedule_exception_add(
+            day=parse_day(request.POST.get("date", ""), field=_("date")),
+            closed=request.POST.get("closed") == "yes",
+            hours=request.POST.get("hours") or None,
+            unit=unit,
+            actor=request.user,
+        )
+    elif action == "keywords":
+        unit_keywords_set(
+            unit=unit, keywords=parse_keywords(request.POST.get("keywords", "")), actor=request.user
+        )
+    elif action == "service_level":
+        text = request.POST.get("callback_hours", "").strip()
+        if not text.isdigit():
+            raise InvalidInput(
+                _("Give the callback time as whole working hours, e.g. 4."), error_id="invalid_service_level"
+            )
+        service_level_set(unit=unit, callback_working_hours=int(text), actor=request.user)
+    else:
+        raise InvalidInput(_("Choose what to do."), error_id="invalid_action")
