@@ -21,7 +21,8 @@ CANDIDATES = 60  # vocabulary words sharing the most trigrams, compared letter b
 
 def fold(text: str) -> str:
     """Lower case without diacritics: "Sjöberg" → "sjoberg"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decompose before and after case folding: compatibility forms (𝖠) fold only once decomposed.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
