@@ -42,3 +42,12 @@ def pytest_terminal_summary(terminalreporter):
             f"schemathesis: {len(ran)} operations, {sum(ran.values())} generated requests "
             f"({module.EXAMPLES_PER_OPERATION} generated per operation, plus schemathesis coverage cases)"
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_listeners_stopped(django_db_setup):
+    """Broker listener threads end before the test database is dropped."""
+    yield
+    from vaxel.core.live import listeners_stop
+
+    listeners_stop()

@@ -1,10 +1,12 @@
-"""Recording changes (C1). Every service that writes calls change_record in its transaction."""
+"""Recording changes (C1). Every service that writes calls change_record in its transaction;
+the open consoles hear of each change once it commits."""
 
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import Change, ChangeAction
+from vaxel.core import live
 
 
 def actor_label(actor) -> str:
@@ -24,7 +26,7 @@ def change_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> Change:
-    return Change.objects.create(
+    change = Change.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_label(actor),
         entity=entity,
@@ -35,3 +37,5 @@ def change_record(
         before=before,
         after=after,
     )
+    live.notify("change", id=change.pk, entity=entity, unit=unit.pk if unit is not None else None)
+    return change

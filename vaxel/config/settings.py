@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_htmx",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "vaxel.servicelevels",
     "vaxel.messaging",
     "vaxel.mobiles",
+    "vaxel.telephony",
+    "vaxel.console",
     "huey.contrib.djhuey",
 ]
 
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a clear "too many attempts" answer.
@@ -107,6 +111,9 @@ def _database_config() -> dict[str, Any]:
             "timeout": 20,
         }
         config["CONN_MAX_AGE"] = 0
+        # Tests: a file, not memory, so a real ASGI server thread (the console's live
+        # stream) shares the test database like any other server process would.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     return config
 
 
@@ -231,7 +238,12 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
 
 # Jobs: huey, on SQLite beside the database by default, on Redis at scale (VAXEL_REDIS_URL).
-_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
+_REDIS_URL = VAXEL_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
+# Live updates to the consoles (vaxel/core/live.py): redis, postgres or memory; chosen
+# from VAXEL_REDIS_URL and the database when not set.
+VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
+# Where calls come from and are put through: "simulator" until a PBX is connected.
+VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 HUEY = {
     "name": "vaxel",
     "immediate": _TESTING,

@@ -89,3 +89,25 @@ def logins(town: Municipality) -> dict[str, object]:
         "employee": user_add(username="bjorn", password=PASSWORD, person=town.bjorn.email)[0],
         "nobody": user_add(username="nobody", password=PASSWORD)[0],
     }
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end on a fresh event loop in a thread of its own: the
+    browser tests' Playwright keeps an event loop running in the main thread."""
+    import asyncio
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed to the test's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")

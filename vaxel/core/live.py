@@ -1,0 +1,188 @@
+"""Live updates: the one notifier services call, and the broker that carries its events
+to every server process's open consoles.
+
+A service calls `notify(kind, **data)` inside its transaction; the event leaves only
+after the transaction commits. The broker is chosen by the environment:
+
+- Redis pub/sub when VAXEL_REDIS_URL is set (several server processes at scale);
+- PostgreSQL LISTEN/NOTIFY when the database is PostgreSQL and there is no Redis;
+- in-process delivery otherwise (the embedded SQLite default, one server process).
+
+Each server process runs one listener thread that fans events out to its local
+subscribers (one per open console stream), so 50 consoles cost one broker connection.
+"""
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "vaxel_live"
+
+
+def backend_name() -> str:
+    chosen = getattr(settings, "VAXEL_LIVE_BACKEND", "")
+    if chosen:
+        return chosen
+    if getattr(settings, "VAXEL_REDIS_URL", ""):
+        return "redis"
+    if connection.vendor == "postgresql":
+        return "postgres"
+    return "memory"
+
+
+# Local fan-out: (event loop, queue) per open stream in this process.
+_subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
+_lock = threading.Lock()
+_listeners: dict[str, threading.Thread] = {}
+_stopping = threading.Event()
+_captures: list[list[dict[str, Any]]] = []
+
+
+def _deliver(raw: str) -> None:
+    with _lock:
+        targets = list(_subscribers)
+    for loop, queue in targets:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, raw)
+        except RuntimeError:  # that stream's loop has closed
+            with _lock:
+                _subscribers.discard((loop, queue))
+
+
+def _publish(raw: str) -> None:
+    for capture in _captures:
+        capture.append(json.loads(raw))
+    backend = backend_name()
+    try:
+        if backend == "redis":
+            _redis().publish(CHANNEL, raw)
+        elif backend == "postgres":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, raw])
+        else:
+            _deliver(raw)
+    except Exception:
+        # A lost live update is healed by the consoles' periodic resync; the write stands.
+        logger.exception("Could not publish a live update through %s", backend)
+
+
+def notify(kind: str, **data: Any) -> None:
+    """Announce a change to every open console once the current transaction commits."""
+    raw = json.dumps({"kind": kind, "at": time.time(), **data}, default=str)
+    transaction.on_commit(lambda: _publish(raw))
+
+
+@contextmanager
+def captured() -> Iterator[list[dict[str, Any]]]:
+    """Tests: collect the events published while inside (after their commits)."""
+    events: list[dict[str, Any]] = []
+    _captures.append(events)
+    try:
+        yield events
+    finally:
+        _captures.remove(events)
+
+
+_redis_client = None
+
+
+def _redis():
+    global _redis_client
+    if _redis_client is None:
+        import redis
+
+        _redis_client = redis.Redis.from_url(settings.VAXEL_REDIS_URL, socket_timeout=5)
+    return _redis_client
+
+
+def _listen_redis(url: str) -> None:
+    import redis
+
+    while not _stopping.is_set():
+        try:
+            client = redis.Redis.from_url(url, socket_keepalive=True)
+            with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+                pubsub.subscribe(CHANNEL)
+                while not _stopping.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is not None and message.get("type") == "message":
+                        data = message["data"]
+                        _deliver(data.decode() if isinstance(data, bytes) else data)
+        except Exception:
+            logger.warning("Live updates: lost Redis, reconnecting in 1 s", exc_info=True)
+            time.sleep(1)
+
+
+def _listen_postgres(db: dict[str, Any]) -> None:
+    import psycopg
+
+    params = {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
+    while not _stopping.is_set():
+        try:
+            with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                while not _stopping.is_set():
+                    for notice in conn.notifies(timeout=1.0):
+                        _deliver(notice.payload)
+        except Exception:
+            logger.warning("Live updates: lost PostgreSQL, reconnecting in 1 s", exc_info=True)
+            time.sleep(1)
+
+
+def _ensure_listener() -> None:
+    backend = backend_name()
+    running = _listeners.get(backend)
+    if backend == "memory" or (running is not None and running.is_alive()):
+        return
+    if backend == "redis":
+        thread = threading.Thread(target=_listen_redis, args=(settings.VAXEL_REDIS_URL,), daemon=True)
+    else:  # NOTIFY reaches only listeners on the same database: the one this process uses
+        thread = threading.Thread(
+            target=_listen_postgres, args=(dict(connection.settings_dict),), daemon=True
+        )
+    _listeners[backend] = thread
+    thread.start()
+
+
+def listeners_stop() -> None:
+    """End this process's broker connections (tests, before their database is dropped)."""
+    _stopping.set()
+    for thread in _listeners.values():
+        thread.join(timeout=5)
+    _listeners.clear()
+    _stopping.clear()
+
+
+async def subscribe(heartbeat: float = 15.0) -> AsyncIterator[str | None]:
+    """The raw events for one open stream, in order; None when nothing happened for
+    `heartbeat` seconds (the stream sends a keep-alive then)."""
+    _ensure_listener()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    entry = (asyncio.get_running_loop(), queue)
+    with _lock:
+        _subscribers.add(entry)
+    try:
+        while True:
+            try:
+                yield await asyncio.wait_for(queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                yield None
+    finally:
+        with _lock:
+            _subscribers.discard(entry)
