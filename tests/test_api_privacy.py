@@ -10,12 +10,14 @@ from rest_framework.test import APIClient
 from vaxel.access.constants import Scope
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWORD
+from vaxel.core.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWORD, SWITCHBOARD
 from vaxel.core.time import parse_instant
 from vaxel.directory.models import NumberGroup, Person, PhoneNumber, Unit
 from vaxel.directory.services import person_add
 from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
+from vaxel.telephony.models import Call
+from vaxel.telephony.services import call_arrive, call_put_through
 
 
 def forms(e164: str) -> list[str]:
@@ -36,6 +38,7 @@ def every_get_url(client: APIClient) -> list[str]:
         "people": list(Person.objects.values_list("pk", flat=True)),
         "numbers": list(PhoneNumber.objects.values_list("pk", flat=True)),
         "messages": list(Message.objects.values_list("pk", flat=True)),
+        "calls": list(Call.objects.values_list("pk", flat=True)),
     }
     urls = []
     for path, operations in schema["paths"].items():
@@ -75,6 +78,12 @@ def secrets_town(town):
         caller_number="070-123 45 67",
         for_person=town.bjorn.email,
     )
+    # ... and calls the switchboard from it, twice: one call waits, one was put through
+    # to Cecilia's private mobile.
+    open_day = parse_instant("2026-12-01T10:00")
+    call_arrive(caller=ANNA_SECRET_MOBILE, called=SWITCHBOARD, external_id="waiting", at=open_day)
+    put = call_arrive(caller=ANNA_SECRET_MOBILE, called=SWITCHBOARD, external_id="put", at=open_day)
+    call_put_through(call_id=put.pk, number_id=town.cecilia.numbers.get(kind="mobile").pk, actor=None)
     return town
 
 

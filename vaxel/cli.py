@@ -155,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", help="ISO 8601 (default: now)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("simulate", help="feed simulated calls to a running Växel (the call simulator)")
+    p.add_argument("--rate", type=float, required=True, help="calls a minute, on average over a working day")
+    p.add_argument("--url", default=os.environ.get("VAXEL_BASE_URL", "http://127.0.0.1:8000"))
+    p.add_argument(
+        "--token", default=os.environ.get("VAXEL_TOKEN"), help="an events token (default: a new one)"
+    )
+    p.add_argument("--count", type=int, help="stop after this many calls")
+    p.add_argument("--duration", type=float, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, help="the same seed gives the same calls")
+    p.add_argument("--flat", action="store_true", help="the same rate all day and night (load tests)")
+
     p = sub.add_parser("route", help="where a call goes now, and what the caller hears")
     p.add_argument("--to", required=True, dest="called", help="the dialled number")
     p.add_argument("--from", dest="calling", help="the caller's number")

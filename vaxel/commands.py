@@ -53,7 +53,13 @@ def serve(args):
     call_command("collectstatic", interactive=False, verbosity=0)
     worker = None if args.no_worker else subprocess.Popen([sys.executable, "-m", "vaxel.cli", "worker"])
     try:
-        uvicorn.run("vaxel.config.asgi:application", host=args.host, port=args.port, workers=args.workers)
+        uvicorn.run(
+            "vaxel.config.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            timeout_graceful_shutdown=3,  # open console streams must not hold a restart up
+        )
     finally:
         if worker is not None:
             worker.terminate()
@@ -350,4 +356,54 @@ def person_deactivate(args):
 def number_reassign(args):
     number = directory.number_reassign(number=args.number, to=args.to)
     print(f"{display(number.e164)} → {number.person}")
+    return 0
+
+
+@verb("simulate")
+def simulate(args):
+    from vaxel.access.services import token_revoke as revoke
+    from vaxel.core.errors import InvalidInput
+    from vaxel.telephony.selectors import simulator_directory
+    from vaxel.telephony.services import simulator_token_issue
+    from vaxel.telephony.simulate import ApiError, Client, run
+
+    if args.rate <= 0 or (args.count is not None and args.count < 1):
+        raise InvalidInput("--rate must be above 0 and --count at least 1.", error_id="invalid_rate")
+    switchboard = organisation_get().switchboard_number
+    if not switchboard:
+        raise InvalidInput(
+            "The organisation has no switchboard number; "
+            "set it with 'vaxel organisation set --switchboard-number'.",
+            error_id="no_switchboard",
+        )
+    try:
+        client = Client(args.url, args.token or "")
+    except ApiError as error:
+        raise InvalidInput(str(error), error_id="invalid_url") from None
+    issued = None if args.token else simulator_token_issue()
+    if issued is not None:
+        client.token = issued[1]
+    print(f"Simulating about {args.rate:g} calls a minute to {display(switchboard)} at {args.url}")
+    print("Ctrl-C stops; calls still on the line are then hung up.")
+    try:
+        tally = run(
+            client=client,
+            switchboard=switchboard,
+            directory=simulator_directory(),
+            rate=args.rate,
+            count=args.count,
+            duration=args.duration,
+            seed=args.seed,
+            flat=args.flat,
+        )
+    except KeyboardInterrupt:
+        tally = None
+    except ApiError as error:
+        print(f"Växel did not answer as expected: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if issued is not None:
+            revoke(prefix=issued[0].prefix)
+    if tally is not None:
+        print(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in tally.items()))
     return 0

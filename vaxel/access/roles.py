@@ -130,3 +130,12 @@ def messages_visible(user, token=None) -> tuple[set[int] | None, set[int] | None
     managed = managed_unit_ids(user)
     people = {person.pk} | set(Person.objects.filter(unit_id__in=managed).values_list("id", flat=True))
     return people, {person.unit_id} | managed
+
+
+def access_console(user, token=None) -> None:
+    """The operator console and its calls: the switchboard and administrators only."""
+    require_scope(token, Scope.EVENTS)
+    if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        raise Forbidden(
+            _("Only the switchboard's operators and administrators work with calls."), error_id="forbidden"
+        )

@@ -16,6 +16,7 @@ from vaxel.directory.api import (
 )
 from vaxel.messaging.api import MessageDetail, MessageList, MessageStep
 from vaxel.routing.api import Route
+from vaxel.telephony.api import CallDetail, CallHangUp, CallList
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -35,6 +36,9 @@ urlpatterns = [
     path("opening-hours/", OpeningHours.as_view(), name="api-opening-hours"),
     path("opening-hours/next/", NextOpening.as_view(), name="api-next-opening"),
     path("route/", Route.as_view(), name="api-route"),
+    path("calls/", CallList.as_view(), name="api-calls"),
+    path("calls/<int:pk>/", CallDetail.as_view(), name="api-call"),
+    path("calls/<int:pk>/hang-up/", CallHangUp.as_view(), name="api-call-hang-up"),
     path("changes/", ChangeList.as_view(), name="api-changes"),
     path("messages/", MessageList.as_view(), name="api-messages"),
     path("messages/<int:pk>/", MessageDetail.as_view(), name="api-message"),

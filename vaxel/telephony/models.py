@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vaxel.core.time import now
+
+
+class CallState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    ANSWERED = "answered", _("answered")
+    PUT_THROUGH = "put_through", _("put through")
+    MESSAGE = "message", _("message taken")
+    ENDED = "ended", _("ended")
+    ABANDONED = "abandoned", _("caller hung up")
+    CLOSED = "closed", _("switchboard closed")
+
+
+# States in which the call is still on the line at the switchboard.
+LIVE_STATES = (CallState.QUEUED, CallState.ANSWERED)
+
+
+class Call(models.Model):
+    """A call to the switchboard number: it waits in the queue, an operator answers it
+    with the greeting (S1) and puts it through, or takes a message (S2); after hours the
+    caller hears when the switchboard opens (S4). A call from one of the organisation's
+    own numbers is internal (E8)."""
+
+    external_id = models.CharField(max_length=200, unique=True)  # the PBX's call id
+    driver = models.CharField(max_length=30)
+    caller = models.CharField(_("caller's number"), max_length=20, blank=True)  # E.164; "" withheld
+    # False when the caller's number is an employee's mobile they keep private (S3).
+    caller_public = models.BooleanField(default=True)
+    caller_person = models.ForeignKey(
+        "directory.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    internal = models.BooleanField(_("internal"), default=False)
+    called = models.CharField(_("number called"), max_length=20)
+    # What the caller asked for, when the driver knows it (the simulator does).
+    asks_for = models.CharField(max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=CallState.choices, db_index=True)
+    arrived_at = models.DateTimeField(_("arrived"), default=now, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    put_through_to = models.ForeignKey(
+        "directory.PhoneNumber", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    put_through_name = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["arrived_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.state})"

@@ -1,0 +1,81 @@
+"""What the switchboard sees of its calls."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vaxel.audit.services import actor_label
+from vaxel.core.phone import display
+from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.directory.selectors import search_directory
+from vaxel.telephony.models import LIVE_STATES, Call, CallState
+
+
+def live_calls() -> QuerySet[Call]:
+    """Calls on the line at the switchboard, in the order they arrived."""
+    return (
+        Call.objects.filter(state__in=LIVE_STATES)
+        .select_related("caller_person__unit", "answered_by")
+        .order_by("arrived_at", "id")
+    )
+
+
+def call_get(call_id: int) -> Call | None:
+    return Call.objects.select_related("caller_person__unit", "answered_by").filter(pk=call_id).first()
+
+
+def _direct_number_for(asks_for: str) -> str | None:
+    """E8: the direct number an internal caller should have dialled, when what they
+    ask for is a person in the directory."""
+    hits = search_directory(asks_for, limit=1) if asks_for else []
+    if not hits or hits[0][0] != "person":
+        return None
+    number = PhoneNumber.objects.filter(person_id=hits[0][1], kind=NumberKind.DIRECT).first()
+    return display(number.e164) if number else None
+
+
+def call_card(call: Call, *, viewer=None) -> dict[str, Any]:
+    """One call as the console shows it. A caller's private mobile shows no digits (S3)."""
+    person = call.caller_person
+    return {
+        "id": call.pk,
+        "external_id": call.external_id,
+        "state": call.state,
+        "state_label": call.get_state_display(),
+        "arrived_at": call.arrived_at,
+        "answered_at": call.answered_at,
+        "caller": display(call.caller) if call.caller and call.caller_public else None,
+        "caller_withheld": not call.caller,
+        "caller_name": person.name if person else "",
+        "caller_unit": person.unit.name if person else "",
+        "internal": call.internal,
+        "asks_for": call.asks_for,
+        "direct_number": _direct_number_for(call.asks_for) if call.internal else None,
+        "answered_by": actor_label(call.answered_by) if call.answered_by_id else "",
+        "mine": viewer is not None and call.answered_by_id == viewer.pk,
+    }
+
+
+def queue_cards(*, viewer=None) -> dict[str, Any]:
+    """The queue as the console shows it: waiting calls, and the viewer's own call."""
+    cards = [call_card(call, viewer=viewer) for call in live_calls()]
+    return {
+        "waiting": [c for c in cards if c["state"] == CallState.QUEUED],
+        "current": next((c for c in cards if c["mine"]), None),
+        "answered_elsewhere": [c for c in cards if c["state"] == CallState.ANSWERED and not c["mine"]],
+    }
+
+
+def simulator_directory():
+    """What simulated callers may ask for, from the directory as it is."""
+    from vaxel.directory.models import Keyword, Person, Unit
+    from vaxel.telephony.simulator import Directory
+
+    return Directory(
+        people=tuple(Person.objects.filter(active=True).values_list("name", flat=True)),
+        units=tuple(Unit.objects.values_list("name", flat=True)),
+        keywords=tuple(Keyword.objects.values_list("word", flat=True).distinct()),
+        internal_numbers=tuple(
+            PhoneNumber.objects.filter(kind=NumberKind.DIRECT).values_list("e164", flat=True)
+        ),
+    )

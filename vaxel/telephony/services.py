@@ -1,0 +1,207 @@
+"""Calls at the switchboard: arriving (from the telephone system), answered with the
+greeting (S1), put through, turned into a message (S2), ended. Every step is announced
+to the open consoles."""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vaxel.audit.services import actor_label
+from vaxel.core import live, phone
+from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.time import now
+from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.messaging.services import message_take
+from vaxel.routing.selectors import route_now
+from vaxel.routing.values import Action
+from vaxel.telephony.drivers import driver_get
+from vaxel.telephony.models import Call, CallState
+
+
+def _announce(call: Call) -> None:
+    live.notify("queue", call=call.pk, state=call.state)
+
+
+def _live_call(call_id: int) -> Call:
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    if call is None:
+        raise NotFound(_("There is no call %(id)s.") % {"id": call_id}, error_id="call_not_found")
+    if call.state not in (CallState.QUEUED, CallState.ANSWERED):
+        raise Conflict(
+            _("The call has already ended (%(state)s).") % {"state": call.get_state_display()},
+            error_id="call_ended",
+        )
+    return call
+
+
+def _owned_by(call: Call, actor) -> None:
+    """An answered call belongs to the operator who answered it; a waiting one is anyone's."""
+    if call.state == CallState.ANSWERED and call.answered_by_id != actor.pk:
+        raise Conflict(
+            _("%(name)s has already answered this call.") % {"name": actor_label(call.answered_by)},
+            error_id="call_taken",
+        )
+
+
+@transaction.atomic
+def call_arrive(
+    *,
+    caller: str,
+    called: str,
+    external_id: str = "",
+    asks_for: str = "",
+    driver: str = "simulator",
+    at: datetime | None = None,
+) -> Call:
+    """A call reaches the switchboard number: it queues while the switchboard is open,
+    otherwise the caller hears when it opens next (S4). Reporting the same call id twice
+    returns the call already recorded, so a telephone system may safely retry."""
+    at = at or now()
+    external_id = (external_id or "").strip()[:200] or f"{driver}-{secrets.token_hex(8)}"
+    existing = Call.objects.filter(external_id=external_id).first()
+    if existing is not None:
+        return existing
+    called_key = phone.lookup_key((called or "").strip())
+    if called_key is None:
+        raise InvalidInput(
+            _("The number called %(value)r is not a phone number; send it as E.164, e.g. +46370331000.")
+            % {"value": called},
+            error_id="invalid_phone_number",
+            details={"field": "called"},
+        )
+    caller_key = phone.lookup_key((caller or "").strip()) or ""
+    decision = route_now(called=called_key, calling=caller_key or None, at=at)
+    if decision.called_kind != "switchboard":
+        raise InvalidInput(
+            _("%(number)s is not the switchboard's number; only calls to the switchboard queue here.")
+            % {"number": phone.display(decision.called) or _("The number")},
+            error_id="not_switchboard",
+        )
+    owner = (
+        PhoneNumber.objects.filter(e164=caller_key).select_related("person").first() if caller_key else None
+    )
+    call = Call.objects.create(
+        external_id=external_id,
+        driver=driver,
+        caller=caller_key,
+        caller_public=owner is None or owner.is_public,
+        caller_person=owner.person if owner is not None else None,
+        internal=decision.internal,
+        called=called_key,
+        asks_for=(asks_for or "").strip()[:200],
+        state=CallState.QUEUED if decision.action == Action.QUEUE else CallState.CLOSED,
+        arrived_at=at,
+        ended_at=None if decision.action == Action.QUEUE else at,
+    )
+    _announce(call)
+    return call
+
+
+@transaction.atomic
+def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
+    """The operator takes a waiting call and greets the caller (S1)."""
+    call = _live_call(call_id)
+    if call.state == CallState.ANSWERED:
+        _owned_by(call, actor)
+        return call
+    current = Call.objects.filter(state=CallState.ANSWERED, answered_by=actor).first()
+    if current is not None:
+        raise Conflict(
+            _("Finish the call you have first: put it through, take a message or end it."),
+            error_id="call_in_progress",
+        )
+    call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
+    call.save(update_fields=["state", "answered_by", "answered_at"])
+    _announce(call)
+    return call
+
+
+@transaction.atomic
+def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None = None) -> Call:
+    """Connect the caller to a person's number, a shared number or a mobile. The number
+    is chosen by its id: a mobile without consent is connected without anyone seeing it
+    (S3)."""
+    call = _live_call(call_id)
+    _owned_by(call, actor)
+    number = PhoneNumber.objects.select_related("person", "group").filter(pk=number_id).first()
+    if number is None:
+        raise NotFound(
+            _("There is no number %(id)s in the directory.") % {"id": number_id}, error_id="number_not_found"
+        )
+    if number.person is not None and not number.person.active:
+        raise Conflict(
+            _("%(name)s has left; put the call through to someone else in the unit.")
+            % {"name": number.person.name},
+            error_id="person_inactive",
+        )
+    driver_get().put_through(call, number.e164)
+    at = at or now()
+    owner = number.person.name if number.person else (number.group.name if number.group else "")
+    if number.kind == NumberKind.MOBILE:
+        owner = _("%(name)s (mobile)") % {"name": owner}
+    call.state, call.ended_at = CallState.PUT_THROUGH, at
+    call.answered_by, call.answered_at = actor, call.answered_at or at
+    call.put_through_to, call.put_through_name = number, owner[:200]
+    call.save()
+    _announce(call)
+    return call
+
+
+@transaction.atomic
+def call_take_message(*, call_id: int, actor, at: datetime | None = None, **message: Any) -> Call:
+    """S2: nobody can answer, so the caller leaves a message (or asks to be called back);
+    the message goes out like any other, and the call ends."""
+    call = _live_call(call_id)
+    _owned_by(call, actor)
+    at = at or now()
+    message.setdefault("caller_number", call.caller)
+    taken = message_take(actor=actor, at=at, **message)
+    call.state, call.ended_at, call.message = CallState.MESSAGE, at, taken
+    call.answered_by, call.answered_at = actor, call.answered_at or at
+    call.save()
+    _announce(call)
+    return call
+
+
+@transaction.atomic
+def call_end(
+    *, call_id: int | None = None, external_id: str | None = None, actor=None, at: datetime | None = None
+) -> Call:
+    """The call is over: the caller hung up (while waiting: abandoned) or the operator
+    ended it. Ending an ended call changes nothing, so a telephone system may retry."""
+    found = Call.objects.select_for_update()
+    call = (
+        found.filter(pk=call_id) if call_id is not None else found.filter(external_id=external_id)
+    ).first()
+    if call is None:
+        raise NotFound(_("There is no such call."), error_id="call_not_found")
+    if call.state not in (CallState.QUEUED, CallState.ANSWERED):
+        return call
+    if actor is not None:
+        _owned_by(call, actor)
+        driver_get().hang_up(call)
+    call.state = CallState.ABANDONED if call.state == CallState.QUEUED else CallState.ENDED
+    call.ended_at = at or now()
+    call.save(update_fields=["state", "ended_at"])
+    _announce(call)
+    return call
+
+
+SIMULATOR_LOGIN = "simulator"
+
+
+@transaction.atomic
+def simulator_token_issue():
+    """A token for `vaxel simulate`, owned by a login of its own with the operator role
+    (created the first time). Revoke it when the simulation ends."""
+    from django.contrib.auth import get_user_model
+
+    from vaxel.access.constants import Role, Scope
+    from vaxel.access.services import token_create, user_add
+
+    if not get_user_model().objects.filter(username=SIMULATOR_LOGIN).exists():
+        user_add(username=SIMULATOR_LOGIN, roles=Role.OPERATOR.value)
+    return token_create(owner=SIMULATOR_LOGIN, scopes=[Scope.EVENTS.value], name="simulator")
