@@ -119,6 +119,9 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
                 "active": person.active,
                 "direct_number": phone(direct.e164 if direct else None),
                 "mobile": phone(mobile.e164 if mobile and mobile.is_public else None),
+                # Ids let the console put a call through without the digits (S3).
+                "direct_number_id": direct.pk if direct else None,
+                "mobile_id": mobile.pk if mobile else None,
                 "available": person.active and absence is None,
                 "absence": None
                 if absence is None

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konsol/", include("vaxel.console.urls")),
     path("min-sida/", my_status, name="my-status"),
     path("min-sida/enheter/", my_units, name="my-units"),
     path("min-sida/enheter/<int:pk>/", my_units, name="my-unit"),

@@ -1,0 +1,111 @@
+"""The operator console in Debian's Chromium, served over ASGI with its live stream:
+a simulated call arrives, is answered (S1), a person is found by a typo and seen to be
+absent with a back time (E3), a message is taken (S2), a call is put through, and an
+absence set in one console appears in another without reloading."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from vaxel.availability.services import absence_add, schedule_exception_add
+from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD, logins, small_municipality
+from vaxel.core.time import local, local_date, now
+from vaxel.messaging.models import Message
+from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.services import call_arrive
+
+WIDE = {"width": 1400, "height": 900}
+
+
+@pytest.fixture
+def switchboard_open_today(transactional_db):
+    town = small_municipality()
+    logins(town)
+    today = local_date(now())
+    for day in (today, today + timedelta(days=1)):  # also when the test runs at midnight
+        schedule_exception_add(day=day, hours="00:00-23:59")
+    return town
+
+
+def open_console(browser, base_url: str, username: str):
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, base_url, username, PASSWORD)
+    page.goto(f"{base_url}/konsol/")
+    page.wait_for_selector("#live.on")  # the live stream is connected
+    return page
+
+
+def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_through(
+    switchboard_open_today, asgi_server, browser, shot
+):
+    town = switchboard_open_today
+    back = now() + timedelta(hours=2)
+    absence_add(email=town.anna.email, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
+    page = open_console(browser, asgi_server, "operator")
+    assert "Säg: ”Välkommen till Testby kommun”" in page.text_content("#state")
+    assert page.evaluate("document.activeElement.id") == "search"  # keyboard first
+
+    call_arrive(caller="036-123456", called=SWITCHBOARD, asks_for="Anna Sjöberg")
+    page.wait_for_selector(".calls li.call:has-text('036-12 34 56')")  # arrives without a reload
+    page.wait_for_function("document.querySelector('.calls time').textContent.startsWith('0:0')")
+    shot(page, "console-call-waiting")
+
+    page.keyboard.press("Alt+a")
+    page.wait_for_selector(".current.active:has-text('036-12 34 56')")
+    page.keyboard.type("sjobreg")  # a slip and no ö
+    hit = page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    assert "Frånvarande: möte" in hit.text_content()
+    assert f"åter {local(back):%H:%M}" in " ".join(hit.text_content().split())
+    shot(page, "console-anna-absent")
+
+    page.keyboard.press("Alt+m")
+    page.fill("#message-form input[name=subject]", "Frågor om bygglov för garage")
+    page.fill("#message-form input[name=caller_name]", "Greta Ek")
+    page.click("#message-form button[type=submit]")
+    page.wait_for_selector("#notice:has-text('är taget och skickat')")
+    page.wait_for_selector(".calls:has-text('Ingen väntar.')")
+    message = Message.objects.get()
+    assert message.person == town.anna and message.caller_number == "+4636123456"
+    shot(page, "console-message-taken")
+
+    call_arrive(caller=BJORN_DIRECT, called=SWITCHBOARD, asks_for="Anna Sjöberg")  # E8
+    internal = page.wait_for_selector(".calls li.call.internal")
+    assert "Internt samtal" in internal.text_content() and "0370-33 10 01" in internal.text_content()
+    page.keyboard.press("Alt+a")
+    page.wait_for_selector(".current.active:has-text('Björn Åberg')")
+    page.keyboard.press("Escape")
+    page.keyboard.type("detaljplan")  # a service finds its unit
+    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Bygglov')")
+    page.keyboard.press("Escape")
+    assert page.input_value("#search") == ""
+    page.keyboard.type("anna sj")
+    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    page.keyboard.press("Enter")  # put through to her direct number
+    page.wait_for_selector("#notice:has-text('Kopplat till Anna Sjöberg.')")
+    shot(page, "console-put-through")
+    assert Call.objects.filter(state=CallState.PUT_THROUGH).count() == 1
+    page.context.close()
+
+
+def test_c1_an_absence_set_in_one_console_appears_in_another_without_reloading(
+    switchboard_open_today, asgi_server, browser, shot
+):
+    first = open_console(browser, asgi_server, "operator")
+    second = open_console(browser, asgi_server, "administrator")
+    for page in (first, second):
+        page.keyboard.type("björn åberg")
+        page.wait_for_selector("#hits .hit:has-text('Björn Åberg'):has-text('Tillgänglig')")
+
+    first.click("#hits .hit:has-text('Björn Åberg') >> text=Frånvaro…")
+    first.select_option("#absence-form select[name=reason]", "sick")
+    first.click("#absence-form button[type=submit]")
+    first.wait_for_selector("#notice:has-text('Björn Åberg är markerad som frånvarande.')")
+
+    second.wait_for_selector("#hits .hit:has-text('Björn Åberg'):has-text('Frånvarande: sjuk')")
+    second.wait_for_selector("#feed li:first-child:has-text('Björn Åberg')")
+    shot(second, "console-second-sees-absence")
+    for page in (first, second):
+        page.context.close()

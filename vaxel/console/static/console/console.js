@@ -1,0 +1,140 @@
+// The operator console: live events, ticking waits, keyboard first. No inline script (CSP).
+(function () {
+  "use strict";
+  const body = document.body;
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+
+  // CSRF for every htmx request.
+  document.addEventListener("htmx:configRequest", (event) => {
+    event.detail.headers["X-CSRFToken"] = $("meta[name=csrf-token]").content;
+  });
+
+  // Live updates: one Server-Sent Events stream; each event asks the parts it touches to
+  // refresh. A reconnect and a timer resync everything, in case an event was missed.
+  function fire(name) { htmx.trigger(body, name); }
+  function connect() {
+    const live = $("#live");
+    const source = new EventSource(body.dataset.events);
+    let opened = false;
+    source.addEventListener("open", () => {
+      live.textContent = live.dataset.on;
+      live.classList.add("on");
+      if (opened) fire("vx-resync");
+      opened = true;
+    });
+    source.addEventListener("error", () => { live.classList.remove("on"); live.textContent = live.dataset.off; });
+    source.addEventListener("queue", () => fire("vx-queue"));
+    source.addEventListener("change", () => fire("vx-change"));
+  }
+  setInterval(() => fire("vx-resync"), 30000);
+
+  // Waiting times tick every second.
+  function tick() {
+    const nowMs = Date.now();
+    $$("time[data-since]").forEach((el) => {
+      const seconds = Math.max(0, Math.floor((nowMs - Date.parse(el.dataset.since)) / 1000));
+      const m = Math.floor(seconds / 60), s = seconds % 60;
+      el.textContent = m + ":" + String(s).padStart(2, "0");
+      el.classList.toggle("long", seconds >= 60);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSwap", tick);
+
+  // Acting on a hit: put the current call through, or take a message / a callback.
+  function currentCall() { const el = $("[data-current-call]"); return el ? el.dataset.currentCall : ""; }
+  function say(text, error) {
+    $("#notice").innerHTML = "";
+    const p = document.createElement("p");
+    p.className = error ? "notice error" : "notice";
+    p.textContent = text;
+    $("#notice").appendChild(p);
+  }
+  function putThrough(button) {
+    const call = currentCall();
+    if (!call) { say(body.dataset.noCall, true); return; }
+    htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/", "/" + call + "/"), {
+      target: "#notice", values: { number: button.dataset.putThrough },
+    });
+  }
+  function messageForm(button, callback) {
+    const form = $("#message-form");
+    form.reset();
+    form.for_person.value = button.dataset.messagePerson || button.dataset.callbackPerson || "";
+    form.for_unit.value = button.dataset.messageUnit || button.dataset.callbackUnit || "";
+    form.call.value = currentCall();
+    $("#message-for").textContent = "– " + button.dataset.name;
+    form.kind.value = "callback";
+    form.hidden = false;
+    if (callback && currentCall()) { form.requestSubmit(); return; }
+    form.subject.focus();
+  }
+  function absenceForm(button) {
+    const form = $("#absence-form");
+    form.reset();
+    form.email.value = button.dataset.absence;
+    $("#absence-for").textContent = "– " + button.dataset.name;
+    form.hidden = false;
+    form.reason.focus();
+  }
+  function closeForms() { $("#message-form").hidden = true; $("#absence-form").hidden = true; }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.putThrough) putThrough(button);
+    else if (button.dataset.messagePerson || button.dataset.messageUnit) messageForm(button, false);
+    else if (button.dataset.callbackPerson || button.dataset.callbackUnit) messageForm(button, true);
+    else if (button.dataset.absence) absenceForm(button);
+    else if (button.hasAttribute("data-close")) { closeForms(); $("#search").focus(); }
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "notice" && event.detail.successful && !$("#notice .error")) {
+      closeForms();
+      $("#search").focus();
+    }
+  });
+
+  // Keyboard: arrows move through hits, Enter acts, Escape clears.
+  function hits() { return $$("#hits .hit"); }
+  function selected() { return $("#hits .hit[aria-selected=true]"); }
+  function select(index) {
+    const all = hits();
+    if (!all.length) return;
+    const i = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach((el, n) => el.setAttribute("aria-selected", n === i ? "true" : "false"));
+    all[i].scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", (event) => {
+    const search = $("#search");
+    const hit = selected();
+    if (event.altKey) {
+      const key = event.key.toLowerCase();
+      if (key === "a") { const b = $("[data-answer]"); if (b) b.click(); }
+      else if (key === "e") { const b = $("[data-end-call]"); if (b) b.click(); }
+      else if (key === "m" && hit) { const b = $("[data-message-person], [data-message-unit]", hit); if (b) b.click(); }
+      else if (key === "c" && hit) { const b = $("[data-callback-person], [data-callback-unit]", hit); if (b) b.click(); }
+      else return;
+      event.preventDefault();
+      return;
+    }
+    if (event.target !== search) {
+      if (event.key === "Escape") { closeForms(); search.focus(); }
+      return;
+    }
+    const all = hits();
+    const index = hit ? all.indexOf(hit) : -1;
+    if (event.key === "ArrowDown") { select(index + 1); event.preventDefault(); }
+    else if (event.key === "ArrowUp") { select(index - 1); event.preventDefault(); }
+    else if (event.key === "Escape") { search.value = ""; $("#hits").innerHTML = ""; event.preventDefault(); }
+    else if (event.key === "Enter" && hit) {
+      event.preventDefault();
+      const primary = $("[data-put-through]", hit);
+      if (primary && currentCall()) primary.click();
+      else { const open = $("[data-open]", hit); if (open) open.click(); }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => { connect(); tick(); $("#search").focus(); });
+})();

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from vaxel.console import views
+
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("ko/", views.queue, name="console-queue"),
+    path("status/", views.state, name="console-state"),
+    path("sok/", views.search, name="console-search"),
+    path("enhet/<int:pk>/", views.unit, name="console-unit"),
+    path("andringar/", views.changes, name="console-feed"),
+    path("samtal/<int:pk>/<str:action>/", views.call_action, name="console-call"),
+    path("franvaro/", views.absence, name="console-absence"),
+    path("meddelande/", views.message, name="console-message"),
+    path("handelser/", views.events, name="console-events"),
+]

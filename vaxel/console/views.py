@@ -1,0 +1,216 @@
+"""The operator console: one page, its htmx partials, the call actions and the live
+event stream. Operators and administrators only; everyone else gets 403."""
+
+import json
+from functools import wraps
+from typing import Any, cast
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import retarget, trigger_client_event
+
+from vaxel.access.roles import access_absence_write, access_console
+from vaxel.availability.constants import AbsenceReason
+from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text
+from vaxel.availability.services import absence_add, absence_clear
+from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
+from vaxel.core import live
+from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
+from vaxel.core.time import now, parse_instant
+from vaxel.directory.selectors import organisation_get, person_get
+from vaxel.messaging.models import Message, MessageKind
+from vaxel.messaging.services import message_take
+from vaxel.telephony import services as calls
+from vaxel.telephony.selectors import queue_cards
+
+
+def operators_only(view):
+    @login_required
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            access_console(request.user)
+        except Forbidden as refusal:
+            return render(request, "console/forbidden.html", {"reason": refusal.message}, status=403)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@require_GET
+@operators_only
+def console(request: HttpRequest) -> HttpResponse:
+    at = now()
+    return render(
+        request,
+        "console/console.html",
+        {
+            "organisation": organisation_get(),
+            "state": switchboard_state(at),
+            "queue": queue_cards(viewer=request.user),
+            "feed": feed(),
+            "reasons": AbsenceReason.choices,
+        },
+    )
+
+
+@require_GET
+@operators_only
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/_queue.html", {"queue": queue_cards(viewer=request.user)})
+
+
+@require_GET
+@operators_only
+def state(request: HttpRequest) -> HttpResponse:
+    context = {"state": switchboard_state(now()), "organisation": organisation_get()}
+    return render(request, "console/_state.html", context)
+
+
+@require_GET
+@operators_only
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    hits = search_hits(query, now()) if query else []
+    return render(request, "console/_hits.html", {"query": query, "hits": hits})
+
+
+@require_GET
+@operators_only
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    board = unit_board(pk, now())
+    if board is None:
+        return render(request, "console/_notice.html", {"error": _("That unit no longer exists.")})
+    return render(request, "console/_unit.html", {"board": board})
+
+
+@require_GET
+@operators_only
+def changes(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/_feed.html", {"feed": feed()})
+
+
+def _done(request: HttpRequest, text: str, event: str = "queue-changed") -> HttpResponse:
+    """The acting console hears at once; the others through the live stream."""
+    response = render(request, "console/_notice.html", {"text": text})
+    return trigger_client_event(retarget(response, "#notice"), event)
+
+
+def _refused(request: HttpRequest, error: VaxelError) -> HttpResponse:
+    return retarget(render(request, "console/_notice.html", {"error": error.message}), "#notice")
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("Choose %(what)s from the list.") % {"what": what}, error_id="invalid_choice"
+        ) from None
+
+
+@require_POST
+@operators_only
+def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    try:
+        if action == "answer":
+            calls.call_answer(call_id=pk, actor=request.user)
+            return _done(request, _("Answered. Say the greeting."))
+        if action == "put-through":
+            call = calls.call_put_through(
+                call_id=pk, number_id=_int(request.POST.get("number", ""), _("a number")), actor=request.user
+            )
+            return _done(request, _("Put through to %(name)s.") % {"name": call.put_through_name})
+        if action == "end":
+            calls.call_end(call_id=pk, actor=request.user)
+            return _done(request, _("The call has ended."))
+    except VaxelError as error:
+        return _refused(request, error)
+    return _refused(request, InvalidInput(_("Choose what to do with the call.")))
+
+
+@require_POST
+@operators_only
+def message(request: HttpRequest) -> HttpResponse:
+    """S2 in one step: a message or a callback for a person or a unit, from the current
+    call (its number is used) or from a caller on another line."""
+    post = request.POST
+    fields: dict[str, Any] = {
+        "subject": post.get("subject", "")
+        or (_("Please call back") if post.get("kind") == "callback" else ""),
+        "caller_name": post.get("caller_name", ""),
+        "for_person": post.get("for_person") or None,
+        "for_unit": post.get("for_unit") or None,
+        "kind": post.get("kind", MessageKind.CALLBACK),
+        "urgent": post.get("urgent") == "yes",
+        "details": post.get("details", ""),
+    }
+    if post.get("caller_number", "").strip():
+        fields["caller_number"] = post["caller_number"]
+    try:
+        if post.get("call"):
+            call = calls.call_take_message(
+                call_id=_int(post["call"], _("a call")), actor=request.user, **fields
+            )
+            taken = cast(Message, call.message)
+        else:
+            taken = message_take(actor=request.user, **fields)
+    except VaxelError as error:
+        return _refused(request, error)
+    return _done(request, _("Message %(reference)s taken and sent.") % {"reference": taken.reference})
+
+
+@require_POST
+@operators_only
+def absence(request: HttpRequest) -> HttpResponse:
+    """The operator sets or ends someone's absence for them (a diversion the caller asked
+    to be noted, or someone who phoned in sick). E7 applies as on Min sida: an absence in
+    the unit's telephone hours is refused until confirmed."""
+    post, at = request.POST, now()
+    try:
+        person = person_get(post.get("email", ""))
+        access_absence_write(request.user, person)
+        if post.get("action") == "clear":
+            absence_clear(email=person.email, at=at, actor=request.user)
+            return _done(request, _("%(name)s is back.") % {"name": person.name}, "vx-change")
+        reason = post.get("reason", "")
+        until = post.get("until", "").strip()
+        ends_at = parse_instant(until, field=_("back")) if until else None
+        conflicts = telephone_hours_conflicts(person=person, reason=reason, starts_at=at, ends_at=ends_at)
+        if conflicts and post.get("confirm_e7") != "yes":
+            context = {"warning": telephone_hours_text(person, conflicts), "pending": post}
+            return retarget(render(request, "console/_e7_confirm.html", context), "#notice")
+        absence_add(email=person.email, reason=reason, starts_at=at, ends_at=ends_at, actor=request.user)
+    except VaxelError as error:
+        return _refused(request, error)
+    return _done(request, _("%(name)s is marked absent.") % {"name": person.name}, "vx-change")
+
+
+@operators_only
+def _allowed(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+async def events(request: HttpRequest) -> HttpResponseBase:
+    """Server-Sent Events: every queue change and every change in the feed (C1), as it
+    happens, to every open console of every server process."""
+    allowed = await sync_to_async(_allowed)(request)
+    if allowed.status_code != 204:
+        return allowed
+
+    async def stream():
+        yield "retry: 1000\n\n"
+        async for raw in live.subscribe():
+            if raw is None:
+                yield ": still here\n\n"
+            else:
+                yield f"event: {json.loads(raw)['kind']}\ndata: {raw}\n\n"
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx in front: do not hold the stream back
+    return response
