@@ -46,6 +46,8 @@ bench: setup
 	$(BIN)/python bench/route.py
 	scripts/ensure-services postgres
 	$(BIN)/python bench/search.py
+	scripts/ensure-services postgres redis
+	$(BIN)/python bench/live.py
 
 messages: setup
 	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location

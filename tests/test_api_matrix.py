@@ -17,6 +17,13 @@ OK_READ = {
     "administrator": 200,
 }
 NOT_FOUND = {"employee": 404, "manager": 404, "operator": 404, "administrator": 404}
+SWITCHBOARD_ONLY = {**OK_READ, "employee": 403, "manager": 403}
+
+
+def waiting_call(town):
+    from vaxel.telephony.services import call_arrive
+
+    return call_arrive(caller="036-123456", called="0370-331000", external_id="matrix-waiting")
 
 
 def absence(town):
@@ -159,6 +166,29 @@ ENDPOINTS = [
         lambda t: f"/api/v1/people/{t.anna.pk}/absences/clear/",
         lambda t, role: {},
         {**OK_READ, "employee": 403, "manager": 200},
+    ),
+    ("calls", "get", lambda t: "/api/v1/calls/", None, SWITCHBOARD_ONLY),
+    (
+        "call arrives",
+        "post",
+        lambda t: "/api/v1/calls/",
+        lambda t, role: {"caller": "036-123456", "called": "0370-331000", "id": f"matrix-{role}"},
+        {**SWITCHBOARD_ONLY, "operator": 201, "administrator": 201},
+    ),
+    ("call", "get", lambda t: f"/api/v1/calls/{waiting_call(t).pk}/", None, SWITCHBOARD_ONLY),
+    (
+        "caller hangs up",
+        "post",
+        lambda t: f"/api/v1/calls/{waiting_call(t).pk}/hang-up/",
+        lambda t, role: {},
+        SWITCHBOARD_ONLY,
+    ),
+    (
+        "no such call",
+        "get",
+        lambda t: "/api/v1/calls/999999/",
+        None,
+        {**SWITCHBOARD_ONLY, "operator": 404, "administrator": 404},
     ),
 ]
 

@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, help="the same seed gives the same calls")
     p.add_argument("--flat", action="store_true", help="the same rate all day and night (load tests)")
+    p.add_argument("--patience", type=float, default=180.0, help="the longest a caller waits, in seconds")
 
     p = sub.add_parser("route", help="where a call goes now, and what the caller hears")
     p.add_argument("--to", required=True, dest="called", help="the dialled number")

@@ -80,7 +80,7 @@ def demo(args):
     print(demo_load(seed=args.seed, people=args.people))
     password = demo_admin_create(password=os.environ.get("VAXEL_DEMO_PASSWORD"))
     if password:
-        print(f"Administrator login: admin / {password}")
+        print(f"Logins: admin (administrator) and telefonist (operator), password {password}")
     return 0
 
 
@@ -361,14 +361,18 @@ def number_reassign(args):
 
 @verb("simulate")
 def simulate(args):
+    import signal
+
     from vaxel.access.services import token_revoke as revoke
     from vaxel.core.errors import InvalidInput
     from vaxel.telephony.selectors import simulator_directory
     from vaxel.telephony.services import simulator_token_issue
     from vaxel.telephony.simulate import ApiError, Client, run
 
-    if args.rate <= 0 or (args.count is not None and args.count < 1):
-        raise InvalidInput("--rate must be above 0 and --count at least 1.", error_id="invalid_rate")
+    if args.rate <= 0 or args.patience <= 0 or (args.count is not None and args.count < 1):
+        raise InvalidInput(
+            "--rate and --patience must be above 0, and --count at least 1.", error_id="invalid_rate"
+        )
     switchboard = organisation_get().switchboard_number
     if not switchboard:
         raise InvalidInput(
@@ -380,6 +384,8 @@ def simulate(args):
         client = Client(args.url, args.token or "")
     except ApiError as error:
         raise InvalidInput(str(error), error_id="invalid_url") from None
+    # A service manager's stop (SIGTERM) ends the run like Ctrl-C: calls are hung up.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     issued = None if args.token else simulator_token_issue()
     if issued is not None:
         client.token = issued[1]
@@ -395,6 +401,7 @@ def simulate(args):
             duration=args.duration,
             seed=args.seed,
             flat=args.flat,
+            patience=args.patience,
         )
     except KeyboardInterrupt:
         tally = None

@@ -6,6 +6,7 @@ VAXEL_DEBUG=1 turns on debug; without it VAXEL_SECRET_KEY is required.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,8 @@ def _database_config() -> dict[str, Any]:
         config["CONN_MAX_AGE"] = 0
         # Tests: a file, not memory, so a real ASGI server thread (the console's live
         # stream) shares the test database like any other server process would.
-        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        # One per test run, so two runs side by side never share it.
+        config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"vaxel-test-{os.getpid()}.sqlite3")}
     return config
 
 

@@ -98,15 +98,19 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
 
 
 def demo_admin_create(*, password: str | None = None) -> str | None:
-    """An administrator login for the demo, when there is no user at all yet.
-    Returns the password (generated unless given), or None when users exist."""
+    """The demo's logins, when there is no user at all yet: an administrator "admin" and
+    a switchboard operator "telefonist", with one password. Returns the password
+    (generated unless given), or None when users exist."""
     from django.contrib.auth import get_user_model
+
+    from vaxel.access.services import user_add
 
     users = get_user_model()
     if users.objects.exists():
         return None
     password = password or secrets.token_urlsafe(12)
-    users.objects.create_superuser(username="admin", email="", password=password)
+    user_add(username="admin", password=password, roles="administrator")
+    user_add(username="telefonist", password=password, roles="operator")
     return password
 
 

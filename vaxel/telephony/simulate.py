@@ -66,13 +66,14 @@ def run(
     duration: float | None = None,
     seed: int | None = None,
     flat: bool = False,
+    patience: float = 180.0,
     say: Callable[[str], None] = print,
 ) -> dict[str, int]:
     """Run until `count` calls have arrived or `duration` seconds have passed; then hang
     up every simulated call still on the line. Returns what happened, counted."""
     rng = random.Random(seed)
     start_clock, start = time.monotonic(), now()
-    upcoming = arrivals(rng=rng, start=start, rate=rate, directory=directory, flat=flat)
+    upcoming = arrivals(rng=rng, start=start, rate=rate, directory=directory, flat=flat, patience=patience)
     steps: list[_Step] = []
     tally = {"arrived": 0, "queued": 0, "closed": 0, "abandoned": 0, "hung_up_after_talk": 0, "errors": 0}
     live: set[int] = set()

@@ -95,10 +95,17 @@ def _caller(rng: random.Random, directory: Directory) -> tuple[str, bool]:
 
 
 def arrivals(
-    *, rng: random.Random, start: datetime, rate: float, directory: Directory, flat: bool = False
+    *,
+    rng: random.Random,
+    start: datetime,
+    rate: float,
+    directory: Directory,
+    flat: bool = False,
+    patience: float = 180.0,
 ) -> Iterator[SimulatedCall]:
     """Calls as a Poisson process whose rate follows the day: `rate` calls a minute on
-    average over the working day, more in the peaks, few at night and at weekends."""
+    average over the working day, more in the peaks, few at night and at weekends.
+    Callers wait between a sixth of `patience` and all of it (seconds) before giving up."""
     if rate <= 0:
         return
     peak = rate / (1.0 if flat else MEAN_DAY_LOAD)  # calls a minute in the busiest hour
@@ -112,6 +119,6 @@ def arrivals(
                 caller=caller,
                 internal=internal,
                 asks_for=_asks_for(rng, directory),
-                patience=rng.uniform(30, 180),
-                talk=rng.uniform(20, 90),
+                patience=rng.uniform(patience / 6, patience),
+                talk=rng.uniform(patience / 9, patience / 2),
             )

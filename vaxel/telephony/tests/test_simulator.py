@@ -60,7 +60,7 @@ def test_calls_come_in_order_and_callers_are_patient_for_a_while(rate, seed):
         islice(arrivals(rng=random.Random(seed), start=MONDAY, rate=rate, directory=DIRECTORY, flat=True), 50)
     )
     assert all(a.at <= b.at for a, b in pairwise(calls))
-    assert all(30 <= c.patience <= 180 and 20 <= c.talk <= 90 for c in calls)
+    assert all(30 <= c.patience <= 180 and 20 <= c.talk <= 90 for c in calls)  # the default: 3 minutes
 
 
 def test_flat_load_is_the_same_day_and_night():
