@@ -110,3 +110,28 @@ def token_revoke(*, prefix: str) -> ApiToken:
     token.revoked_at = now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def sso_user_create(*, email: str):
+    """The first single sign-on of someone in the directory: a login linked to the person
+    with that e-mail address (employee, and manager where they manage a unit), with no
+    password of its own. None when no active person has the address: single sign-on
+    opens Växel to the organisation's staff, not to everyone in the identity provider."""
+    from vaxel.directory.models import Person
+
+    person = Person.objects.filter(
+        email__iexact=(email or "").strip(), active=True, user__isnull=True
+    ).first()
+    if person is None:
+        return None
+    users = get_user_model()
+    username = person.email
+    if users.objects.filter(username__iexact=username).exists():
+        return None
+    user = users.objects.create_user(username=username, email=person.email, password=None)
+    user.first_name, _space, user.last_name = person.name.partition(" ")
+    user.save(update_fields=["first_name", "last_name"])
+    person.user = user
+    person.save(update_fields=["user"])
+    return user

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 
+from vaxel.access.oidc import sso_callback, sso_start
+from vaxel.access.views import start
 from vaxel.availability.views import my_status
 from vaxel.core.api import api_or_page_error
 from vaxel.directory.views import my_units
@@ -15,6 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("start/", start, name="start"),
+    path("oidc/authenticate/", sso_start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso_callback, name="oidc_authentication_callback"),
     path("konsol/", include("vaxel.console.urls")),
     path("min-sida/", my_status, name="my-status"),
     path("min-sida/enheter/", my_units, name="my-units"),
