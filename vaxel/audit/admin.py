@@ -1,6 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
-from vaxel.audit.models import Change
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext as _
+
+from vaxel.audit.models import Change, ChangeAction
+from vaxel.audit.services import change_record
 
 
 @admin.register(Change)
@@ -20,3 +25,77 @@ class ChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """An object's fields (and many-to-many ids) as the change log keeps them. A mobile
+    without consent is kept only by what it shows, never by its digits (S3)."""
+    values: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        values[field.name] = _plain(field.value_from_object(obj))
+    for field in obj._meta.many_to_many:
+        values[field.name] = sorted(o.pk for o in getattr(obj, field.name).all()) if obj.pk else []
+    if getattr(obj, "is_public", True) is False:
+        values["e164"] = str(obj)
+    return values
+
+
+def _unit_of(obj: models.Model):
+    if obj._meta.model_name == "unit":
+        return obj
+    if getattr(obj, "unit_id", None):
+        return obj.unit  # type: ignore[attr-defined]
+    person = getattr(obj, "person", None)
+    return person.unit if person is not None else None
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Edits in the Django admin are recorded in the same change log as every other
+    change, before → after, and reach the switchboard's change feed (C1)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._audit_before = snapshot(before) if before is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        after = snapshot(obj)
+        after["_admin"] = self.construct_change_message(request, form, formsets, not change)
+        self._record(request, obj, ChangeAction.UPDATED if change else ChangeAction.CREATED, after=after)
+
+    def delete_model(self, request, obj) -> None:
+        before, unit, pk, label = snapshot(obj), _unit_of(obj), obj.pk, str(obj)
+        super().delete_model(request, obj)
+        change_record(
+            actor=request.user,
+            entity=obj._meta.model_name,
+            entity_id=pk,
+            action=ChangeAction.DELETED,
+            unit=unit,
+            summary=_("%(what)s %(name)s was deleted in the administration")
+            % {"what": obj._meta.verbose_name, "name": label},
+            before=before,
+        )
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _record(self, request, obj, action: ChangeAction, *, after: dict[str, Any]) -> None:
+        change_record(
+            actor=request.user,
+            entity=obj._meta.model_name,
+            entity_id=obj.pk,
+            action=action,
+            unit=_unit_of(obj),
+            summary=_("%(what)s %(name)s was changed in the administration")
+            % {"what": obj._meta.verbose_name, "name": str(obj)},
+            before=getattr(request, "_audit_before", None),
+            after=after,
+        )

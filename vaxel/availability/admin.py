@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from vaxel.audit.admin import AuditedAdmin
 from vaxel.availability.models import Absence, Schedule, ScheduleException, WeeklyHours
 
 
 @admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(AuditedAdmin):
     list_display = ["person", "reason", "starts_at", "ends_at", "divert_to"]
     list_filter = ["reason"]
     search_fields = ["person__name", "person__email"]
@@ -22,6 +23,6 @@ class ScheduleExceptionInline(admin.TabularInline):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(AuditedAdmin):
     list_display = ["__str__", "kind"]
     inlines = [WeeklyHoursInline, ScheduleExceptionInline]

@@ -165,8 +165,18 @@ def _replace_weekly(schedule: Schedule, weekly_text: str, field: str) -> None:
     )
 
 
-def _record_schedule(schedule: Schedule, actor, summary: str) -> None:
-    value = schedule_value(schedule)
+def _schedule_state(schedule: Schedule) -> dict:
+    value = schedule_value(Schedule.objects.prefetch_related("weekly", "exceptions").get(pk=schedule.pk))
+    return {
+        "weekly": format_weekly(value.weekly),
+        "eve_hours": format_hours(value.eve_hours) if value.eve_hours else None,
+        "exceptions": {
+            d.isoformat(): [format_hours(h) for h in hours] for d, hours in value.exceptions.items()
+        },
+    }
+
+
+def _record_schedule(schedule: Schedule, actor, summary: str, before: dict) -> None:
     change_record(
         actor=actor,
         entity=schedule.kind,
@@ -174,13 +184,8 @@ def _record_schedule(schedule: Schedule, actor, summary: str) -> None:
         action=ChangeAction.UPDATED,
         unit=schedule.unit,
         summary=summary,
-        after={
-            "weekly": format_weekly(value.weekly),
-            "eve_hours": format_hours(value.eve_hours) if value.eve_hours else None,
-            "exceptions": {
-                d.isoformat(): [format_hours(h) for h in hours] for d, hours in value.exceptions.items()
-            },
-        },
+        before=before,
+        after=_schedule_state(schedule),
     )
 
 
@@ -194,12 +199,13 @@ def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None
     if weekly is not None:
         parse_weekly(weekly, field="--weekly")
     schedule = _schedule_for(None)
+    before = _schedule_state(schedule)
     if weekly is not None:
         _replace_weekly(schedule, weekly, "--weekly")
     if eve_hours is not None:
         schedule.eve_opens, schedule.eve_closes = eve if eve else (None, None)
         schedule.save()
-    _record_schedule(schedule, actor, _("Switchboard opening hours changed"))
+    _record_schedule(schedule, actor, _("Switchboard opening hours changed"), before)
     return schedule
 
 
@@ -208,8 +214,9 @@ def telephone_hours_set(*, unit: Unit, weekly: str, actor=None) -> Schedule:
     """E7: a unit's weekly telephone hours."""
     parse_weekly(weekly, field="--telephone-hours")
     schedule = _schedule_for(unit)
+    before = _schedule_state(schedule)
     _replace_weekly(schedule, weekly, "--telephone-hours")
-    _record_schedule(schedule, actor, _("Telephone hours of %(unit)s changed") % {"unit": unit.name})
+    _record_schedule(schedule, actor, _("Telephone hours of %(unit)s changed") % {"unit": unit.name}, before)
     return schedule
 
 
@@ -225,6 +232,7 @@ def schedule_exception_add(
         )
     opens, closes = parse_hours(hours, field="--hours") if hours else (None, None)
     schedule = _schedule_for(unit)
+    before = _schedule_state(schedule)
     exception, _created = ScheduleException.objects.update_or_create(
         schedule=schedule, date=day, defaults={"opens": opens, "closes": closes}
     )
@@ -234,5 +242,5 @@ def schedule_exception_add(
         "day": day.isoformat(),
         "hours": hours or _("closed"),
     }
-    _record_schedule(schedule, actor, summary)
+    _record_schedule(schedule, actor, summary, before)
     return exception

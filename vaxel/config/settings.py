@@ -80,7 +80,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "vaxel.config.urls"
 LOGIN_URL = "/login/"
-LOGIN_REDIRECT_URL = "/min-sida/"
+LOGIN_REDIRECT_URL = "/start/"  # each role's own page
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "vaxel.access.oidc.sign_in_context",
             ],
         },
     },
@@ -132,6 +133,21 @@ PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 if _TESTING:  # password hashing is slow on purpose; tests log in hundreds of times
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Single sign-on with OpenID Connect (vaxel/access/oidc.py), on when a client id is set.
+OIDC_RP_CLIENT_ID = os.environ.get("VAXEL_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("VAXEL_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("VAXEL_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("VAXEL_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("VAXEL_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("VAXEL_OIDC_JWKS_URL", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("VAXEL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+VAXEL_OIDC_NAME = os.environ.get("VAXEL_OIDC_NAME", "")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("vaxel.access.oidc.VaxelOIDCBackend")
 AXES_ENABLED = not _TESTING  # the tests that check throttling turn it on
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours

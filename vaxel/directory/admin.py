@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from vaxel.audit.admin import AuditedAdmin
 from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
 
 
@@ -10,7 +11,7 @@ class KeywordInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name", "keywords__word"]
     inlines = [KeywordInline]
@@ -35,7 +36,7 @@ class PhoneNumberInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["name", "email", "title", "unit", "active"]
     list_filter = ["active", "unit"]
     search_fields = ["name", "email", "title"]
@@ -43,9 +44,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberGroup)
-class NumberGroupAdmin(admin.ModelAdmin):
+class NumberGroupAdmin(AuditedAdmin):
     list_display = ["name", "unit", "responsible"]
     filter_horizontal = ["members"]
 
 
-admin.site.register(Organisation)
+admin.site.register(Organisation, AuditedAdmin)

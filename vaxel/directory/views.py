@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from vaxel.access.constants import Role
 from vaxel.access.roles import managed_unit_ids, roles_of
+from vaxel.audit.selectors import unit_log
 from vaxel.availability.selectors import people_cards
 from vaxel.availability.services import schedule_exception_add, telephone_hours_set
 from vaxel.core.errors import InvalidInput, VaxelError
@@ -17,7 +18,7 @@ from vaxel.directory.api import schedule_data
 from vaxel.directory.models import Unit
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import parse_keywords, unit_keywords_set
-from vaxel.servicelevels.selectors import callback_within
+from vaxel.servicelevels.selectors import service_level_get
 from vaxel.servicelevels.services import service_level_set
 
 
@@ -52,9 +53,10 @@ def my_units(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "unit": unit,
         "hours": schedule_data(getattr(unit, "telephone_hours", None)),
         "keywords": ", ".join(unit.keywords.values_list("word", flat=True)),
-        "callback_hours": int(callback_within(unit.pk).total_seconds() // 3600),
+        "service_level": service_level_get(unit.pk),
         "members": members,
         "groups": unit.number_groups.prefetch_related("members", "number"),
+        "log": unit_log(unit.pk, limit=50),
         "error": error,
     }
     return render(request, "directory/my_units.html", context, status=400 if error else 200)
@@ -77,11 +79,15 @@ def _change(request: HttpRequest, unit: Unit) -> None:
             unit=unit, keywords=parse_keywords(request.POST.get("keywords", "")), actor=request.user
         )
     elif action == "service_level":
-        text = request.POST.get("callback_hours", "").strip()
-        if not text.isdigit():
-            raise InvalidInput(
-                _("Give the callback time as whole working hours, e.g. 4."), error_id="invalid_service_level"
-            )
-        service_level_set(unit=unit, callback_working_hours=int(text), actor=request.user)
+        targets = {}
+        for name in ("callback_working_hours", "answer_within_seconds", "answer_share_percent"):
+            text = request.POST.get(name, "").strip()
+            if not text.isdigit():
+                raise InvalidInput(
+                    _("Give each target as a whole number, e.g. 4 working hours, 20 seconds, 80 %."),
+                    error_id="invalid_service_level",
+                )
+            targets[name] = int(text)
+        service_level_set(unit=unit, actor=request.user, **targets)
     else:
         raise InvalidInput(_("Choose what to do."), error_id="invalid_action")

@@ -4,7 +4,14 @@ from rest_framework.test import APIClient
 
 from vaxel.audit.models import Change
 from vaxel.core.testing import PASSWORD
-from vaxel.servicelevels.selectors import callback_within
+from vaxel.servicelevels.selectors import callback_within, service_level_get
+
+TARGETS = {
+    "action": "service_level",
+    "callback_working_hours": "4",
+    "answer_within_seconds": "20",
+    "answer_share_percent": "80",
+}
 
 
 def test_c1_a_manager_changes_telephone_hours_and_the_switchboard_sees_it(client, logins, town):
@@ -25,8 +32,21 @@ def test_c1_a_manager_changes_telephone_hours_and_the_switchboard_sees_it(client
     client.post(
         f"/min-sida/enheter/{town.unit.pk}/", {"action": "keywords", "keywords": "bygglov, strandskydd"}
     )
-    client.post(f"/min-sida/enheter/{town.unit.pk}/", {"action": "service_level", "callback_hours": "8"})
+    client.post(
+        f"/min-sida/enheter/{town.unit.pk}/",
+        {
+            "action": "service_level",
+            "callback_working_hours": "8",
+            "answer_within_seconds": "30",
+            "answer_share_percent": "90",
+        },
+    )
     assert callback_within(town.unit.pk).total_seconds() == 8 * 3600
+    assert service_level_get(town.unit.pk) == {
+        "callback_working_hours": 8,
+        "answer_within_seconds": 30,
+        "answer_share_percent": 90,
+    }
     operator = APIClient()
     operator.login(username="operator", password=PASSWORD)
     unit = operator.get(f"/api/v1/units/{town.unit.pk}/").json()
@@ -36,6 +56,9 @@ def test_c1_a_manager_changes_telephone_hours_and_the_switchboard_sees_it(client
     feed = [c["summary"] for c in operator.get("/api/v1/changes/").json()["results"][:4]]
     assert feed[-1] == "Telefontiden för Bygglov ändrades" and "strandskydd" in feed[1]
     assert Change.objects.filter(actor=logins["manager"]).count() == 4
+    log = client.get(f"/min-sida/enheter/{town.unit.pk}/").content.decode()  # C1: the manager's log
+    assert "Ändringslogg" in log and "weekly: mon-fri 08:30-10:00 → mon-thu 09:00-10:30" in log
+    assert "<td>anna</td>" in log  # who: Anna's login
 
 
 def test_a_manager_cannot_change_another_units_facts(client, logins, town):
@@ -53,8 +76,11 @@ def test_bad_input_on_the_units_page_is_explained_and_changes_nothing(client, lo
     before = Change.objects.count()
     for form in (
         {"action": "telephone_hours", "weekly": "varje dag"},
-        {"action": "service_level", "callback_hours": "0"},
-        {"action": "service_level", "callback_hours": "fyra"},
+        {**TARGETS, "callback_working_hours": "0"},
+        {**TARGETS, "callback_working_hours": "fyra"},
+        {**TARGETS, "answer_within_seconds": "2"},
+        {**TARGETS, "answer_share_percent": "101"},
+        {**TARGETS, "answer_share_percent": ""},
         {"action": "exception", "date": "imorgon"},
         {"action": "exception", "date": "2026-12-08"},
     ):

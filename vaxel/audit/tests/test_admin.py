@@ -1,0 +1,74 @@
+"""An administrator works in the Django admin, and every edit there lands in the same
+change log as any other change (C1), before → after, and in the switchboard's feed."""
+
+from vaxel.audit.models import Change, ChangeAction
+from vaxel.core import live
+from vaxel.core.testing import ANNA_SECRET_MOBILE, PASSWORD
+from vaxel.directory.models import Organisation, Person, PhoneNumber
+
+
+def admin_client(client, logins):
+    client.login(username=logins["administrator"].username, password=PASSWORD)
+    return client
+
+
+def test_c1_an_edit_in_the_admin_is_in_the_change_log_and_the_feed(
+    client, logins, town, django_capture_on_commit_callbacks
+):
+    organisation = Organisation.objects.get()
+    with live.captured() as events, django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client(client, logins).post(
+            f"/admin/directory/organisation/{organisation.pk}/change/",
+            {"name": "Testby kommun och region", "switchboard_number": organisation.switchboard_number},
+        )
+    assert answer.status_code == 302
+    change = Change.objects.first()
+    assert change.actor == logins["administrator"] and change.action == ChangeAction.UPDATED
+    assert change.before["name"] == "Testby kommun" and change.after["name"] == "Testby kommun och region"
+    assert "ändrades i administrationen" in change.summary
+    assert [e["kind"] for e in events] == ["change"]
+
+
+def test_s3_a_consent_change_in_the_admin_never_writes_the_digits(client, logins, town):
+    anna = Person.objects.get(pk=town.anna.pk)
+    numbers = list(anna.numbers.order_by("pk"))
+    form = {
+        "name": anna.name,
+        "email": anna.email,
+        "title": anna.title,
+        "unit": anna.unit_id,
+        "active": "on",
+        "numbers-TOTAL_FORMS": str(len(numbers)),
+        "numbers-INITIAL_FORMS": str(len(numbers)),
+        "numbers-MIN_NUM_FORMS": "0",
+        "numbers-MAX_NUM_FORMS": "1000",
+    }
+    for i, number in enumerate(numbers):
+        form[f"numbers-{i}-id"] = str(number.pk)
+        form[f"numbers-{i}-person"] = str(anna.pk)
+    answer = admin_client(client, logins).post(f"/admin/directory/person/{anna.pk}/change/", form)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    logged = repr(list(Change.objects.values_list("before", "after", "summary")))
+    for form_of_number in (ANNA_SECRET_MOBILE, "070-123 45 67", "0701234567"):
+        assert form_of_number not in logged
+    assert PhoneNumber.objects.get(e164=ANNA_SECRET_MOBILE).disclosure_consent is False
+
+
+def test_a_deletion_in_the_admin_is_logged_with_what_was_there(client, logins, town):
+    from vaxel.availability.models import Absence
+    from vaxel.availability.services import absence_add
+    from vaxel.core.time import parse_instant
+
+    absence = absence_add(
+        email=town.bjorn.email,
+        reason="lunch",
+        starts_at=parse_instant("2026-12-01T12:00"),
+        ends_at=parse_instant("2026-12-01T13:00"),
+    )
+    answer = admin_client(client, logins).post(
+        f"/admin/availability/absence/{absence.pk}/delete/", {"post": "yes"}
+    )
+    assert answer.status_code == 302 and not Absence.objects.exists()
+    change = Change.objects.first()
+    assert change.action == ChangeAction.DELETED and change.before["reason"] == "lunch"
+    assert change.unit == town.unit
