@@ -109,3 +109,25 @@ def test_c1_an_absence_set_in_one_console_appears_in_another_without_reloading(
     shot(second, "console-second-sees-absence")
     for page in (first, second):
         page.context.close()
+
+
+def test_c1_a_manager_changes_telephone_hours_and_the_console_shows_it_at_once(
+    switchboard_open_today, asgi_server, browser, shot
+):
+    console = open_console(browser, asgi_server, "operator")
+    console.keyboard.type("bygglov")
+    console.wait_for_selector("#hits .hit.unit:has-text('Telefontid: mon-fri 08:30-10:00')")
+
+    manager = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm").new_page()
+    sign_in(manager, asgi_server, "anna", PASSWORD)
+    manager.goto(f"{asgi_server}/min-sida/enheter/")
+    manager.fill("#weekly", "mon-thu 09:00-11:00")
+    manager.click("form:has(#weekly) button")
+    manager.wait_for_selector("#weekly[value='mon-thu 09:00-11:00']")
+    shot(manager, "manager-telephone-hours")
+
+    console.wait_for_selector("#hits .hit.unit:has-text('Telefontid: mon-thu 09:00-11:00')")
+    console.wait_for_selector("#feed li:first-child:has-text('Telefontiden för Bygglov ändrades')")
+    shot(console, "console-sees-new-telephone-hours")
+    for page in (console, manager):
+        page.context.close()

@@ -81,6 +81,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "vaxel.config.urls"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/start/"  # each role's own page
+LOGOUT_REDIRECT_URL = "/login/"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,5 +1,6 @@
 """Sign-in: Argon2 hashes, throttled failed attempts, CSRF, CSP and cookie settings."""
 
+import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import override_settings
@@ -36,3 +37,19 @@ def test_pages_carry_a_content_security_policy_and_forms_need_csrf(client, town,
 
 def test_session_cookies_are_http_only():
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("operator", "/konsol/"),
+        ("administrator", "/konsol/"),
+        ("manager", "/min-sida/"),
+        ("employee", "/min-sida/"),
+        ("nobody", "/"),
+    ],
+)
+def test_signing_in_leads_each_role_to_its_page(client, logins, role, page):
+    answer = client.post("/login/", {"username": logins[role].username, "password": PASSWORD}, follow=False)
+    assert answer["Location"] == "/start/"
+    assert client.get("/start/")["Location"] == page
