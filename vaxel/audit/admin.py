@@ -27,6 +27,9 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
+SECRET_FIELDS = {"password", "secret_hash"}
+
+
 def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
@@ -36,7 +39,8 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     without consent is kept only by what it shows, never by its digits (S3)."""
     values: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        values[field.name] = _plain(field.value_from_object(obj))
+        if field.name not in SECRET_FIELDS:
+            values[field.name] = _plain(field.value_from_object(obj))
     for field in obj._meta.many_to_many:
         values[field.name] = sorted(o.pk for o in getattr(obj, field.name).all()) if obj.pk else []
     if getattr(obj, "is_public", True) is False:

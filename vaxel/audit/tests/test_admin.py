@@ -72,3 +72,28 @@ def test_a_deletion_in_the_admin_is_logged_with_what_was_there(client, logins, t
     change = Change.objects.first()
     assert change.action == ChangeAction.DELETED and change.before["reason"] == "lunch"
     assert change.unit == town.unit
+
+
+def test_a_role_given_in_the_admin_is_logged_without_the_password(client, logins, town):
+    from django.contrib.auth.models import Group
+
+    bjorn = logins["employee"]
+    operators = Group.objects.get(name="operator")
+    answer = admin_client(client, logins).post(
+        f"/admin/auth/user/{bjorn.pk}/change/",
+        {
+            "username": bjorn.username,
+            "is_active": "on",
+            "groups": [operators.pk],
+            "date_joined_0": "2026-11-01",
+            "date_joined_1": "08:00:00",
+            "initial-date_joined_0": "2026-11-01",
+            "initial-date_joined_1": "08:00:00",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    change = Change.objects.first()
+    assert (
+        change.entity == "user" and change.before["groups"] == [] and change.after["groups"] == [operators.pk]
+    )
+    assert "password" not in change.before and "password" not in change.after
