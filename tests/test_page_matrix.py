@@ -77,6 +77,14 @@ PAGES = [
         {"action": "keywords", "keywords": "bygglov"},
         expect(manager=302, administrator=302),
     ),
+    ("min-sida/kalender/", "get", lambda t: "/min-sida/kalender/", None, expect(employee=200, manager=200)),
+    (
+        "min-sida/kalender/",
+        "post",
+        lambda t: "/min-sida/kalender/",
+        {"action": "toggle", "event": "0"},
+        expect(employee=400, manager=400),  # no such event: refused with a reason
+    ),
     (
         "messages/",
         "get",

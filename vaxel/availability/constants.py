@@ -2,6 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AbsenceSource(models.TextChoices):
+    MANUAL = "manual", _("by hand")
+    CALENDAR = "calendar", _("from the calendar")
+
+
 class AbsenceReason(models.TextChoices):
     MEETING = "meeting", _("meeting")
     LUNCH = "lunch", _("lunch")

@@ -22,6 +22,7 @@ class AbsencePart:
     note: str = ""
     divert_to: str = "switchboard"
     divert_colleague_id: int | None = None
+    manual: bool = True  # False: made from a calendar event
 
     def covers(self, at: datetime) -> bool:
         return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)
@@ -41,11 +42,13 @@ class MergedAbsence:
         return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)
 
     def part_at(self, at: datetime) -> AbsencePart:
-        """The entered absence that explains `at`: the latest-starting one covering it;
-        in a gap that cannot exist inside a merged absence, the one before it."""
+        """The entered absence that explains `at`: of those covering it, one entered by
+        hand before one from a calendar (what a person says wins over their calendar),
+        then the latest-starting; in a gap that cannot exist inside a merged absence,
+        the one before it."""
         covering = [p for p in self.parts if p.covers(at)]
         candidates = covering or [p for p in self.parts if p.starts_at <= at] or list(self.parts)
-        return max(candidates, key=lambda p: p.starts_at)
+        return max(candidates, key=lambda p: (p.manual, p.starts_at))
 
 
 def _ends_no_earlier(a: datetime | None, b: datetime | None) -> datetime | None:

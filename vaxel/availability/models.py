@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from vaxel.availability.constants import AbsenceReason, DivertTo
+from vaxel.availability.constants import AbsenceReason, AbsenceSource, DivertTo
 
 
 class Absence(models.Model):
@@ -28,6 +28,11 @@ class Absence(models.Model):
         related_name="+",
         verbose_name=_("colleague"),
     )
+    source = models.CharField(
+        _("entered"), max_length=10, choices=AbsenceSource.choices, default=AbsenceSource.MANUAL
+    )
+    # When an absence "until further notice" was last questioned (a forgotten diversion).
+    nudged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from vaxel.availability.constants import AbsenceSource
 from vaxel.availability.merging import AbsencePart, MergedAbsence, absence_at, merge_absences
 from vaxel.availability.models import Absence, Schedule, ScheduleKind
 from vaxel.availability.schedule import Hours, is_open
@@ -21,6 +22,7 @@ def absence_part(absence: Absence) -> AbsencePart:
         note=absence.note,
         divert_to=absence.divert_to,
         divert_colleague_id=absence.divert_colleague_id,
+        manual=absence.source == AbsenceSource.MANUAL,
     )
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vaxel.mobiles",
     "vaxel.telephony",
     "vaxel.console",
+    "vaxel.calendars",
     "huey.contrib.djhuey",
 ]
 
@@ -261,6 +262,11 @@ _REDIS_URL = VAXEL_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
 # Live updates to the consoles (vaxel/core/live.py): redis, postgres or memory; chosen
 # from VAXEL_REDIS_URL and the database when not set.
 VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
+# Calendars (vaxel/calendars): how often a feed is read, how far ahead, and when an
+# absence "until further notice" is questioned.
+VAXEL_CALENDAR_SYNC_SECONDS = int(os.environ.get("VAXEL_CALENDAR_SYNC_SECONDS", "110"))
+VAXEL_CALENDAR_DAYS_AHEAD = int(os.environ.get("VAXEL_CALENDAR_DAYS_AHEAD", "60"))
+VAXEL_OPEN_ABSENCE_NUDGE_HOURS = int(os.environ.get("VAXEL_OPEN_ABSENCE_NUDGE_HOURS", "72"))
 # Where calls come from and are put through: "simulator" until a PBX is connected.
 VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 HUEY = {

@@ -7,6 +7,7 @@ from django.views import defaults
 from vaxel.access.oidc import sso_callback, sso_start
 from vaxel.access.views import start
 from vaxel.availability.views import my_status
+from vaxel.calendars.views import my_calendar
 from vaxel.core.api import api_or_page_error
 from vaxel.directory.views import my_units
 from vaxel.messaging.views import message_open, my_messages
@@ -22,6 +23,7 @@ urlpatterns = [
     path("oidc/callback/", sso_callback, name="oidc_authentication_callback"),
     path("konsol/", include("vaxel.console.urls")),
     path("min-sida/", my_status, name="my-status"),
+    path("min-sida/kalender/", my_calendar, name="my-calendar"),
     path("min-sida/enheter/", my_units, name="my-units"),
     path("min-sida/enheter/<int:pk>/", my_units, name="my-unit"),
     path("messages/", my_messages, name="my-messages"),

@@ -12,6 +12,7 @@ from vaxel.access.roles import managed_unit_ids, roles_of
 from vaxel.audit.selectors import unit_log
 from vaxel.availability.selectors import people_cards
 from vaxel.availability.services import schedule_exception_add, telephone_hours_set
+from vaxel.calendars.selectors import unit_calendar_conflicts
 from vaxel.core.errors import InvalidInput, VaxelError
 from vaxel.core.time import now, parse_day
 from vaxel.directory.api import schedule_data
@@ -57,6 +58,7 @@ def my_units(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "members": members,
         "groups": unit.number_groups.prefetch_related("members", "number"),
         "log": unit_log(unit.pk, limit=50),
+        "calendar_conflicts": unit_calendar_conflicts(unit.pk, at=now()),
         "error": error,
     }
     return render(request, "directory/my_units.html", context, status=400 if error else 200)

@@ -1,0 +1,294 @@
+"""Calendars: connecting them, synchronising their busy events into absences (E3), the
+E7 notice for a meeting in telephone hours, and nudges about forgotten diversions."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from vaxel.audit.models import ChangeAction
+from vaxel.audit.services import change_record
+from vaxel.availability.constants import AbsenceSource
+from vaxel.availability.models import Absence
+from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text
+from vaxel.calendars import fetch
+from vaxel.calendars.ical import Occurrence, occurrences, parse_reason_words
+from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
+from vaxel.core.errors import InvalidInput
+from vaxel.core.time import local, now
+from vaxel.directory.models import Person
+from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+
+logger = logging.getLogger(__name__)
+LONGEST_WAIT = timedelta(minutes=30)  # between retries of a failing calendar
+
+
+def _window(at: datetime) -> tuple[datetime, datetime]:
+    return at - timedelta(days=1), at + timedelta(days=settings.VAXEL_CALENDAR_DAYS_AHEAD)
+
+
+@transaction.atomic
+def calendar_add(
+    *,
+    person: Person,
+    kind: str,
+    url: str = "",
+    username: str = "",
+    password: str = "",
+    uploaded: bytes | None = None,
+    actor=None,
+) -> Calendar:
+    """Connect a calendar. An uploaded file is read at once, so a bad one is refused
+    and nothing is written; a feed or CalDAV calendar is read by the next sync."""
+    if kind not in CalendarKind.values:
+        raise InvalidInput(
+            _("Choose a feed address, a CalDAV calendar or an .ics file."), error_id="invalid_calendar_kind"
+        )
+    calendar = Calendar(person=person, kind=kind)
+    if kind == CalendarKind.UPLOAD:
+        start, end = _window(now())
+        occurrences(uploaded or b"", start=start, end=end)  # refuses what cannot be read
+        calendar.uploaded = (uploaded or b"").decode("utf-8-sig", errors="replace")
+    else:
+        calendar.url = fetch.feed_url(url)
+        if kind == CalendarKind.CALDAV:
+            if calendar.url.startswith("http://") and not fetch.is_loopback(calendar.url):
+                raise InvalidInput(
+                    _("A CalDAV calendar needs an https:// address: the password goes with each request."),
+                    error_id="caldav_needs_https",
+                )
+            calendar.username, calendar.password = username.strip()[:200], password[:500]
+        if Calendar.objects.filter(person=person, url=calendar.url).exists():
+            raise InvalidInput(_("That calendar is already connected."), error_id="calendar_exists")
+    calendar.save()
+    change_record(
+        actor=actor,
+        entity="calendar",
+        entity_id=calendar.pk,
+        action=ChangeAction.CREATED,
+        unit=person.unit,
+        summary=_("%(name)s connected a calendar (%(kind)s)")
+        % {"name": person.name, "kind": calendar.get_kind_display()},
+    )
+    return calendar
+
+
+@transaction.atomic
+def calendar_remove(*, calendar: Calendar, actor=None) -> None:
+    """Disconnect a calendar; the absences it made go with it, manual ones stay."""
+    Absence.objects.filter(calendar_event__calendar=calendar).delete()
+    person = calendar.person
+    calendar.delete()
+    change_record(
+        actor=actor,
+        entity="calendar",
+        entity_id=person.pk,
+        action=ChangeAction.DELETED,
+        unit=person.unit,
+        summary=_("%(name)s disconnected a calendar") % {"name": person.name},
+    )
+
+
+@transaction.atomic
+def calendar_event_toggle(*, event: CalendarEvent, diverts: bool, actor=None) -> CalendarEvent:
+    """The employee turns one calendar event off as a diversion (or on again)."""
+    event.disabled = not diverts
+    if event.disabled and event.absence is not None:
+        event.absence.delete()
+        event.absence = None
+    elif not event.disabled and event.busy and event.absence is None:
+        event.absence = _absence_for(event)
+    event.save()
+    person = event.calendar.person
+    change_record(
+        actor=actor,
+        entity="absence",
+        entity_id=event.pk,
+        action=ChangeAction.UPDATED,
+        unit=person.unit,
+        summary=(
+            _("%(name)s: a calendar event diverts calls again")
+            if diverts
+            else _("%(name)s: a calendar event no longer diverts calls")
+        )
+        % {"name": person.name},
+    )
+    return event
+
+
+def _absence_for(event: CalendarEvent) -> Absence:
+    return Absence.objects.create(
+        person=event.calendar.person,
+        reason=event.reason,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        note=event.title[:200],
+        source=AbsenceSource.CALENDAR,
+    )
+
+
+def _read(calendar: Calendar, start: datetime, end: datetime) -> tuple[bytes | None, fetch.Fetched | None]:
+    if calendar.kind == CalendarKind.UPLOAD:
+        return calendar.uploaded.encode(), None
+    if calendar.kind == CalendarKind.CALDAV:
+        data = fetch.fetch_caldav(
+            calendar.url, username=calendar.username, password=calendar.password, start=start, end=end
+        )
+        return data, None
+    fetched = fetch.fetch_feed(calendar.url, etag=calendar.etag, last_modified=calendar.last_modified)
+    return fetched.data, fetched
+
+
+def calendar_sync(calendar: Calendar, *, at: datetime | None = None) -> dict[str, object]:
+    """Read one calendar and bring its absences up to date. A calendar that cannot be
+    read keeps its last good state, shows why, and is tried again later (backing off).
+    An unchanged feed (HTTP 304) changes nothing."""
+    at = at or now()
+    start, end = _window(at)
+    try:
+        data, fetched = _read(calendar, start, end)
+        found = None if data is None else occurrences(data, start=start, end=end, words=_reason_words())
+    except InvalidInput as failure:
+        calendar.failures += 1
+        calendar.error = failure.message
+        calendar.synced_at = at
+        calendar.next_sync_at = at + min(timedelta(minutes=2**calendar.failures), LONGEST_WAIT)
+        calendar.save(update_fields=["failures", "error", "synced_at", "next_sync_at"])
+        logger.info("Calendar %s not read: %s", calendar.pk, failure.error_id)
+        return {"error": failure.message}
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    with transaction.atomic():
+        if found is not None:
+            counts = _apply(calendar, found, start=start, at=at)
+        if fetched is not None:
+            calendar.etag, calendar.last_modified = fetched.etag[:500], fetched.last_modified[:100]
+        calendar.failures, calendar.error = 0, ""
+        calendar.synced_at = calendar.ok_at = at
+        calendar.next_sync_at = at + timedelta(seconds=settings.VAXEL_CALENDAR_SYNC_SECONDS)
+        calendar.save()
+    return {"unchanged": found is None, **counts}
+
+
+def _reason_words() -> dict[str, str]:
+    return parse_reason_words(getattr(settings, "VAXEL_CALENDAR_REASON_WORDS", ""))
+
+
+def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: datetime) -> dict[str, int]:
+    existing = {(e.uid, e.starts_at): e for e in calendar.events.select_related("absence")}
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    new_conflicts: list[CalendarEvent] = []
+    seen = set()
+    for occurrence in found:
+        key = (occurrence.uid, occurrence.starts_at)
+        seen.add(key)
+        event = existing.get(key)
+        is_new = event is None
+        if event is None:
+            event = CalendarEvent(calendar=calendar, uid=occurrence.uid[:500], starts_at=occurrence.starts_at)
+        changed = is_new or (event.ends_at, event.busy, event.reason) != (
+            occurrence.ends_at,
+            occurrence.busy,
+            occurrence.reason,
+        )
+        event.ends_at, event.all_day, event.busy = occurrence.ends_at, occurrence.all_day, occurrence.busy
+        event.private, event.title, event.reason = occurrence.private, occurrence.title, occurrence.reason
+        diverts = event.busy and not event.disabled
+        if changed:
+            # What a person did by hand ("I am back") to an unchanged event stands.
+            if event.absence is not None:
+                event.absence.delete()
+                event.absence = None
+            if diverts:
+                event.absence = _absence_for(event)
+            counts["created" if is_new else "changed"] += 1
+        event.save()
+        if diverts and not event.conflict_notified and event.ends_at > at:
+            new_conflicts.append(event)
+    for key, event in existing.items():
+        if key not in seen and event.ends_at > start:
+            if event.absence is not None:
+                event.absence.delete()
+            event.delete()
+            counts["removed"] += 1
+    person = calendar.person
+    if any(counts.values()):
+        change_record(
+            actor=None,
+            entity="absence",
+            entity_id=person.pk,
+            action=ChangeAction.UPDATED,
+            unit=person.unit,
+            summary=_("Calendar of %(name)s: %(created)d new, %(changed)d changed, %(removed)d removed")
+            % {"name": person.name, **counts},
+        )
+    _notify_conflicts(person, new_conflicts)
+    return counts
+
+
+def _notify_conflicts(person: Person, events: list[CalendarEvent]) -> None:
+    """E7: tell the employee, once per event, of a meeting placed in telephone hours."""
+    hits = []
+    for event in events:
+        conflicts = telephone_hours_conflicts(
+            person=person, reason=event.reason, starts_at=event.starts_at, ends_at=event.ends_at
+        )
+        if conflicts:
+            hits.append((event, telephone_hours_text(person, conflicts)))
+        event.conflict_notified = True  # checked: told now, or nothing to tell
+        event.save(update_fields=["conflict_notified"])
+    if not hits:
+        return
+    context = {
+        "person": person,
+        "items": [{"event": e, "when": local(e.starts_at), "warning": w} for e, w in hits],
+        "link": f"{settings.VAXEL_BASE_URL}/min-sida/kalender/",
+    }
+    outbox_add(
+        recipients=[person.email],
+        subject=_("Your calendar: %(count)d in the telephone hours (E7)") % {"count": len(hits)},
+        text=render_to_string("calendars/email_conflict.txt", context),
+    )
+    deliver_after_commit()
+
+
+def calendars_sync_due(*, at: datetime | None = None, limit: int = 2000) -> int:
+    """Synchronise every calendar that is due (the periodic job). Returns how many."""
+    at = at or now()
+    due = list(Calendar.objects.filter(next_sync_at__lte=at).select_related("person__unit")[:limit])
+    for calendar in due:
+        calendar_sync(calendar, at=at)
+    return len(due)
+
+
+@transaction.atomic
+def open_absences_nudge(*, at: datetime | None = None) -> int:
+    """A forgotten diversion: an absence "until further notice" that has run longer than
+    VAXEL_OPEN_ABSENCE_NUDGE_HOURS. Its owner is asked, once, whether it still holds."""
+    at = at or now()
+    since = at - timedelta(hours=settings.VAXEL_OPEN_ABSENCE_NUDGE_HOURS)
+    stale = Absence.objects.filter(
+        Q(ends_at__isnull=True), starts_at__lte=since, nudged_at__isnull=True, person__active=True
+    ).select_related("person")
+    count = 0
+    for absence in stale:
+        context = {
+            "person": absence.person,
+            "since": local(absence.starts_at),
+            "reason": absence.get_reason_display(),
+            "link": f"{settings.VAXEL_BASE_URL}/min-sida/",
+        }
+        outbox_add(
+            recipients=[absence.person.email],
+            subject=_("Are you still away? Your diversion runs until further notice"),
+            text=render_to_string("calendars/email_nudge.txt", context),
+        )
+        absence.nudged_at = at
+        absence.save(update_fields=["nudged_at"])
+        count += 1
+    if count:
+        deliver_after_commit()
+    return count

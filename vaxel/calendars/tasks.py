@@ -1,0 +1,19 @@
+"""Calendar jobs on the huey queue: synchronising due calendars every minute (each
+feed about every two minutes, VAXEL_CALENDAR_SYNC_SECONDS) and the daily nudge about
+absences "until further notice"."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from vaxel.calendars.services import calendars_sync_due, open_absences_nudge
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("calendars-sync")  # one sync at a time, however many workers
+def sync_calendars() -> int:
+    return calendars_sync_due()
+
+
+@db_periodic_task(crontab(minute="15", hour="8"))
+def nudge_open_absences() -> int:
+    return open_absences_nudge()

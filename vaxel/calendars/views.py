@@ -1,0 +1,79 @@
+"""Min kalender: connect a calendar (feed address, CalDAV, or an .ics file), see what
+it diverts and where it breaks the telephone hours (E7), turn single events off."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vaxel.access.roles import own_person
+from vaxel.calendars import services
+from vaxel.calendars.ical import LARGEST_FILE
+from vaxel.calendars.models import CalendarEvent, CalendarKind
+from vaxel.calendars.selectors import calendar_events, calendars_of
+from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.time import now
+
+
+def _change(request: HttpRequest, person) -> str:
+    """Carry out the form's action; returns what to tell the person."""
+    post, action = request.POST, request.POST.get("action", "")
+    if action == "add":
+        upload = request.FILES.get("file")
+        if upload is not None and (upload.size or 0) > LARGEST_FILE:
+            raise InvalidInput(
+                _("The file is larger than 5 MB; export a shorter period."), error_id="too_large"
+            )
+        calendar = services.calendar_add(
+            person=person,
+            kind=post.get("kind", ""),
+            url=post.get("url", ""),
+            username=post.get("username", ""),
+            password=post.get("password", ""),
+            uploaded=upload.read() if upload is not None else None,
+            actor=request.user,
+        )
+        result = services.calendar_sync(calendar)
+        return str(result.get("error") or _("The calendar is connected and read."))
+    calendar = calendars_of(person).filter(pk=post.get("calendar") or 0).first()
+    if action in ("remove", "sync") and calendar is None:
+        raise InvalidInput(_("That calendar is not yours, or it is gone."), error_id="calendar_not_found")
+    if action == "remove":
+        services.calendar_remove(calendar=calendar, actor=request.user)
+        return _("The calendar is disconnected; its diversions are gone.")
+    if action == "sync":
+        result = services.calendar_sync(calendar)
+        return str(result.get("error") or _("The calendar has been read."))
+    if action == "toggle":
+        event = CalendarEvent.objects.filter(pk=post.get("event") or 0, calendar__person=person).first()
+        if event is None:
+            raise InvalidInput(_("That event is not in your calendars."), error_id="event_not_found")
+        services.calendar_event_toggle(event=event, diverts=post.get("diverts") == "yes", actor=request.user)
+        return _("Saved.")
+    raise InvalidInput(_("Choose what to do."), error_id="invalid_action")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    person = own_person(request.user)
+    if person is None:
+        return render(request, "availability/no_person.html", status=403)
+    error = ""
+    if request.method == "POST":
+        try:
+            request.session["calendar_notice"] = _change(request, person)
+        except VaxelError as failure:
+            error = failure.message
+        else:
+            return redirect("my-calendar")
+    context = {
+        "person": person,
+        "calendars": calendars_of(person),
+        "events": calendar_events(person, at=now()),
+        "kinds": CalendarKind.choices,
+        "notice": request.session.pop("calendar_notice", ""),
+        "error": error,
+    }
+    return render(request, "calendars/my_calendar.html", context, status=400 if error else 200)
