@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python bench/search.py
 	scripts/ensure-services postgres redis
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/calendar.py
 
 messages: setup
 	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location

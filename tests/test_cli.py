@@ -323,3 +323,23 @@ def test_demo_verb_loads_once_and_creates_an_administrator_and_an_operator(db, c
     assert Role.OPERATOR in roles_of(authenticate(username="telefonist", password="demo-lösenord-1"))
     code, out, _ = run(capsys, "demo")
     assert code == 0 and "already" in out and "password" not in out
+
+
+def test_calendar_verbs_connect_import_list_and_sync(db, capsys, tmp_path):
+    from vaxel.calendars.models import Calendar
+    from vaxel.core.testing import small_municipality
+
+    small_municipality()
+    ics = Path(__file__).parent.parent / "vaxel" / "calendars" / "tests" / "ics" / "outlook.ics"
+    code, out, _ = run(capsys, "calendar", "add", "anna.sjoberg@example.se", "--file", str(ics))
+    assert code == 0 and "connected and read" in out
+    listing = tmp_path / "feeds.csv"
+    listing.write_text(
+        "email,url\nbjorn.aberg@example.se,ftp://fel\nnobody@example.se,https://x.example/k.ics\n"
+    )
+    code, _, err = run(capsys, "calendar", "import", str(listing))
+    assert code == 1 and "line 2" in err and "line 3" in err
+    assert Calendar.objects.count() == 1  # the bad lines wrote nothing
+    code, out, _ = run(capsys, "calendar", "list")
+    assert "anna.sjoberg@example.se  upload  (file)  read" in out
+    assert run(capsys, "calendar", "sync", "--all")[1].strip() == "1 calendars read"

@@ -414,3 +414,84 @@ def simulate(args):
     if tally is not None:
         print(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in tally.items()))
     return 0
+
+
+def _calendar_add(email: str, **where):
+    from vaxel.calendars.services import calendar_add, calendar_sync
+
+    from vaxel.directory.selectors import person_get
+
+    calendar = calendar_add(person=person_get(email), **where)
+    result = calendar_sync(calendar)
+    print(f"{email}: {result.get('error') or 'connected and read'}")
+    return calendar
+
+
+@verb("calendar", "add")
+def calendar_add_verb(args):
+    from pathlib import Path
+
+    from vaxel.calendars.models import CalendarKind
+
+    if args.file:
+        _calendar_add(args.email, kind=CalendarKind.UPLOAD, uploaded=Path(args.file).read_bytes())
+    elif args.caldav:
+        _calendar_add(
+            args.email,
+            kind=CalendarKind.CALDAV,
+            url=args.caldav,
+            username=args.username,
+            password=args.password,
+        )
+    else:
+        _calendar_add(args.email, kind=CalendarKind.FEED, url=args.url)
+    return 0
+
+
+@verb("calendar", "import")
+def calendar_import(args):
+    """An administrator connects many people at once; each line stands alone."""
+    import csv
+
+    from vaxel.calendars.models import CalendarKind
+    from vaxel.core.errors import VaxelError
+
+    failed = 0
+    with open(args.csv, newline="", encoding="utf-8-sig") as rows:
+        for number, row in enumerate(csv.reader(rows), 1):
+            if not row or row[0].strip().lower() in ("", "email", "e-post"):
+                continue
+            try:
+                if len(row) < 2:
+                    raise VaxelError(f"line {number}: write email,url")
+                _calendar_add(row[0].strip(), kind=CalendarKind.FEED, url=row[1].strip())
+            except VaxelError as error:
+                failed += 1
+                print(f"vaxel: line {number} ({row[0].strip()}): {error.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+@verb("calendar", "list")
+def calendar_list(args):
+    from vaxel.calendars.models import Calendar
+
+    for calendar in Calendar.objects.select_related("person").order_by("person__email", "pk"):
+        state = f"error: {calendar.error}" if calendar.error else f"read {iso(calendar.ok_at) or 'not yet'}"
+        print(f"{calendar.pk}  {calendar.person.email}  {calendar.kind}  {calendar.url or '(file)'}  {state}")
+    return 0
+
+
+@verb("calendar", "sync")
+def calendar_sync_verb(args):
+    from vaxel.calendars.models import Calendar
+    from vaxel.calendars.services import calendar_sync, calendars_sync_due
+
+    if args.all:
+        count = 0
+        for calendar in Calendar.objects.select_related("person__unit"):
+            calendar_sync(calendar)
+            count += 1
+    else:
+        count = calendars_sync_due()
+    print(f"{count} calendars read")
+    return 0

@@ -27,7 +27,7 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
-SECRET_FIELDS = {"password", "secret_hash"}
+SECRET_FIELDS = {"password", "secret_hash", "uploaded"}
 
 
 def _plain(value: Any) -> Any:

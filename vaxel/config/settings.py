@@ -267,6 +267,7 @@ VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
 VAXEL_CALENDAR_SYNC_SECONDS = int(os.environ.get("VAXEL_CALENDAR_SYNC_SECONDS", "110"))
 VAXEL_CALENDAR_DAYS_AHEAD = int(os.environ.get("VAXEL_CALENDAR_DAYS_AHEAD", "60"))
 VAXEL_OPEN_ABSENCE_NUDGE_HOURS = int(os.environ.get("VAXEL_OPEN_ABSENCE_NUDGE_HOURS", "72"))
+VAXEL_CALENDAR_REASON_WORDS = os.environ.get("VAXEL_CALENDAR_REASON_WORDS", "")
 # Where calls come from and are put through: "simulator" until a PBX is connected.
 VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 HUEY = {
