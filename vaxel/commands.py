@@ -418,7 +418,6 @@ def simulate(args):
 
 def _calendar_add(email: str, **where):
     from vaxel.calendars.services import calendar_add, calendar_sync
-
     from vaxel.directory.selectors import person_get
 
     calendar = calendar_add(person=person_get(email), **where)
@@ -487,10 +486,10 @@ def calendar_sync_verb(args):
     from vaxel.calendars.services import calendar_sync, calendars_sync_due
 
     if args.all:
-        count = 0
-        for calendar in Calendar.objects.select_related("person__unit"):
+        calendars = list(Calendar.objects.select_related("person__unit"))
+        for calendar in calendars:
             calendar_sync(calendar)
-            count += 1
+        count = len(calendars)
     else:
         count = calendars_sync_due()
     print(f"{count} calendars read")
