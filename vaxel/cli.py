@@ -171,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = cal_sub.add_parser("sync", help="read calendars now (default: those that are due)")
     p.add_argument("--all", action="store_true", help="every calendar, due or not")
 
+    events = sub.add_parser("call-events", help="what the telephone system reports about calls")
+    events_sub = events.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = events_sub.add_parser(
+        "import",
+        help="import a call-detail CSV: id,call_id,event,at,called,calling,answered_by,transferred_to",
+    )
+    p.add_argument("csv")
+    p.add_argument("--skip-bad", action="store_true", help="store the good rows even if some are bad")
+
     p = sub.add_parser("simulate", help="feed simulated calls to a running Växel (the call simulator)")
     p.add_argument("--rate", type=float, required=True, help="calls a minute, on average over a working day")
     p.add_argument("--url", default=os.environ.get("VAXEL_BASE_URL", "http://127.0.0.1:8000"))

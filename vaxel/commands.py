@@ -494,3 +494,22 @@ def calendar_sync_verb(args):
         count = calendars_sync_due()
     print(f"{count} calendars read")
     return 0
+
+
+@verb("call-events", "import")
+def call_events_import(args):
+    """A PBX that only exports files: its call-detail records, stored once each."""
+    from pathlib import Path
+
+    from vaxel.telephony.events import call_events_from_csv
+    from vaxel.telephony.services import call_events_store
+
+    events, problems = call_events_from_csv(Path(args.csv).read_text(encoding="utf-8-sig"))
+    for problem in problems:
+        print(f"vaxel: {problem}", file=sys.stderr)
+    if problems and not args.skip_bad:
+        print("Nothing was imported; correct the rows above or use --skip-bad.", file=sys.stderr)
+        return 1
+    stored, duplicates = call_events_store(events)
+    print(f"{stored} events stored, {duplicates} already there")
+    return 0

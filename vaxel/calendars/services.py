@@ -292,3 +292,48 @@ def open_absences_nudge(*, at: datetime | None = None) -> int:
     if count:
         deliver_after_commit()
     return count
+
+
+@transaction.atomic
+def forgotten_diversions_nudge(*, at: datetime | None = None, calls: int = 2) -> int:
+    """A forgotten diversion the other way round: the absence has ended, yet calls to the
+    person's direct number go unanswered (from the telephone system's call events).
+    After `calls` unanswered calls and none answered, the person is asked, once."""
+    from vaxel.directory.models import NumberKind, PhoneNumber
+    from vaxel.telephony.models import CallEvent, CallEventKind
+
+    at = at or now()
+    ended = Absence.objects.filter(
+        ends_at__gt=at - timedelta(hours=4), ends_at__lte=at, nudged_at__isnull=True, person__active=True
+    ).select_related("person")
+    count = 0
+    for absence in ended:
+        direct = PhoneNumber.objects.filter(person=absence.person, kind=NumberKind.DIRECT).first()
+        if direct is None:
+            continue
+        events = CallEvent.objects.filter(called=direct.e164, at__gte=absence.ends_at, at__lte=at)
+        answered = set(events.filter(kind=CallEventKind.ANSWERED).values_list("call_id", flat=True))
+        finished = set(
+            events.filter(kind__in=[CallEventKind.ENDED, CallEventKind.ABANDONED]).values_list(
+                "call_id", flat=True
+            )
+        )
+        if answered or len(finished) < calls or absence.ends_at is None:
+            continue
+        context = {
+            "person": absence.person,
+            "back": local(absence.ends_at),
+            "calls": len(finished),
+            "link": f"{settings.VAXEL_BASE_URL}/min-sida/",
+        }
+        outbox_add(
+            recipients=[absence.person.email],
+            subject=_("Your diversion has ended, but your phone is not answered"),
+            text=render_to_string("calendars/email_unanswered.txt", context),
+        )
+        absence.nudged_at = at
+        absence.save(update_fields=["nudged_at"])
+        count += 1
+    if count:
+        deliver_after_commit()
+    return count

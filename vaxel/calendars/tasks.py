@@ -1,11 +1,12 @@
 """Calendar jobs on the huey queue: synchronising due calendars every minute (each
-feed about every two minutes, VAXEL_CALENDAR_SYNC_SECONDS) and the daily nudge about
-absences "until further notice"."""
+feed about every two minutes, VAXEL_CALENDAR_SYNC_SECONDS), the daily nudge about
+absences "until further notice", and the check for diversions that ended while the
+phone still goes unanswered."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from vaxel.calendars.services import calendars_sync_due, open_absences_nudge
+from vaxel.calendars.services import calendars_sync_due, forgotten_diversions_nudge, open_absences_nudge
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -17,3 +18,8 @@ def sync_calendars() -> int:
 @db_periodic_task(crontab(minute="15", hour="8"))
 def nudge_open_absences() -> int:
     return open_absences_nudge()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def nudge_forgotten_diversions() -> int:
+    return forgotten_diversions_nudge()

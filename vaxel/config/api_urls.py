@@ -16,7 +16,7 @@ from vaxel.directory.api import (
 )
 from vaxel.messaging.api import MessageDetail, MessageList, MessageStep
 from vaxel.routing.api import Route
-from vaxel.telephony.api import CallDetail, CallHangUp, CallList
+from vaxel.telephony.api import CallDetail, CallEvents, CallHangUp, CallList
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -39,6 +39,7 @@ urlpatterns = [
     path("calls/", CallList.as_view(), name="api-calls"),
     path("calls/<int:pk>/", CallDetail.as_view(), name="api-call"),
     path("calls/<int:pk>/hang-up/", CallHangUp.as_view(), name="api-call-hang-up"),
+    path("call-events/", CallEvents.as_view(), name="api-call-events"),
     path("changes/", ChangeList.as_view(), name="api-changes"),
     path("messages/", MessageList.as_view(), name="api-messages"),
     path("messages/<int:pk>/", MessageDetail.as_view(), name="api-message"),

@@ -12,13 +12,14 @@ from rest_framework.views import APIView
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_console
 from vaxel.core.api import ErrorSerializer, validated
-from vaxel.core.errors import NotFound
+from vaxel.core.errors import InvalidInput, NotFound
 from vaxel.directory.selectors import organisation_get
 from vaxel.routing import announcements
 from vaxel.routing.selectors import next_opening_overview
-from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.events import call_event_checked
+from vaxel.telephony.models import Call, CallEventKind, CallState
 from vaxel.telephony.selectors import call_card, live_calls
-from vaxel.telephony.services import call_arrive, call_end
+from vaxel.telephony.services import call_arrive, call_end, call_events_store
 
 ERRORS = {c: ErrorSerializer for c in (400, 401, 403, 404)}
 
@@ -117,3 +118,48 @@ class CallHangUp(APIView):
         access_console(request.user, token_of(request))
         call = call_end(call_id=_call(pk).pk)
         return Response(CallSerializer(call_data(call)).data)
+
+
+class CallEventSerializer(serializers.Serializer):
+    id = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="the event's own id"
+    )
+    call_id = serializers.CharField(max_length=200)
+    event = serializers.ChoiceField(choices=CallEventKind.choices)
+    at = serializers.CharField(max_length=40, help_text="ISO 8601")
+    called = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    calling = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    answered_by = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    transferred_to = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+class CallEventBatchSerializer(serializers.Serializer):
+    events = CallEventSerializer(many=True, allow_empty=False, max_length=1000)
+
+
+class CallEventResultSerializer(serializers.Serializer):
+    stored = serializers.IntegerField()
+    duplicates = serializers.IntegerField(help_text="already stored: a repeated event is not counted twice")
+
+
+class CallEvents(APIView):
+    @extend_schema(
+        operation_id="call_events_report",
+        request=CallEventBatchSerializer,
+        responses={201: CallEventResultSerializer, **ERRORS},
+        description="What happened to calls (arrived, queued, answered, transferred, abandoned, ended), "
+        "up to 1,000 at a time. Each is stored once however often it is sent; if one is wrong, "
+        "none is stored and the answer says which.",
+    )
+    def post(self, request: Request) -> Response:
+        access_console(request.user, token_of(request))
+        rows = validated(CallEventBatchSerializer, request)["events"]
+        checked = []
+        for number, row in enumerate(rows):
+            try:
+                checked.append(call_event_checked(row, source="api"))
+            except InvalidInput as error:
+                error.details = {**error.details, "index": number}
+                raise
+        stored, duplicates = call_events_store(checked)
+        return Response({"stored": stored, "duplicates": duplicates}, status=201)

@@ -59,3 +59,37 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} ({self.state})"
+
+
+class CallEventKind(models.TextChoices):
+    ARRIVED = "arrived", _("arrived")
+    QUEUED = "queued", _("queued")
+    ANSWERED = "answered", _("answered")
+    TRANSFERRED = "transferred", _("transferred")
+    ABANDONED = "abandoned", _("abandoned")
+    ENDED = "ended", _("ended")
+
+
+class CallEvent(models.Model):
+    """What the telephone system reports happened to a call (from Kamailio, the PBX or
+    an imported call-detail file). Stored once however often it is reported; the
+    statistics and the forgotten-diversion check read these."""
+
+    event_id = models.CharField(max_length=200, unique=True)  # the reporter's id, or one made from the event
+    call_id = models.CharField(max_length=200, db_index=True)
+    kind = models.CharField(_("event"), max_length=12, choices=CallEventKind.choices)
+    at = models.DateTimeField(_("when"), db_index=True)
+    called = models.CharField(_("number called"), max_length=20, blank=True, db_index=True)
+    calling = models.CharField(_("caller's number"), max_length=20, blank=True)  # never shown (S3)
+    answered_by = models.CharField(max_length=200, blank=True)
+    transferred_to = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=10, default="api")  # api | csv
+
+    class Meta:
+        verbose_name = _("call event")
+        verbose_name_plural = _("call events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["called", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.kind}"

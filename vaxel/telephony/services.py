@@ -3,10 +3,11 @@ greeting (S1), put through, turned into a message (S2), ended. Every step is ann
 to the open consoles."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
@@ -18,7 +19,7 @@ from vaxel.messaging.services import message_take
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
 from vaxel.telephony.drivers import driver_get
-from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.models import Call, CallEvent, CallState
 
 
 def _announce(call: Call) -> None:
@@ -205,3 +206,17 @@ def simulator_token_issue():
     if not get_user_model().objects.filter(username=SIMULATOR_LOGIN).exists():
         user_add(username=SIMULATOR_LOGIN, roles=Role.OPERATOR.value)
     return token_create(owner=SIMULATOR_LOGIN, scopes=[Scope.EVENTS.value], name="simulator")
+
+
+def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
+    """Store checked events; an event already stored is not stored again.
+    Returns (stored, duplicates)."""
+    stored = duplicates = 0
+    for event in events:
+        try:
+            with transaction.atomic():
+                event.save()
+            stored += 1
+        except IntegrityError:
+            duplicates += 1
+    return stored, duplicates

@@ -179,3 +179,48 @@ def test_an_absence_until_further_notice_is_questioned_once_after_three_days(tow
     assert open_absences_nudge(at=AT + timedelta(hours=100)) == 0
     [email] = OutboxEmail.objects.all()
     assert email.recipients == [town.bjorn.email] and "tills vidare" in email.text
+
+
+def test_a_diversion_that_ended_while_calls_go_unanswered_is_questioned(town):
+    from vaxel.calendars.services import forgotten_diversions_nudge
+    from vaxel.telephony.models import CallEvent
+
+    lunch_end = stockholm(2026, 12, 1, 13)
+    absence_add(
+        email=town.anna.email, reason="lunch", starts_at=stockholm(2026, 12, 1, 12), ends_at=lunch_end
+    )
+    for n, minute in enumerate((5, 20)):
+        for kind in ("arrived", "ended"):
+            CallEvent.objects.create(
+                event_id=f"{n}{kind}",
+                call_id=f"c{n}",
+                kind=kind,
+                at=lunch_end + timedelta(minutes=minute),
+                called="+46370331001",
+            )
+    assert (
+        forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=10)) == 0
+    )  # one call is not yet a pattern
+    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=30)) == 1
+    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=40)) == 0  # asked once
+    [email] = OutboxEmail.objects.all()
+    assert email.recipients == [town.anna.email] and "13:00" in email.text
+
+
+def test_a_diversion_followed_by_an_answered_call_is_left_alone(town):
+    from vaxel.calendars.services import forgotten_diversions_nudge
+    from vaxel.telephony.models import CallEvent
+
+    lunch_end = stockholm(2026, 12, 1, 13)
+    absence_add(
+        email=town.anna.email, reason="lunch", starts_at=stockholm(2026, 12, 1, 12), ends_at=lunch_end
+    )
+    for n, kind in enumerate(("ended", "ended", "answered")):
+        CallEvent.objects.create(
+            event_id=str(n),
+            call_id=f"c{n}",
+            kind=kind,
+            at=lunch_end + timedelta(minutes=5 + n),
+            called="+46370331001",
+        )
+    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=30)) == 0

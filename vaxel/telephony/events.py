@@ -1,0 +1,84 @@
+"""Call events as reported, from the API or a call-detail CSV file, checked one by one
+into CallEvent values (stored by services.call_events_store)."""
+
+import csv
+import hashlib
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from vaxel.core import phone
+from vaxel.core.errors import InvalidInput
+from vaxel.core.time import parse_instant
+from vaxel.telephony.models import CallEvent, CallEventKind
+
+CSV_COLUMNS = ("id", "call_id", "event", "at", "called", "calling", "answered_by", "transferred_to")
+
+
+def _number(value: Any, field: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    key = phone.lookup_key(text)
+    if key is None:
+        raise InvalidInput(
+            _("%(field)s %(value)r is not a phone number.") % {"field": field, "value": text[:40]},
+            error_id="invalid_phone_number",
+        )
+    return key
+
+
+def call_event_checked(data: Mapping[str, Any], *, source: str) -> CallEvent:
+    """One reported event as a CallEvent (not saved); InvalidInput says what is wrong."""
+    call_id = str(data.get("call_id") or "").strip()[:200]
+    kind = str(data.get("event") or data.get("kind") or "").strip().lower()
+    if not call_id:
+        raise InvalidInput(_("An event needs the call's id (call_id)."), error_id="missing_call_id")
+    if kind not in CallEventKind.values:
+        raise InvalidInput(
+            _("%(kind)r is not a call event; use one of %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(CallEventKind.values)},
+            error_id="invalid_event",
+        )
+    at = parse_instant(str(data.get("at") or ""), field="at")
+    event = CallEvent(
+        call_id=call_id,
+        kind=kind,
+        at=at,
+        called=_number(data.get("called"), "called"),
+        calling=_number(data.get("calling"), "calling"),
+        answered_by=str(data.get("answered_by") or "").strip()[:200],
+        transferred_to=_number(data.get("transferred_to"), "transferred_to"),
+        source=source,
+    )
+    given = str(data.get("id") or "").strip()[:200]
+    # Without an id of its own, an event is the same event when it says the same thing.
+    event.event_id = (
+        given
+        or hashlib.sha256(
+            "|".join([call_id, kind, at.isoformat(), event.called, event.answered_by]).encode()
+        ).hexdigest()
+    )
+    return event
+
+
+def call_events_from_csv(text: str) -> tuple[list[CallEvent], list[str]]:
+    """Events from a call-detail file with the columns CSV_COLUMNS (a header row first);
+    a bad row is reported by its line number and left out."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("call_id", "event", "at") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput(
+            _("The file lacks the columns %(missing)s; the header is %(columns)s.")
+            % {"missing": ", ".join(missing), "columns": ",".join(CSV_COLUMNS)},
+            error_id="invalid_csv",
+        )
+    events, problems = [], []
+    for line, row in enumerate(reader, 2):
+        try:
+            events.append(call_event_checked(row, source="csv"))
+        except InvalidInput as error:
+            problems.append(_("line %(line)d: %(error)s") % {"line": line, "error": error.message})
+    return events, problems
