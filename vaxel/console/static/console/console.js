@@ -51,11 +51,19 @@
     p.textContent = text;
     $("#notice").appendChild(p);
   }
+  // By the call's id, not a button: the queue may be redrawn by a live update meanwhile.
+  function answerNext() {
+    const waiting = $(".calls li.call[data-call]");
+    if (!waiting) return;
+    htmx.ajax("POST", body.dataset.answerUrl.replace("/0/", "/" + waiting.dataset.call + "/"), {
+      target: "#notice", source: body,
+    });
+  }
   function putThrough(button) {
     const call = currentCall();
     if (!call) { say(body.dataset.noCall, true); return; }
     htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/", "/" + call + "/"), {
-      target: "#notice", values: { number: button.dataset.putThrough },
+      target: "#notice", source: body, values: { number: button.dataset.putThrough },
     });
   }
   function messageForm(button, callback) {
@@ -111,7 +119,7 @@
     const hit = selected();
     if (event.altKey) {
       const key = event.key.toLowerCase();
-      if (key === "a") { const b = $("[data-answer]"); if (b) b.click(); }
+      if (key === "a") answerNext();
       else if (key === "e") { const b = $("[data-end-call]"); if (b) b.click(); }
       else if (key === "m" && hit) { const b = $("[data-message-person], [data-message-unit]", hit); if (b) b.click(); }
       else if (key === "c" && hit) { const b = $("[data-callback-person], [data-callback-unit]", hit); if (b) b.click(); }
