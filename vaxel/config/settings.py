@@ -270,6 +270,11 @@ VAXEL_OPEN_ABSENCE_NUDGE_HOURS = int(os.environ.get("VAXEL_OPEN_ABSENCE_NUDGE_HO
 VAXEL_CALENDAR_REASON_WORDS = os.environ.get("VAXEL_CALENDAR_REASON_WORDS", "")
 # Where calls come from and are put through: "simulator" until a PBX is connected.
 VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
+# The PBX endpoint (/pbx/route/): where calls are sent on (host[:port] of the PBX or trunk),
+# the announcement/voicemail endpoint, and whether a shared number's members ring at once.
+VAXEL_PBX_GATEWAY = os.environ.get("VAXEL_PBX_GATEWAY", "pbx.invalid")
+VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
+VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
 HUEY = {
     "name": "vaxel",
     "immediate": _TESTING,

@@ -12,6 +12,7 @@ from vaxel.core.api import api_or_page_error
 from vaxel.directory.views import my_units
 from vaxel.messaging.views import message_open, my_messages
 from vaxel.routing.views import status
+from vaxel.telephony import views as pbx_views
 
 urlpatterns = [
     path("", status, name="status"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("messages/", my_messages, name="my-messages"),
     path("messages/open/<str:token>/", message_open, name="message-open"),
     path("api/v1/", include("vaxel.config.api_urls")),
+    path("pbx/route/", pbx_views.route, name="pbx-route"),
+    path("pbx/prompts/<str:token>", pbx_views.prompt, name="pbx-prompt"),
 ]
 
 # Under /api/ errors keep the API's JSON shape, also for paths no view matches.

@@ -48,7 +48,27 @@ _stopping = threading.Event()
 _captures: list[list[dict[str, Any]]] = []
 
 
+# Process-wide callbacks (caches that must forget): called with each event, and with
+# None when events may have been missed (a broker connection was lost and remade).
+_callbacks: list = []
+
+
+def on_event(callback) -> None:
+    """Have `callback(event_or_None)` called for every event this process hears of."""
+    _callbacks.append(callback)
+    _ensure_listener()
+
+
+def _tell(raw: str | None) -> None:
+    for callback in list(_callbacks):
+        try:
+            callback(None if raw is None else json.loads(raw))
+        except Exception:
+            logger.exception("A live-update callback failed")
+
+
 def _deliver(raw: str) -> None:
+    _tell(raw)
     with _lock:
         targets = list(_subscribers)
     for loop, queue in targets:
@@ -113,6 +133,7 @@ def _listen_redis(url: str) -> None:
             client = redis.Redis.from_url(url, socket_keepalive=True)
             with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                 pubsub.subscribe(CHANNEL)
+                _tell(None)  # anything said while we were not listening is unknown
                 while not _stopping.is_set():
                     message = pubsub.get_message(timeout=1.0)
                     if message is not None and message.get("type") == "message":
@@ -137,6 +158,7 @@ def _listen_postgres(db: dict[str, Any]) -> None:
         try:
             with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
+                _tell(None)
                 while not _stopping.is_set():
                     for notice in conn.notifies(timeout=1.0):
                         _deliver(notice.payload)

@@ -1,0 +1,51 @@
+"""What callers hear, spoken: each announcement text synthesised in Swedish with
+espeak-ng and converted with sox to 8 kHz mono G.711 (A-law) WAV, cached by its text,
+so a changed text (a new next-opening time) is a new prompt. A prompt's address carries
+its text signed, so only texts Växel said can be synthesised."""
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+
+SALT = "vaxel.prompt"
+
+
+def prompt_path_for(text: str) -> str:
+    return "/pbx/prompts/" + signing.dumps(text, salt=SALT, compress=True) + ".wav"
+
+
+def prompt_text(token: str) -> str | None:
+    try:
+        return signing.loads(token.removesuffix(".wav"), salt=SALT)
+    except signing.BadSignature:
+        return None
+
+
+def prompt_file(text: str) -> Path:
+    """The WAV for `text`, made the first time it is asked for."""
+    folder = Path(settings.DATA_DIR) / "prompts"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (hashlib.sha256(text.encode()).hexdigest() + ".wav")
+    if target.exists():
+        return target
+    espeak, sox = shutil.which("espeak-ng"), shutil.which("sox")
+    if espeak is None or sox is None:
+        raise FileNotFoundError(
+            "espeak-ng and sox are needed for spoken prompts (apt-get install espeak-ng sox)"
+        )
+    with tempfile.TemporaryDirectory() as work:
+        spoken = Path(work) / "spoken.wav"
+        subprocess.run([espeak, "-v", "sv", "-s", "150", "-w", str(spoken), text], check=True, timeout=30)  # noqa: S603
+        made = Path(work) / "prompt.wav"
+        subprocess.run(  # noqa: S603
+            [sox, str(spoken), "-r", "8000", "-c", "1", "-e", "a-law", "-b", "8", str(made)],
+            check=True,
+            timeout=30,
+        )
+        made.replace(target)
+    return target

@@ -1,0 +1,67 @@
+"""The routing decision in a SIP server's dialect: what Kamailio puts in its answer.
+Plain Python: a RouteDecision in, a small dict out (sent as one line of JSON).
+
+- redirect: a 302 whose Contact lists where to ring (all at q=1.0 to ring them at once,
+  falling q to ring them one after another), with a Diversion header (RFC 5806) naming
+  the number called and why, and the time the person is back;
+- announce: a 302 to the media endpoint, which plays the prompt (S4, switchboard closed).
+"""
+
+from typing import Any
+
+from vaxel.availability.constants import AbsenceReason
+from vaxel.routing.values import Action, DestinationKind, RouteDecision
+
+# RFC 5806 diversion-reason for each absence reason (RFC 4480 activities in the API).
+DIVERSION_REASONS = {
+    AbsenceReason.MEETING: "do-not-disturb",
+    AbsenceReason.TRAINING: "do-not-disturb",
+}
+
+
+def _uri(user: str, host: str) -> str:
+    return f"<sip:{user}@{host}>"
+
+
+def diversion_reason(decision: RouteDecision) -> str:
+    if decision.absence is not None:
+        return DIVERSION_REASONS.get(decision.absence.reason, "away")  # type: ignore[call-overload]
+    if "switchboard_closed" in decision.flags:
+        return "time-of-day"
+    if "number_owner_left" in decision.flags:
+        return "out-of-service"
+    return "unavailable"
+
+
+def pbx_answer(
+    decision: RouteDecision, *, gateway: str, media: str, serial: bool = False, prompt: str = ""
+) -> dict[str, Any]:
+    """`gateway`: the host calls are sent on to (the PBX); `media`: the host of the
+    announcement and voicemail endpoint; `prompt`: the address of the spoken text."""
+    answer: dict[str, Any] = {"action": "redirect", "contact": "", "diversion": "", "prompt": prompt}
+    if decision.action == Action.ANNOUNCE:
+        answer.update(action="announce", contact=_uri("announcement", media))
+        return answer
+    contacts = []
+    for rank, destination in enumerate(decision.destinations):
+        if destination.kind == DestinationKind.VOICEMAIL:
+            uri = _uri(f"voicemail-{destination.number or 'unknown'}", media)
+        else:
+            uri = _uri(destination.number or "switchboard", gateway)
+        q = 1.0 if not serial else max(0.1, round(1.0 - rank * 0.1, 1))
+        contacts.append(f"{uri};q={q}")
+    if not contacts:
+        answer.update(action="announce", contact=_uri("announcement", media))
+        return answer
+    answer["contact"] = ", ".join(contacts)
+    diverted = decision.action in (Action.DIVERT, Action.VOICEMAIL) or (
+        decision.action == Action.QUEUE and decision.called_kind != "switchboard"
+    )
+    if diverted and decision.called:
+        extra = ""
+        if decision.absence is not None and decision.absence.back_at is not None:
+            extra = f";x-back={decision.absence.back_at.isoformat(timespec='minutes')}"
+        answer["diversion"] = (
+            f"{_uri(decision.called, gateway)};reason={diversion_reason(decision)};counter=1{extra}"
+        )
+    return answer
