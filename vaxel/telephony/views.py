@@ -6,7 +6,7 @@ import json
 import time
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -75,7 +75,7 @@ def route(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def prompt(request: HttpRequest, token: str) -> HttpResponse:
+def prompt(request: HttpRequest, token: str) -> HttpResponseBase:
     """A spoken prompt, 8 kHz mono A-law WAV. The address is signed: only texts Växel
     said are synthesised."""
     text = prompt_text(token)
