@@ -28,11 +28,13 @@ test: setup lint test-sqlite test-postgres
 test-sqlite: setup
 	scripts/ensure-services redis
 	scripts/ensure-browser
+	scripts/ensure-telephony
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup
 	scripts/ensure-services postgres redis
 	scripts/ensure-browser
+	scripts/ensure-telephony
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 lint: setup

@@ -51,3 +51,13 @@ def live_listeners_stopped(django_db_setup):
     from vaxel.core.live import listeners_stop
 
     listeners_stop()
+
+
+@pytest.fixture(autouse=True)
+def routing_snapshot_forgotten():
+    """Each test starts with no cached routing snapshot: a test's data is rolled back
+    without the change announcements a real deployment relies on."""
+    from vaxel.routing.cache import forget
+
+    forget()
+    yield

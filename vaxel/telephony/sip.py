@@ -10,6 +10,7 @@ Plain Python: a RouteDecision in, a small dict out (sent as one line of JSON).
 from typing import Any
 
 from vaxel.availability.constants import AbsenceReason
+from vaxel.core.time import local
 from vaxel.routing.values import Action, DestinationKind, RouteDecision
 
 # RFC 5806 diversion-reason for each absence reason (RFC 4480 activities in the API).
@@ -60,7 +61,7 @@ def pbx_answer(
     if diverted and decision.called:
         extra = ""
         if decision.absence is not None and decision.absence.back_at is not None:
-            extra = f";x-back={decision.absence.back_at.isoformat(timespec='minutes')}"
+            extra = f";x-back={local(decision.absence.back_at).isoformat(timespec='minutes')}"
         answer["diversion"] = (
             f"{_uri(decision.called, gateway)};reason={diversion_reason(decision)};counter=1{extra}"
         )

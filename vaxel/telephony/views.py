@@ -1,6 +1,7 @@
 """The PBX's own endpoints (Kamailio asks these; see deploy/kamailio/): where a call goes,
 as one line of JSON, and the spoken prompts. Plain Django views: this is the hot path."""
 
+import base64
 import hashlib
 import json
 import time
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from vaxel.access.constants import Scope
 from vaxel.access.selectors import token_authenticate
+from vaxel.core.phone import lookup_key
 from vaxel.core.time import now
 from vaxel.routing.cache import route_cached
 from vaxel.routing.values import Action
@@ -31,15 +33,30 @@ def _error(status: int, error_id: str, message: str) -> HttpResponse:
     return _compact({"error": {"id": error_id, "message": message}}, status)
 
 
+def _presented(header: str) -> str:
+    """The token from `Bearer <token>`, or from Basic auth's password (Kamailio's
+    http_client sends credentials written into its connection's URL that way)."""
+    scheme, _sep, value = header.partition(" ")
+    if scheme == "Bearer":
+        return value.strip()
+    if scheme == "Basic":
+        try:
+            return base64.b64decode(value.strip()).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+    return ""
+
+
 def _allowed(request: HttpRequest) -> HttpResponse | None:
     """A token with the route scope, and nothing else, is the PBX's key."""
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    presented = _presented(header)
+    if not presented:
         return _error(401, "not_authenticated", _("Send the PBX token as 'Authorization: Bearer vx_…'."))
-    key = hashlib.sha256(header.encode()).hexdigest()
+    key = hashlib.sha256(presented.encode()).hexdigest()
     cached = _tokens.get(key)
     if cached is None or cached[0] < time.monotonic():
-        token = token_authenticate(header.removeprefix("Bearer ").strip())
+        token = token_authenticate(presented)
         allowed = token is not None and Scope.ROUTE.value in token.scopes
         if token is None:
             return _error(401, "not_authenticated", _("The API token is unknown or revoked."))
@@ -57,8 +74,8 @@ def route(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     called = request.GET.get("to", "").strip()[:40]
-    if not called:
-        return _error(400, "missing_parameter", _("Give the dialled number as ?to=+46370331000."))
+    if lookup_key(called) is None:
+        return _error(400, "invalid_phone_number", _("Give the dialled number as ?to=+46370331000."))
     decision = route_cached(called=called, calling=request.GET.get("from", "").strip()[:40] or None, at=now())
     spoken = (
         decision.announcement if decision.action in (Action.ANNOUNCE, Action.DIVERT, Action.VOICEMAIL) else ""

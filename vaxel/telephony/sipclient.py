@@ -1,0 +1,82 @@
+"""A small SIP user-agent client over UDP, for the end-to-end tests and bench/sip.py:
+it sends real INVITEs (RFC 3261) and reads the final answer. sipp is not in Debian 12."""
+
+import secrets
+import socket
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SipResponse:
+    status: int
+    reason: str
+    headers: dict[str, list[str]] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return ", ".join(self.headers.get(name.lower(), []))
+
+
+def parse_response(data: bytes) -> SipResponse:
+    head = data.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+    lines = head.split("\r\n")
+    _version, status, reason = ([*lines[0].split(" ", 2), ""])[:3]
+    headers: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        name, _sep, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return SipResponse(int(status), reason, headers)
+
+
+def invite(
+    to: str, caller: str, *, host: str, port: int, call_id: str | None = None, extra: str = ""
+) -> bytes:
+    return request("INVITE", to, caller, host=host, port=port, call_id=call_id, extra=extra)
+
+
+def request(
+    method: str, to: str, caller: str, *, host: str, port: int, call_id: str | None = None, extra: str = ""
+) -> bytes:
+    local = "127.0.0.1"
+    branch = "z9hG4bK" + secrets.token_hex(8)
+    call_id = call_id or secrets.token_hex(12)
+    return (
+        f"{method} sip:{to}@{host}:{port} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP {local}:5099;branch={branch};rport\r\n"
+        "Max-Forwards: 70\r\n"
+        f"From: <sip:{caller}@{local}>;tag={secrets.token_hex(4)}\r\n"
+        f"To: <sip:{to}@{host}>\r\n"
+        f"Call-ID: {call_id}\r\n"
+        f"CSeq: 1 {method}\r\n"
+        f"Contact: <sip:{caller}@{local}:5099>\r\n"
+        f"{extra}"
+        "Content-Length: 0\r\n\r\n"
+    ).encode()
+
+
+class SipClient:
+    def __init__(self, host: str, port: int, timeout: float = 3.0):
+        self.host, self.port = host, port
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(timeout)
+
+    def send(self, message: bytes) -> SipResponse | None:
+        """Send one request; the final answer (provisional ones skipped), or None."""
+        self.sock.sendto(message, (self.host, self.port))
+        deadline = time.monotonic() + (self.sock.gettimeout() or 3.0)
+        while time.monotonic() < deadline:
+            try:
+                data, _addr = self.sock.recvfrom(65535)
+            except TimeoutError:
+                return None
+            response = parse_response(data)
+            if response.status >= 200:
+                return response
+        return None
+
+    def call(self, to: str, caller: str = "+46361234567", **kwargs) -> SipResponse | None:
+        return self.send(invite(to, caller, host=self.host, port=self.port, **kwargs))
+
+    def close(self) -> None:
+        self.sock.close()

@@ -1,0 +1,212 @@
+"""End to end with real parts on 127.0.0.1: Kamailio (Debian's, with deploy/kamailio/
+kamailio.cfg) asks a running Växel where each INVITE goes; a raw-UDP SIP client sends
+the INVITEs and reads the answers. Kamailio is started and stopped by its pid file."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
+
+from vaxel.access.services import token_create
+from vaxel.availability.services import absence_add, schedule_exception_add
+from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
+from vaxel.core.time import STOCKHOLM, local_date, now
+from vaxel.telephony.sipclient import SipClient, invite, request
+
+CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"
+KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
+GATEWAY = "10.0.0.5"
+
+if not Path(KAMAILIO).exists():
+    if os.environ.get("CI"):
+        pytest.fail("Kamailio is missing; scripts/ensure-telephony installs it", pytrace=False)
+    pytest.skip("Kamailio is not installed (scripts/ensure-telephony)", allow_module_level=True)
+
+
+def free_port(kind=socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class VaxelServer:
+    """Växel over HTTP in a thread, on a port that survives a stop and a start."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.server = None
+
+    def start(self):
+        self.server = ThreadedWSGIServer(("127.0.0.1", self.port), Quiet, allow_reuse_address=True)
+        self.server.set_app(get_internal_wsgi_application())
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def town(transactional_db):
+    municipality = small_municipality()
+    logins(municipality)
+    return municipality
+
+
+@pytest.fixture
+def vaxel(town):
+    server = VaxelServer()
+    server.start()
+    yield server
+    if server.server is not None:
+        server.stop()
+
+
+def open_today(hours="00:00-23:59", closed=False):
+    today = local_date(now())
+    for day in (today, today + timedelta(days=1)):
+        schedule_exception_add(day=day, hours=None if closed else hours, closed=closed)
+
+
+@pytest.fixture
+def kamailio(vaxel, tmp_path):
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+    sip_port = free_port(socket.SOCK_DGRAM)
+    (tmp_path / "kamailio.cfg").write_text(CONFIG.read_text())
+    (tmp_path / "vaxel-local.cfg").write_text(
+        f"#!define LISTEN udp:127.0.0.1:{sip_port}\n"
+        f'#!define VAXEL_HTTPCON "vaxel=>http://pbx:{secret}@127.0.0.1:{vaxel.port}/pbx/route"\n'
+        f'#!define GATEWAY "{GATEWAY}"\n'
+        "#!define PIKE_DENSITY 40\n"
+    )
+    pid_file = tmp_path / "kamailio.pid"
+    subprocess.run(
+        [KAMAILIO, "-f", "kamailio.cfg", "-P", str(pid_file), "-Y", str(tmp_path), "-w", str(tmp_path)],
+        cwd=tmp_path,
+        check=True,
+        timeout=20,
+        capture_output=True,
+    )
+    client = SipClient("127.0.0.1", sip_port, timeout=3)
+    deadline = time.monotonic() + 10
+    while client.send(request("OPTIONS", "ping", "test", host="127.0.0.1", port=sip_port)) is None:
+        assert time.monotonic() < deadline, "Kamailio did not answer"
+    yield client
+    client.close()
+    pid = int(pid_file.read_text().strip())
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+
+
+def test_the_shipped_configuration_is_valid(tmp_path):
+    (tmp_path / "kamailio.cfg").write_text(CONFIG.read_text())
+    (tmp_path / "vaxel-local.cfg").write_text(
+        '#!define LISTEN udp:127.0.0.1:5060\n#!define VAXEL_HTTPCON "vaxel=>http://pbx:t@127.0.0.1:8000/pbx/route"\n'
+        '#!define GATEWAY "pbx.example"\n#!define FALLBACK_CONTACT "<sip:+46370331000@pbx.example>"\n'
+    )
+    checked = subprocess.run(
+        [KAMAILIO, "-c", "-f", "kamailio.cfg"], cwd=tmp_path, capture_output=True, timeout=20
+    )
+    assert checked.returncode == 0, checked.stderr.decode()[-2000:]
+
+
+def test_an_invite_to_a_present_person_is_redirected_to_them(kamailio):
+    answer = kamailio.call(ANNA_DIRECT)
+    assert answer.status == 302 and answer.header("contact") == f"<sip:{ANNA_DIRECT}@{GATEWAY}>;q=1.0"
+    assert answer.header("diversion") == ""
+
+
+def test_e3_an_absent_person_goes_to_the_switchboard_with_diversion_reason_and_back_time(kamailio, town):
+    open_today()
+    back = (now() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    absence_add(email=town.anna.email, reason="lunch", starts_at=now() - timedelta(minutes=1), ends_at=back)
+    answer = kamailio.call(ANNA_DIRECT)
+    assert answer.status == 302 and answer.header("contact") == f"<sip:{SWITCHBOARD}@{GATEWAY}>;q=1.0"
+    diversion = answer.header("diversion")
+    assert diversion.startswith(f"<sip:{ANNA_DIRECT}@{GATEWAY}>;reason=away;counter=1;x-back=")
+    assert f"T{back.astimezone(STOCKHOLM):%H:%M}" in diversion
+    assert answer.header("x-vaxel-prompt").startswith("http://")
+
+
+def test_a_shared_number_rings_its_available_members(kamailio, town):
+    absence_add(
+        email=town.bjorn.email, reason="meeting", starts_at=now() - timedelta(minutes=1), ends_at=None
+    )
+    answer = kamailio.call(GROUP_NUMBER)
+    assert answer.status == 302 and answer.header("contact") == f"<sip:{ANNA_DIRECT}@{GATEWAY}>;q=1.0"
+
+
+def test_s4_after_hours_the_call_goes_to_the_announcement_with_its_prompt(kamailio, vaxel, settings):
+    open_today(closed=True)
+    answer = kamailio.call(SWITCHBOARD)
+    assert answer.status == 302 and answer.header("contact").startswith("<sip:announcement@")
+    prompt = answer.header("x-vaxel-prompt")
+    path = prompt.split("/pbx/", 1)[1]
+    with urllib.request.urlopen(f"http://127.0.0.1:{vaxel.port}/pbx/{path}", timeout=30) as response:
+        wav = response.read()
+    assert wav[:4] == b"RIFF" and len(wav) > 8000
+
+
+def test_when_vaxel_does_not_answer_the_caller_gets_503_with_a_reason_and_then_recovers(kamailio, vaxel):
+    vaxel.stop()
+    down = kamailio.call(ANNA_DIRECT)
+    assert down.status == 503 and 'text="Vaxel unavailable"' in down.header("reason")
+    vaxel.start()
+    assert kamailio.call(ANNA_DIRECT).status == 302
+
+
+def test_bad_sip_input_gets_an_error_or_is_dropped_and_the_service_stays_up(kamailio):
+    assert kamailio.call("not-a-number").status == 404
+    no_call_id = b"\r\n".join(
+        line
+        for line in invite(ANNA_DIRECT, "x", host="127.0.0.1", port=kamailio.port).split(b"\r\n")
+        if not line.startswith(b"Call-ID")
+    )
+    answer = kamailio.send(no_call_id)
+    assert answer is None or 400 <= answer.status < 500
+    huge = kamailio.send(
+        invite(ANNA_DIRECT, "x", host="127.0.0.1", port=kamailio.port, extra="X-Big: " + "a" * 20000 + "\r\n")
+    )
+    assert huge is None or huge.status in (302, 400, 413, 513)
+    kamailio.send(b"\x00\xffgarbage that is not SIP at all\r\n\r\n")
+    assert kamailio.call(ANNA_DIRECT).status == 302
+
+
+def test_a_flood_of_invites_from_one_address_is_dropped_by_pike_and_later_served(kamailio):
+    kamailio.sock.settimeout(0.2)
+    for _ in range(300):
+        kamailio.sock.sendto(
+            invite(ANNA_DIRECT, "x", host="127.0.0.1", port=kamailio.port), ("127.0.0.1", kamailio.port)
+        )
+    answered = 0
+    while True:
+        try:
+            kamailio.sock.recvfrom(65535)
+            answered += 1
+        except TimeoutError:
+            break
+    assert answered < 300  # the flood was cut off
+    kamailio.sock.settimeout(3)
+    deadline = time.monotonic() + 15
+    while (answer := kamailio.call(ANNA_DIRECT)) is None or answer.status != 302:
+        assert time.monotonic() < deadline, "the source stayed blocked"
+        time.sleep(1)
