@@ -51,6 +51,8 @@ bench: setup
 	scripts/ensure-services postgres redis
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/calendar.py
+	scripts/ensure-telephony
+	$(BIN)/python bench/sip.py
 
 messages: setup
 	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location

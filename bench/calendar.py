@@ -13,14 +13,14 @@ import sys
 # This file's name hides the standard library's calendar module when run as a script.
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from datetime import timedelta  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import hashlib
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["VAXEL_DATA_DIR"] = tempfile.mkdtemp(prefix="vaxel-bench-calendar-")
@@ -29,17 +29,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaxel.config.settings")
 os.environ.setdefault("VAXEL_CLI", "1")
 os.environ.setdefault("VAXEL_LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command
 
-from vaxel.availability.models import Absence  # noqa: E402
-from vaxel.calendars.models import Calendar, CalendarKind  # noqa: E402
-from vaxel.calendars.services import calendars_sync_due  # noqa: E402
-from vaxel.core.time import now  # noqa: E402
-from vaxel.directory.models import Organisation, Person, Unit  # noqa: E402
+from vaxel.availability.models import Absence
+from vaxel.calendars.models import Calendar, CalendarKind
+from vaxel.calendars.services import calendars_sync_due
+from vaxel.core.time import now
+from vaxel.directory.models import Organisation, Person, Unit
 
 
 def feed(person: int, events: int, start) -> bytes:

@@ -9,11 +9,15 @@ over open and closed hours. Prints p50/p99 per decision and decisions per second
     .venv/bin/python bench/route.py [--people 100000] [--calls 50000]
 """
 
-import argparse
 import os
+import sys
+
+# bench/calendar.py, beside these scripts, must not hide the standard calendar module.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,13 +30,13 @@ import django
 
 django.setup()
 
-from django.utils import translation  # noqa: E402
+from django.utils import translation
 
-from vaxel.availability.merging import AbsencePart, merge_absences  # noqa: E402
-from vaxel.availability.schedule import Schedule, parse_hours, parse_weekly  # noqa: E402
-from vaxel.core.time import STOCKHOLM  # noqa: E402
-from vaxel.routing.engine import decide  # noqa: E402
-from vaxel.routing.values import (  # noqa: E402
+from vaxel.availability.merging import AbsencePart, merge_absences
+from vaxel.availability.schedule import Schedule, parse_hours, parse_weekly
+from vaxel.core.time import STOCKHOLM
+from vaxel.routing.engine import decide
+from vaxel.routing.values import (
     GroupEntry,
     NumberOwner,
     OwnerKind,

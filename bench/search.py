@@ -7,11 +7,15 @@ SQLite FTS5 (trigram tokenizer), on the same data in the same run.
 PostgreSQL is skipped (and says so) when it cannot be reached.
 """
 
-import argparse
 import os
+import sys
+
+# bench/calendar.py, beside these scripts, must not hide the standard calendar module.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse
 import random
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
@@ -23,9 +27,9 @@ import django
 
 django.setup()
 
-import json  # noqa: E402
+import json
 
-from vaxel.directory.search import Entry, SearchIndex, fold, trigrams  # noqa: E402
+from vaxel.directory.search import Entry, SearchIndex, fold, trigrams
 
 DATA = json.loads((Path(__file__).parent.parent / "vaxel/directory/demo_data/municipality.json").read_text())
 PREFIXES = [

@@ -1,13 +1,19 @@
 """The PBX's own endpoints (Kamailio asks these; see deploy/kamailio/): where a call goes,
-as one line of JSON, and the spoken prompts. Plain Django views: this is the hot path."""
+as one line of JSON, and the spoken prompts. The route is the hot path: under ASGI it is
+served by `asgi_route` in front of Django's middleware (vaxel/config/asgi.py); the
+Django view serves the same answer elsewhere (tests, WSGI)."""
 
+import asyncio
 import base64
 import hashlib
 import json
 import time
+from collections.abc import Mapping
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -24,13 +30,12 @@ TOKEN_CACHE_SECONDS = 30  # a revoked token stops working here within this time
 _tokens: dict[str, tuple[float, bool]] = {}
 
 
-def _compact(data: dict, status: int = 200) -> HttpResponse:
-    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return HttpResponse(body, status=status, content_type="application/json")
+def _compact(data: dict) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _error(status: int, error_id: str, message: str) -> HttpResponse:
-    return _compact({"error": {"id": error_id, "message": message}}, status)
+def _error(status: int, error_id: str, message: str) -> tuple[int, bytes]:
+    return status, _compact({"error": {"id": error_id, "message": message}})
 
 
 def _presented(header: str) -> str:
@@ -47,48 +52,74 @@ def _presented(header: str) -> str:
     return ""
 
 
-def _allowed(request: HttpRequest) -> HttpResponse | None:
-    """A token with the route scope, and nothing else, is the PBX's key."""
-    header = request.headers.get("Authorization", "")
-    presented = _presented(header)
+def _refusal(authorization: str) -> tuple[int, bytes] | None:
+    """A token with the route scope is the PBX's key; None when it is good."""
+    presented = _presented(authorization)
     if not presented:
         return _error(401, "not_authenticated", _("Send the PBX token as 'Authorization: Bearer vx_…'."))
     key = hashlib.sha256(presented.encode()).hexdigest()
     cached = _tokens.get(key)
     if cached is None or cached[0] < time.monotonic():
         token = token_authenticate(presented)
-        allowed = token is not None and Scope.ROUTE.value in token.scopes
         if token is None:
             return _error(401, "not_authenticated", _("The API token is unknown or revoked."))
-        cached = (time.monotonic() + TOKEN_CACHE_SECONDS, allowed)
+        cached = (time.monotonic() + TOKEN_CACHE_SECONDS, Scope.ROUTE.value in token.scopes)
         _tokens[key] = cached
     if not cached[1]:
         return _error(403, "missing_scope", _("This token lacks the scope route."))
     return None
 
 
+def route_answer(authorization: str, query: Mapping[str, str]) -> tuple[int, bytes]:
+    """`?to=<called>&from=<calling>[&gw=<host>]`: status and one line of JSON."""
+    with translation.override(settings.LANGUAGE_CODE):
+        refused = _refusal(authorization)
+        if refused is not None:
+            return refused
+        called = query.get("to", "").strip()[:40]
+        if lookup_key(called) is None:
+            return _error(400, "invalid_phone_number", _("Give the dialled number as ?to=+46370331000."))
+        decision = route_cached(called=called, calling=query.get("from", "").strip()[:40] or None, at=now())
+        spoken = (
+            decision.announcement
+            if decision.action in (Action.ANNOUNCE, Action.DIVERT, Action.VOICEMAIL)
+            else ""
+        )
+        answer = pbx_answer(
+            decision,
+            gateway=query.get("gw", "").strip()[:100] or settings.VAXEL_PBX_GATEWAY,
+            media=settings.VAXEL_MEDIA_HOST,
+            serial=settings.VAXEL_PBX_FORK == "serial",
+            prompt=f"{settings.VAXEL_BASE_URL}{prompt_path_for(spoken)}" if spoken else "",
+        )
+        answer["text"] = spoken
+        return 200, _compact(answer)
+
+
 @require_GET
 def route(request: HttpRequest) -> HttpResponse:
-    """`GET /pbx/route/?to=<called>&from=<calling>[&gw=<host>]`: the decision for one call."""
-    refused = _allowed(request)
-    if refused is not None:
-        return refused
-    called = request.GET.get("to", "").strip()[:40]
-    if lookup_key(called) is None:
-        return _error(400, "invalid_phone_number", _("Give the dialled number as ?to=+46370331000."))
-    decision = route_cached(called=called, calling=request.GET.get("from", "").strip()[:40] or None, at=now())
-    spoken = (
-        decision.announcement if decision.action in (Action.ANNOUNCE, Action.DIVERT, Action.VOICEMAIL) else ""
+    status, body = route_answer(request.headers.get("Authorization", ""), request.GET)
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+async def asgi_route(scope, receive, send) -> None:
+    """The same answer as `route`, straight from the ASGI server: no middleware, no
+    sessions, no thread hops beyond one for the ORM edge."""
+    if scope["method"] != "GET":
+        status, body = _error(405, "method_not_allowed", "GET")
+    else:
+        headers = dict(scope["headers"])
+        query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        status, body = await asyncio.to_thread(route_answer, authorization, query)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
     )
-    answer = pbx_answer(
-        decision,
-        gateway=request.GET.get("gw", "").strip()[:100] or settings.VAXEL_PBX_GATEWAY,
-        media=settings.VAXEL_MEDIA_HOST,
-        serial=settings.VAXEL_PBX_FORK == "serial",
-        prompt=f"{settings.VAXEL_BASE_URL}{prompt_path_for(spoken)}" if spoken else "",
-    )
-    answer["text"] = spoken
-    return _compact(answer)
+    await send({"type": "http.response.body", "body": body})
 
 
 @require_GET
@@ -97,9 +128,11 @@ def prompt(request: HttpRequest, token: str) -> HttpResponseBase:
     said are synthesised."""
     text = prompt_text(token)
     if text is None:
-        return _error(404, "not_found", _("There is no such prompt."))
+        status, body = _error(404, "not_found", _("There is no such prompt."))
+        return HttpResponse(body, status=status, content_type="application/json")
     try:
         path = prompt_file(text)
     except (FileNotFoundError, OSError) as error:
-        return _error(503, "no_speech", str(error))
+        status, body = _error(503, "no_speech", str(error))
+        return HttpResponse(body, status=status, content_type="application/json")
     return FileResponse(path.open("rb"), content_type="audio/wav")

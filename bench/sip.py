@@ -1,0 +1,237 @@
+"""INVITE → 302 through Kamailio (deploy/kamailio/kamailio.cfg) asking a running Växel
+with a 100,000-person directory, beside the same Kamailio asking a bare Python HTTP
+stub that always gives the same answer: sequential, and with 8 parallel clients.
+Prints p50/p99 per INVITE and INVITEs per second. Target: p99 under 5 ms and at least
+500 INVITE/s with the real service.
+
+    .venv/bin/python bench/sip.py [--people 100000] [--invites 3000]
+
+Needs kamailio (scripts/ensure-telephony). Uses a fresh SQLite database in a temporary
+folder, one `vaxel serve` process, and ports on 127.0.0.1.
+"""
+
+import os
+import sys
+
+# bench/calendar.py, beside these scripts, must not hide the standard calendar module.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ["VAXEL_DATA_DIR"] = DATA = __import__("tempfile").mkdtemp(prefix="vaxel-bench-sip-")
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("VAXEL_REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaxel.config.settings")
+os.environ.setdefault("VAXEL_CLI", "1")
+
+import argparse
+import json
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+
+from vaxel.access.services import token_create, user_add
+from vaxel.availability.models import Absence
+from vaxel.core.time import now
+from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.telephony.sipclient import SipClient
+
+ROOT = Path(__file__).resolve().parent.parent
+KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
+STUB_ANSWER = (
+    b'{"action":"redirect","contact":"<sip:+46370331000@10.0.0.5>;q=1.0","diversion":"","prompt":""}'
+)
+
+
+def free_port(kind=socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def directory(people: int) -> list[str]:
+    """People in units of 15 with direct numbers; a quarter absent right now."""
+    call_command("migrate", verbosity=0)
+    Organisation.objects.create(name="Benchby kommun", switchboard_number="+46370300000")
+    units = Unit.objects.bulk_create(Unit(name=f"Enhet {u}") for u in range(max(1, people // 15)))
+    persons = Person.objects.bulk_create(
+        (
+            Person(name=f"Person {i}", email=f"p{i}@bench.example", unit=units[i % len(units)])
+            for i in range(people)
+        ),
+        batch_size=5000,
+    )
+    numbers = [f"+4637{10_000_000 + i}" for i in range(people)]
+    PhoneNumber.objects.bulk_create(
+        (
+            PhoneNumber(e164=n, kind=NumberKind.DIRECT, person=p)
+            for n, p in zip(numbers, persons, strict=True)
+        ),
+        batch_size=5000,
+    )
+    moment = now()
+    Absence.objects.bulk_create(
+        (
+            Absence(
+                person=p,
+                reason="meeting",
+                starts_at=moment - timedelta(hours=1),
+                ends_at=moment + timedelta(hours=3),
+            )
+            for p in persons[::4]
+        ),
+        batch_size=5000,
+    )
+    user_add(username="kamailio", roles="operator")
+    return numbers
+
+
+def kamailio(workdir: Path, upstream: str) -> tuple[int, Path]:
+    workdir.mkdir()
+    port = free_port(socket.SOCK_DGRAM)
+    (workdir / "kamailio.cfg").write_text((ROOT / "deploy" / "kamailio" / "kamailio.cfg").read_text())
+    (workdir / "vaxel-local.cfg").write_text(
+        f'#!define LISTEN udp:127.0.0.1:{port}\n#!define VAXEL_HTTPCON "vaxel=>{upstream}"\n'
+        '#!define GATEWAY "10.0.0.5"\n#!define WITHOUT_PIKE 1\n'
+    )
+    pid = workdir / "kamailio.pid"
+    subprocess.run(
+        [KAMAILIO, "-f", "kamailio.cfg", "-P", str(pid), "-Y", str(workdir), "-w", str(workdir)],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        timeout=20,
+    )
+    return port, pid
+
+
+def stub() -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(STUB_ANSWER)))
+            self.end_headers()
+            self.wfile.write(STUB_ANSWER)
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run(port: int, numbers: list[str], invites: int, clients: int) -> tuple[list[float], float, int]:
+    rng = random.Random(7)
+    per_client = invites // clients
+
+    def one_client(_n: int) -> tuple[list[float], int]:
+        client = SipClient("127.0.0.1", port, timeout=2)
+        times, failed = [], 0
+        for _ in range(per_client):
+            began = time.perf_counter()
+            answer = client.call(rng.choice(numbers))
+            times.append((time.perf_counter() - began) * 1000)
+            failed += answer is None or answer.status != 302
+        client.close()
+        return times, failed
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(one_client, range(clients)))
+    wall = time.perf_counter() - began
+    times = [t for r in results for t in r[0]]
+    return times, len(times) / wall, sum(r[1] for r in results)
+
+
+def report(name: str, times: list[float], rate: float, failed: int) -> None:
+    q = statistics.quantiles(times, n=100)
+    print(
+        f"  {name}: p50 {statistics.median(times):.2f} ms, p99 {q[98]:.2f} ms, "
+        f"{rate:.0f} INVITE/s, failed {failed}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--invites", type=int, default=3000)
+    args = parser.parse_args()
+    if not Path(KAMAILIO).exists():
+        print("kamailio is not installed: scripts/ensure-telephony")
+        return 1
+    numbers = directory(args.people)
+    _token, secret = token_create(owner="kamailio", scopes="route", name="bench")
+    port = free_port()
+    env = {**os.environ, "VAXEL_SECRET_KEY": "bench-only", "VAXEL_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "vaxel"), "serve", "--no-worker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    kamailios: list[Path] = []
+    stub_server = stub()
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/pbx/route/?to={numbers[0].replace('+', '%2B')}",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        deadline = time.monotonic() + 120
+        while True:  # the first answer also builds the snapshot of the whole directory
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (127.0.0.1)
+                    json.loads(answer.read())
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        work = Path(DATA)
+        real_port, real_pid = kamailio(work / "real", f"http://pbx:{secret}@127.0.0.1:{port}/pbx/route")
+        stub_port, stub_pid = kamailio(work / "stub", f"http://127.0.0.1:{stub_server.server_port}/pbx/route")
+        kamailios = [real_pid, stub_pid]
+        time.sleep(0.5)
+        print(
+            f"{args.people} people ({args.people // 4} absent), {args.invites} INVITEs per run, "
+            "Kamailio with 4 children"
+        )
+        for clients in (1, 8):
+            label = "sequential" if clients == 1 else f"{clients} parallel clients"
+            run(real_port, numbers, 200, clients)  # warm up
+            report(f"Växel, {label}", *run(real_port, numbers, args.invites, clients))
+            run(stub_port, numbers, 200, clients)
+            report(f"stub,  {label}", *run(stub_port, numbers, args.invites, clients))
+    finally:
+        for pid_file in kamailios:
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        server.terminate()
+        server.wait(timeout=15)
+        stub_server.shutdown()
+        shutil.rmtree(DATA, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
