@@ -105,7 +105,10 @@ ASGI_APPLICATION = "vaxel.config.asgi.application"
 def _database_config() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{DATA_DIR / 'vaxel.sqlite3'}"
     config: dict[str, Any] = dict(
-        dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=60)
+        # Tests close every connection after its request, so none outlives the test database.
+        dj_database_url.parse(
+            os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=0 if _TESTING else 60
+        )
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers (the routing endpoint, the console) run beside a writer.

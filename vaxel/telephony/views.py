@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.db import close_old_connections
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -102,6 +103,14 @@ def route(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
+def _answer_and_tidy(authorization: str, query: Mapping[str, str]) -> tuple[int, bytes]:
+    """What Django does around a request: connections too old (CONN_MAX_AGE) are closed."""
+    try:
+        return route_answer(authorization, query)
+    finally:
+        close_old_connections()
+
+
 async def asgi_route(scope, receive, send) -> None:
     """The same answer as `route`, straight from the ASGI server: no middleware, no
     sessions, no thread hops beyond one for the ORM edge."""
@@ -111,7 +120,7 @@ async def asgi_route(scope, receive, send) -> None:
         headers = dict(scope["headers"])
         query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
         authorization = headers.get(b"authorization", b"").decode("latin-1")
-        status, body = await asyncio.to_thread(route_answer, authorization, query)
+        status, body = await asyncio.to_thread(_answer_and_tidy, authorization, query)
     await send(
         {
             "type": "http.response.start",

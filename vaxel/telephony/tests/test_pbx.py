@@ -83,3 +83,31 @@ def test_s4_after_hours_the_caller_hears_the_next_opening_as_8khz_alaw(pbx, town
 
 def test_a_forged_prompt_address_is_refused(client, db):
     assert client.get("/pbx/prompts/forged.wav").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_asgi_the_route_is_answered_before_the_middleware_the_same_way(town, logins):
+    from asgiref.testing import ApplicationCommunicator
+
+    from vaxel.config.asgi import application
+    from vaxel.core.testing import run_async
+
+    _token, secret = token_create(owner="operator", scopes="route")
+
+    async def ask(authorization: bytes) -> tuple[int, dict]:
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/pbx/route/",
+            "query_string": b"to=%2B46370331001&gw=10.0.0.5",
+            "headers": [(b"authorization", authorization)],
+        }
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        start = await communicator.receive_output(timeout=10)
+        body = await communicator.receive_output(timeout=10)
+        return start["status"], json.loads(body["body"])
+
+    assert run_async(ask(b""))[0] == 401
+    status, answer = run_async(ask(f"Bearer {secret}".encode()))
+    assert status == 200 and answer["contact"] == "<sip:+46370331001@10.0.0.5>;q=1.0"
