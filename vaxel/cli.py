@@ -180,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("csv")
     p.add_argument("--skip-bad", action="store_true", help="store the good rows even if some are bad")
 
+    p = sub.add_parser("media", help="the announcement and voicemail endpoint (SIP/RTP over UDP)")
+    p.add_argument("--listen", default=os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080"), help="host:port")
+
     p = sub.add_parser("simulate", help="feed simulated calls to a running Växel (the call simulator)")
     p.add_argument("--rate", type=float, required=True, help="calls a minute, on average over a working day")
     p.add_argument("--url", default=os.environ.get("VAXEL_BASE_URL", "http://127.0.0.1:8000"))

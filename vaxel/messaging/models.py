@@ -54,6 +54,8 @@ class Message(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     unread_flagged_at = models.DateTimeField(null=True, blank=True)
     unread_escalated_at = models.DateTimeField(null=True, blank=True)
+    # A voicemail's recording, a WAV file under the data folder's recordings/.
+    recording = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -124,6 +126,7 @@ class OutboxEmail(models.Model):
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
     )
     header_message_id = models.CharField(max_length=200, unique=True)
+    attachment = models.CharField(max_length=300, blank=True)  # a file under the data folder
     state = models.CharField(
         max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING, db_index=True
     )

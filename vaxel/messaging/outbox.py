@@ -7,6 +7,7 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -24,7 +25,13 @@ LONGEST_RETRY = timedelta(hours=1)
 
 
 def outbox_add(
-    *, recipients: list[str], subject: str, text: str, html: str = "", message: Message | None = None
+    *,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    message: Message | None = None,
+    attachment: str = "",
 ) -> OutboxEmail:
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "vaxel.local"
     return OutboxEmail.objects.create(
@@ -34,6 +41,7 @@ def outbox_add(
         html=html,
         message=message,
         header_message_id=make_msgid(domain=domain),
+        attachment=attachment,
     )
 
 
@@ -65,14 +73,18 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
             continue
         try:
             connection = connection or get_connection()
-            EmailMultiAlternatives(
+            outgoing = EmailMultiAlternatives(
                 subject=email.subject,
                 body=email.text,
                 to=email.recipients,
                 connection=connection,
                 headers={"Message-ID": email.header_message_id},
                 alternatives=[(email.html, "text/html")] if email.html else None,
-            ).send()
+            )
+            if email.attachment:
+                path = Path(settings.DATA_DIR) / email.attachment
+                outgoing.attach(path.name, path.read_bytes(), "audio/wav")
+            outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
             attempts = email.attempts + 1
             OutboxEmail.objects.filter(pk=email.pk).update(

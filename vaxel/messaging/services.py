@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,14 @@ from vaxel.servicelevels.selectors import callback_within
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 # E5: "more than one working day"
 WORKING_DAY = timedelta(hours=8)
+
+
+def _recording_save(reference: str, recording: bytes) -> str:
+    folder = Path(settings.DATA_DIR) / "recordings"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"rostmeddelande-{reference}.wav"
+    (folder / name).write_bytes(recording)
+    return f"recordings/{name}"
 
 
 def _new_reference() -> str:
@@ -88,9 +97,11 @@ def message_take(
     due_at: datetime | None = None,
     actor=None,
     at: datetime | None = None,
+    recording: bytes | None = None,
 ) -> Message:
     """Take a message for a person (by e-mail address) or a whole unit (by name). It is
-    e-mailed at once, after the transaction commits, through the outbox."""
+    e-mailed at once, after the transaction commits, through the outbox; a voicemail's
+    recording (a WAV) goes with it as an attachment."""
     at = at or now()
     subject = (subject or "").strip()
     if bool(for_person) == bool(for_unit):
@@ -149,10 +160,19 @@ def message_take(
             % {"name": message.recipient_name},
             error_id="no_recipient",
         )
+    if recording:
+        message.recording = _recording_save(message.reference, recording)
     message.save()
     _event(message, EventKind.TAKEN, actor, at=at)
     subject_line, text, html = message_email(message)
-    outbox_add(recipients=recipients, subject=subject_line, text=text, html=html, message=message)
+    outbox_add(
+        recipients=recipients,
+        subject=subject_line,
+        text=text,
+        html=html,
+        message=message,
+        attachment=message.recording,
+    )
     deliver_after_commit()
     return message
 

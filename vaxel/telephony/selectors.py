@@ -79,3 +79,34 @@ def simulator_directory():
             PhoneNumber.objects.filter(kind=NumberKind.DIRECT).values_list("e164", flat=True)
         ),
     )
+
+
+def media_prompt_text(uri: str, prompt_address: str) -> str:
+    """What the media endpoint says for a call to `uri`: a voicemail's greeting (the one
+    the person recorded, W4, else the suggested script), or the announcement whose signed
+    address came with the call."""
+    from urllib.parse import unquote
+
+    from vaxel.mobiles.selectors import greeting_for
+    from vaxel.telephony.prompts import prompt_text
+    from vaxel.telephony.services import voicemail_person
+
+    user = unquote(uri.removeprefix("sip:").split("@", 1)[0])
+    if user.startswith("voicemail-"):
+        person = voicemail_person(user.removeprefix("voicemail-"))
+        if person is None:
+            raise LookupError(f"no voicemail for {user}")
+        greeting = greeting_for(person)
+        return greeting["recorded"] or greeting["script"]
+    text = prompt_text(prompt_address.rsplit("/", 1)[-1]) if prompt_address else None
+    if text is None:
+        raise LookupError("no signed prompt came with the call")
+    return text
+
+
+def media_audio(uri: str, prompt_address: str) -> bytes:
+    """The A-law audio the media endpoint plays for a call to `uri`."""
+    from vaxel.telephony.g711 import wav_audio
+    from vaxel.telephony.prompts import prompt_file
+
+    return wav_audio(prompt_file(media_prompt_text(uri, prompt_address)).read_bytes())[1]

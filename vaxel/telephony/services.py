@@ -15,6 +15,7 @@ from vaxel.core import live, phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
@@ -220,3 +221,46 @@ def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
         except IntegrityError:
             duplicates += 1
     return stored, duplicates
+
+
+VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up
+
+
+def voicemail_person(number: str):
+    """The person whose voicemail a number is (their direct number), or None."""
+    from vaxel.directory.models import PhoneNumber
+
+    found = PhoneNumber.objects.filter(e164=phone.lookup_key(number) or "", kind=NumberKind.DIRECT)
+    owner = found.select_related("person__unit").first()
+    person = owner.person if owner is not None else None
+    return person if person is not None and person.active else None
+
+
+def voicemail_take(*, number: str, caller: str, alaw: bytes) -> Message | None:
+    """A caller left a voicemail for the person with this number: it becomes a message
+    (E5) with the recording attached; a call back when the caller's number is known."""
+    from vaxel.messaging.models import MessageKind
+    from vaxel.telephony.g711 import pcm16_wav
+
+    person = voicemail_person(number)
+    if person is None or len(alaw) < VOICEMAIL_SHORTEST:
+        return None
+    caller_key = phone.lookup_key(caller) or ""
+    return message_take(
+        subject=_("Voicemail"),
+        caller_number=caller_key,
+        for_person=person.email,
+        kind=MessageKind.CALLBACK if caller_key else MessageKind.INFORMATION,
+        details=_("A voicemail of %(seconds)d seconds is attached.") % {"seconds": len(alaw) // 8000},
+        recording=pcm16_wav(alaw),
+    )
+
+
+def media_recorded(*, uri: str, caller: str, alaw: bytes) -> Message | None:
+    """The media endpoint's recording of a call to `sip:voicemail-<number>@…`, from the
+    caller named in `caller` (a SIP From header)."""
+    from urllib.parse import unquote
+
+    number = unquote(uri.removeprefix("sip:").split("@", 1)[0]).removeprefix("voicemail-")
+    calling = caller.split("sip:", 1)[-1].split("@", 1)[0]
+    return voicemail_take(number=number, caller=calling, alaw=alaw)

@@ -163,3 +163,17 @@ def test_e5_daily_digest_once_per_working_day(town):
     assert digest_send(at=datetime(2026, 12, 5, 9, 0, tzinfo=STOCKHOLM)) is None  # saturday
     anna = OutboxEmail.objects.get(recipients=["anna.sjoberg@example.se"], subject__startswith="Dina")
     assert "Bygglov för garage" in anna.text
+
+
+def test_e5_a_voicemail_reaches_the_person_with_its_recording_attached(
+    town, smtp, django_capture_on_commit_callbacks
+):
+    from vaxel.telephony.g711 import pcm16_wav
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = take(subject="Röstmeddelande", recording=pcm16_wav(b"\xd5" * 8000))
+    [(_recipients, email)] = smtp.inbox.received
+    [attachment] = list(email.iter_attachments())
+    assert attachment.get_content_type() == "audio/wav"
+    assert attachment.get_filename() == f"rostmeddelande-{message.reference}.wav"
+    assert attachment.get_content()[:4] == b"RIFF" and len(attachment.get_content()) == 44 + 16000
