@@ -99,6 +99,15 @@ PAGES = [
         None,
         expect(400, 400, 400, 400, 400, 400),  # the signed link is the key, for anyone
     ),
+    # The PBX's endpoints take a route token, never a browser session (test_pbx.py).
+    ("pbx/route/", "get", lambda t: "/pbx/route/?to=0370-331001", None, expect(401, 401, 401, 401, 401, 401)),
+    (
+        "pbx/prompts/<str:token>",
+        "get",
+        lambda t: "/pbx/prompts/forged.wav",
+        None,
+        expect(404, 404, 404, 404, 404, 404),
+    ),
     ("konsol/", "get", lambda t: "/konsol/", None, SWITCHBOARD),
     ("konsol/ko/", "get", lambda t: "/konsol/ko/", None, SWITCHBOARD),
     ("konsol/status/", "get", lambda t: "/konsol/status/", None, SWITCHBOARD),
