@@ -2,12 +2,8 @@
 prompt as RTP whose length matches the WAV, hangs up; for voicemail it plays the
 greeting, records the caller and hands the recording over as an e-mailed message."""
 
-import asyncio
-import re
 import shutil
-import socket
 import struct
-import threading
 import time
 
 import pytest
@@ -15,11 +11,9 @@ import pytest
 from vaxel.core.testing import ANNA_DIRECT, small_municipality
 from vaxel.messaging.models import Message, OutboxEmail
 from vaxel.telephony.g711 import FRAME, wav_audio
-from vaxel.telephony.media import serve
 from vaxel.telephony.prompts import prompt_file, prompt_path_for
-from vaxel.telephony.selectors import media_audio
-from vaxel.telephony.services import media_recorded
-from vaxel.telephony.sipclient import parse_response, request
+from vaxel.telephony.sipclient import request
+from vaxel.telephony.tests.conftest import Caller
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("espeak-ng"), reason="scripts/ensure-telephony installs espeak-ng"
@@ -27,91 +21,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def media(transactional_db):
-    small_municipality()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    box = {}
-
-    async def prompt_for(req):
-        return await asyncio.to_thread(media_audio, req.uri, req.header("x-vaxel-prompt"))
-
-    def recorded(req, alaw):
-        box["message"] = media_recorded(uri=req.uri, caller=req.header("from"), alaw=alaw)
-        box["recorded"] = len(alaw)
-
-    def run():
-        asyncio.set_event_loop(loop)
-        transport, _server = loop.run_until_complete(
-            serve("127.0.0.1", 0, prompt_for=prompt_for, recorded=recorded)
-        )
-        box["port"] = transport.get_extra_info("sockname")[1]
-        started.set()
-        loop.run_forever()
-
-    threading.Thread(target=run, daemon=True).start()
-    started.wait(5)
-    yield box
-    loop.call_soon_threadsafe(loop.stop)
+def town(transactional_db):
+    return small_municipality()
 
 
-class Caller:
-    """A caller's phone: SIP and RTP sockets on 127.0.0.1."""
-
-    def __init__(self, media_port: int):
-        self.sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sip.bind(("127.0.0.1", 0))
-        self.sip.settimeout(10)
-        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.rtp.bind(("127.0.0.1", 0))
-        self.rtp.settimeout(0.3)
-        self.media = ("127.0.0.1", media_port)
-        self.call_id = f"call-{time.monotonic_ns()}"
-
-    def invite(self, user: str, prompt: str = "") -> tuple[int, int]:
-        sdp = (
-            "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-            f"m=audio {self.rtp.getsockname()[1]} RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\n"
-        )
-        extra = f"X-Vaxel-Prompt: {prompt}\r\n" if prompt else ""
-        message = request(
-            "INVITE",
-            user,
-            "+46361234567",
-            host="127.0.0.1",
-            port=self.media[1],
-            extra=extra,
-            call_id=self.call_id,
-        )
-        message = message.replace(b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n")
-        message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
-        self.sip.sendto(message, self.media)
-        raw = self.sip.recvfrom(65535)[0]
-        found = re.search(rb"m=audio (\d+)", raw)
-        return parse_response(raw).status, int(found.group(1)) if found else 0
-
-    def listen(self, until_bye: bool) -> bytes:
-        audio = bytearray()
-        self.sip.setblocking(False)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                packet = self.rtp.recv(2048)
-                audio += packet[12:]
-            except TimeoutError:
-                if not until_bye and audio:
-                    break
-            try:
-                data = self.sip.recv(65535)
-                if data.startswith(b"BYE"):
-                    break
-            except BlockingIOError:
-                pass
-        self.sip.setblocking(True)
-        return bytes(audio)
-
-
-def test_s4_the_announcement_is_played_as_rtp_as_long_as_its_wav_and_then_the_call_ends(media):
+def test_s4_the_announcement_is_played_as_rtp_as_long_as_its_wav_and_then_the_call_ends(town, media):
     text = "Växeln är stängd. Den öppnar i morgon klockan 08.00."
     caller = Caller(media["port"])
     status, _port = caller.invite("announcement", prompt=f"http://127.0.0.1:8000{prompt_path_for(text)}")
@@ -122,7 +36,7 @@ def test_s4_the_announcement_is_played_as_rtp_as_long_as_its_wav_and_then_the_ca
     assert heard[: len(wav)] == wav
 
 
-def test_e5_a_voicemail_is_recorded_and_e_mailed_to_the_person(media, django_capture_on_commit_callbacks):
+def test_e5_a_voicemail_is_recorded_and_e_mailed_to_the_person(town, media):
     caller = Caller(media["port"])
     status, media_rtp_port = caller.invite(f"voicemail-{ANNA_DIRECT}")
     assert status == 200 and media_rtp_port

@@ -1,0 +1,98 @@
+"""Telephony test parts: the media endpoint on a thread of its own, and a caller's phone."""
+
+import asyncio
+import re
+import socket
+import threading
+import time
+
+import pytest
+
+from vaxel.telephony.media import serve
+from vaxel.telephony.selectors import media_audio
+from vaxel.telephony.services import media_recorded
+from vaxel.telephony.sipclient import parse_response, request
+
+
+@pytest.fixture
+def media(transactional_db):
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    box = {}
+
+    async def prompt_for(req):
+        return await asyncio.to_thread(media_audio, req.uri, req.header("x-vaxel-prompt"))
+
+    def recorded(req, alaw):
+        box["message"] = media_recorded(uri=req.uri, caller=req.header("from"), alaw=alaw)
+        box["recorded"] = len(alaw)
+
+    def run():
+        asyncio.set_event_loop(loop)
+        transport, _server = loop.run_until_complete(
+            serve("127.0.0.1", 0, prompt_for=prompt_for, recorded=recorded)
+        )
+        box["port"] = transport.get_extra_info("sockname")[1]
+        started.set()
+        loop.run_forever()
+
+    threading.Thread(target=run, daemon=True).start()
+    started.wait(5)
+    yield box
+    loop.call_soon_threadsafe(loop.stop)
+
+
+class Caller:
+    """A caller's phone: SIP and RTP sockets on 127.0.0.1."""
+
+    def __init__(self, media_port: int):
+        self.sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sip.bind(("127.0.0.1", 0))
+        self.sip.settimeout(10)
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp.bind(("127.0.0.1", 0))
+        self.rtp.settimeout(0.3)
+        self.media = ("127.0.0.1", media_port)
+        self.call_id = f"call-{time.monotonic_ns()}"
+
+    def invite(self, user: str, prompt: str = "") -> tuple[int, int]:
+        sdp = (
+            "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            f"m=audio {self.rtp.getsockname()[1]} RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\n"
+        )
+        extra = f"X-Vaxel-Prompt: {prompt}\r\n" if prompt else ""
+        message = request(
+            "INVITE",
+            user,
+            "+46361234567",
+            host="127.0.0.1",
+            port=self.media[1],
+            extra=extra,
+            call_id=self.call_id,
+        )
+        message = message.replace(b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n")
+        message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
+        self.sip.sendto(message, self.media)
+        raw = self.sip.recvfrom(65535)[0]
+        found = re.search(rb"m=audio (\d+)", raw)
+        return parse_response(raw).status, int(found.group(1)) if found else 0
+
+    def listen(self, until_bye: bool) -> bytes:
+        audio = bytearray()
+        self.sip.setblocking(False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                packet = self.rtp.recv(2048)
+                audio += packet[12:]
+            except TimeoutError:
+                if not until_bye and audio:
+                    break
+            try:
+                data = self.sip.recv(65535)
+                if data.startswith(b"BYE"):
+                    break
+            except BlockingIOError:
+                pass
+        self.sip.setblocking(True)
+        return bytes(audio)
