@@ -1,5 +1,7 @@
 """API token authentication. Kept apart from the views: DRF imports it while loading its settings."""
 
+import base64
+
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -8,12 +10,21 @@ from vaxel.access.selectors import token_authenticate
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Bearer vx_<key id>_<secret>`. request.auth is the ApiToken."""
+    """`Authorization: Bearer vx_<key id>_<secret>`, or HTTP Basic with the token as the
+    password (what SIP servers such as Kamailio can send). request.auth is the ApiToken."""
 
     keyword = "Bearer"
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode(errors="replace").split()
+        if len(header) == 2 and header[0] == "Basic":
+            try:
+                password = base64.b64decode(header[1]).decode().partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                return None
+            if not password.startswith("vx_"):
+                return None  # not a token: another scheme's business
+            header = [self.keyword, password]
         if not header or header[0] != self.keyword:
             return None
         if len(header) != 2:

@@ -278,6 +278,8 @@ VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 VAXEL_PBX_GATEWAY = os.environ.get("VAXEL_PBX_GATEWAY", "pbx.invalid")
 VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
 VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
+# With VAXEL_TELEPHONY_DRIVER=sip: where the PBX takes transfer requests (SIP REFER).
+VAXEL_PBX_CONTROL = os.environ.get("VAXEL_PBX_CONTROL", "127.0.0.1:5060")
 HUEY = {
     "name": "vaxel",
     "immediate": _TESTING,

@@ -39,7 +39,13 @@ def pbx_answer(
 ) -> dict[str, Any]:
     """`gateway`: the host calls are sent on to (the PBX); `media`: the host of the
     announcement and voicemail endpoint; `prompt`: the address of the spoken text."""
-    answer: dict[str, Any] = {"action": "redirect", "contact": "", "diversion": "", "prompt": prompt}
+    answer: dict[str, Any] = {
+        "action": "redirect",
+        "contact": "",
+        "diversion": "",
+        "prompt": prompt,
+        "queue": "",
+    }
     if decision.action == Action.ANNOUNCE:
         answer.update(action="announce", contact=_uri("announcement", media))
         return answer
@@ -55,6 +61,8 @@ def pbx_answer(
         answer.update(action="announce", contact=_uri("announcement", media))
         return answer
     answer["contact"] = ", ".join(contacts)
+    if decision.action == Action.QUEUE and decision.called_kind == "switchboard":
+        answer["queue"] = "yes"  # the call waits at the switchboard: the console hears of it
     diverted = decision.action in (Action.DIVERT, Action.VOICEMAIL) or (
         decision.action == Action.QUEUE and decision.called_kind != "switchboard"
     )

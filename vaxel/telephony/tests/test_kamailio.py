@@ -20,7 +20,10 @@ from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
 from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
 from vaxel.core.time import STOCKHOLM, local_date, now
+from vaxel.telephony.g711 import FRAME, wav_audio
+from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.sipclient import SipClient, invite, request
+from vaxel.telephony.tests.conftest import Caller
 
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
@@ -85,12 +88,14 @@ def open_today(hours="00:00-23:59", closed=False):
 @pytest.fixture
 def kamailio(vaxel, tmp_path):
     _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+    _token, events = token_create(owner="operator", scopes="events", name="Kamailio calls")
     sip_port = free_port(socket.SOCK_DGRAM)
     (tmp_path / "kamailio.cfg").write_text(CONFIG.read_text())
     (tmp_path / "vaxel-local.cfg").write_text(
         f"#!define LISTEN udp:127.0.0.1:{sip_port}\n"
         f'#!define VAXEL_HTTPCON "vaxel=>http://pbx:{secret}@127.0.0.1:{vaxel.port}/pbx/route"\n'
         f'#!define GATEWAY "{GATEWAY}"\n'
+        f'#!define VAXEL_CALLS_HTTPCON "vaxelcalls=>http://pbx:{events}@127.0.0.1:{vaxel.port}/api/v1"\n'
         "#!define PIKE_DENSITY 40\n"
     )
     pid_file = tmp_path / "kamailio.pid"
@@ -147,6 +152,14 @@ def test_e3_an_absent_person_goes_to_the_switchboard_with_diversion_reason_and_b
     assert answer.header("x-vaxel-prompt").startswith("http://")
 
 
+def test_s1_a_call_to_the_open_switchboard_is_queued_and_reaches_the_consoles(kamailio):
+    open_today()
+    answer = kamailio.call(SWITCHBOARD, caller="+46361234567", call_id="real-call-1@pbx")
+    assert answer.status == 302 and answer.header("contact") == f"<sip:{SWITCHBOARD}@{GATEWAY}>;q=1.0"
+    call = Call.objects.get(external_id="real-call-1@pbx")
+    assert call.state == CallState.QUEUED and call.caller == "+46361234567"
+
+
 def test_a_shared_number_rings_its_available_members(kamailio, town):
     absence_add(
         email=town.bjorn.email, reason="meeting", starts_at=now() - timedelta(minutes=1), ends_at=None
@@ -155,15 +168,23 @@ def test_a_shared_number_rings_its_available_members(kamailio, town):
     assert answer.status == 302 and answer.header("contact") == f"<sip:{ANNA_DIRECT}@{GATEWAY}>;q=1.0"
 
 
-def test_s4_after_hours_the_call_goes_to_the_announcement_with_its_prompt(kamailio, vaxel, settings):
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="scripts/ensure-telephony installs espeak-ng")
+def test_s4_after_hours_the_caller_is_sent_to_the_announcement_and_hears_all_of_it(
+    kamailio, vaxel, media, settings
+):
+    settings.VAXEL_MEDIA_HOST = f"127.0.0.1:{media['port']}"
     open_today(closed=True)
     answer = kamailio.call(SWITCHBOARD)
-    assert answer.status == 302 and answer.header("contact").startswith("<sip:announcement@")
+    assert answer.status == 302
+    assert answer.header("contact").startswith(f"<sip:announcement@127.0.0.1:{media['port']}>")
     prompt = answer.header("x-vaxel-prompt")
-    path = prompt.split("/pbx/", 1)[1]
-    with urllib.request.urlopen(f"http://127.0.0.1:{vaxel.port}/pbx/{path}", timeout=30) as response:
-        wav = response.read()
-    assert wav[:4] == b"RIFF" and len(wav) > 8000
+    address = f"http://127.0.0.1:{vaxel.port}/pbx/{prompt.split('/pbx/', 1)[1]}"
+    with urllib.request.urlopen(address, timeout=30) as got:
+        _tag, wav = wav_audio(got.read())
+    phone = Caller(media["port"])  # the PBX follows the redirect, with the prompt header
+    status, _port = phone.invite("announcement", prompt=prompt)
+    heard = phone.listen(until_bye=True)
+    assert status == 200 and len(heard) == -(-len(wav) // FRAME) * FRAME and heard[: len(wav)] == wav
 
 
 def test_when_vaxel_does_not_answer_the_caller_gets_503_with_a_reason_and_then_recovers(kamailio, vaxel):
