@@ -64,10 +64,15 @@ def _refusal(authorization: str) -> tuple[int, bytes] | None:
         token = token_authenticate(presented)
         if token is None:
             return _error(401, "not_authenticated", _("The API token is unknown or revoked."))
-        cached = (time.monotonic() + TOKEN_CACHE_SECONDS, Scope.ROUTE.value in token.scopes)
+        # The PBX's key opens this door only: a token that can do more is refused here.
+        cached = (time.monotonic() + TOKEN_CACHE_SECONDS, list(token.scopes) == [Scope.ROUTE.value])
         _tokens[key] = cached
     if not cached[1]:
-        return _error(403, "missing_scope", _("This token lacks the scope route."))
+        return _error(
+            403,
+            "route_token_only",
+            _("Give the PBX a token with the route scope and no other ('vaxel token create')."),
+        )
     return None
 
 

@@ -35,9 +35,10 @@ def open_today():
 
 def test_the_pbx_endpoint_needs_a_route_token(client, logins):
     assert client.get("/pbx/route/", {"to": ANNA_DIRECT}).status_code == 401
-    _token, secret = token_create(owner="operator", scopes="directory:read")
-    answer = client.get("/pbx/route/", {"to": ANNA_DIRECT}, HTTP_AUTHORIZATION=f"Bearer {secret}")
-    assert answer.status_code == 403 and answer.json()["error"]["id"] == "missing_scope"
+    for scopes in ("directory:read", "route,directory:read"):  # the PBX's key opens this door only
+        _token, secret = token_create(owner="operator", scopes=scopes)
+        answer = client.get("/pbx/route/", {"to": ANNA_DIRECT}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert answer.status_code == 403 and answer.json()["error"]["id"] == "route_token_only"
 
 
 def test_a_present_person_is_rung_directly(pbx):
@@ -111,3 +112,27 @@ def test_under_asgi_the_route_is_answered_before_the_middleware_the_same_way(tow
     assert run_async(ask(b""))[0] == 401
     status, answer = run_async(ask(f"Bearer {secret}".encode()))
     assert status == 200 and answer["contact"] == "<sip:+46370331001@10.0.0.5>;q=1.0"
+
+
+def test_a_change_during_a_snapshot_build_is_never_lost(town, monkeypatch):
+    """A snapshot built while a change arrives serves that one question and is not kept."""
+    from vaxel.routing import cache
+
+    built = []
+    real_build = cache.snapshot_build
+
+    def build_while_someone_changes(*, since):
+        snapshot = real_build(since=since)
+        if not built:
+            cache.forget()  # the change is announced mid-build
+        built.append(snapshot)
+        return snapshot
+
+    monkeypatch.setattr(cache, "snapshot_build", build_while_someone_changes)
+    monkeypatch.setattr(cache.live, "backend_name", lambda: "redis")  # no version check: events only
+    monkeypatch.setitem(cache._state, "listening", True)
+    cache.snapshot_current(now())
+    cache.snapshot_current(now())
+    assert len(built) == 2  # the first was not kept
+    cache.snapshot_current(now())
+    assert len(built) == 2  # the second was
