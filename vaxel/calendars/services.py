@@ -275,23 +275,25 @@ def open_absences_nudge(*, at: datetime | None = None) -> int:
     ).select_related("person")
     count = 0
     for absence in stale:
-        context = {
-            "person": absence.person,
-            "since": local(absence.starts_at),
-            "reason": absence.get_reason_display(),
-            "link": f"{settings.VAXEL_BASE_URL}/min-sida/",
-        }
-        outbox_add(
-            recipients=[absence.person.email],
+        _ask(
+            absence,
+            at=at,
             subject=_("Are you still away? Your diversion runs until further notice"),
-            text=render_to_string("calendars/email_nudge.txt", context),
+            template="calendars/email_nudge.txt",
+            since=local(absence.starts_at),
+            reason=absence.get_reason_display(),
         )
-        absence.nudged_at = at
-        absence.save(update_fields=["nudged_at"])
         count += 1
-    if count:
-        deliver_after_commit()
     return count
+
+
+def _ask(absence: Absence, *, at: datetime, subject: str, template: str, **context) -> None:
+    """E-mail the absent person a question about their diversion, once (nudged_at)."""
+    context.update(person=absence.person, link=f"{settings.VAXEL_BASE_URL}/min-sida/")
+    outbox_add(recipients=[absence.person.email], subject=subject, text=render_to_string(template, context))
+    absence.nudged_at = at
+    absence.save(update_fields=["nudged_at"])
+    deliver_after_commit()
 
 
 @transaction.atomic
@@ -320,20 +322,13 @@ def forgotten_diversions_nudge(*, at: datetime | None = None, calls: int = 2) ->
         )
         if answered or len(finished) < calls or absence.ends_at is None:
             continue
-        context = {
-            "person": absence.person,
-            "back": local(absence.ends_at),
-            "calls": len(finished),
-            "link": f"{settings.VAXEL_BASE_URL}/min-sida/",
-        }
-        outbox_add(
-            recipients=[absence.person.email],
+        _ask(
+            absence,
+            at=at,
             subject=_("Your diversion has ended, but your phone is not answered"),
-            text=render_to_string("calendars/email_unanswered.txt", context),
+            template="calendars/email_unanswered.txt",
+            back=local(absence.ends_at),
+            calls=len(finished),
         )
-        absence.nudged_at = at
-        absence.save(update_fields=["nudged_at"])
         count += 1
-    if count:
-        deliver_after_commit()
     return count
