@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -109,11 +109,14 @@ def route(request: HttpRequest) -> HttpResponse:
 
 
 def _answer_and_tidy(authorization: str, query: Mapping[str, str]) -> tuple[int, bytes]:
-    """What Django does around a request: connections too old (CONN_MAX_AGE) are closed."""
+    """What Django does around a request: connections too old (CONN_MAX_AGE) are closed.
+    An embedded SQLite connection is kept: reopening it (with its PRAGMAs) would cost
+    more than the whole answer."""
     try:
         return route_answer(authorization, query)
     finally:
-        close_old_connections()
+        if connection.vendor != "sqlite":
+            close_old_connections()
 
 
 async def asgi_route(scope, receive, send) -> None:
