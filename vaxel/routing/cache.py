@@ -17,7 +17,11 @@ _lock = threading.Lock()
 _state: dict = {"snapshot": None, "generation": 0, "version": None, "listening": False}
 
 
-def forget(_event=None) -> None:
+def forget(event=None) -> None:
+    """Drop the snapshot: on a change, or when changes may have been missed (None).
+    Calls arriving and leaving the queue change nothing in routing."""
+    if event is not None and event.get("kind") != "change":
+        return
     with _lock:
         _state["snapshot"] = None
         _state["generation"] += 1

@@ -136,3 +136,13 @@ def test_a_change_during_a_snapshot_build_is_never_lost(town, monkeypatch):
     assert len(built) == 2  # the first was not kept
     cache.snapshot_current(now())
     assert len(built) == 2  # the second was
+
+
+def test_calls_arriving_at_the_queue_do_not_drop_the_routing_snapshot(db):
+    from vaxel.routing import cache
+
+    cache._state["snapshot"] = marker = object()
+    cache.forget({"kind": "queue", "call": 1})
+    assert cache._state["snapshot"] is marker
+    cache.forget({"kind": "change", "id": 2})
+    assert cache._state["snapshot"] is None
