@@ -180,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("csv")
     p.add_argument("--skip-bad", action="store_true", help="store the good rows even if some are bad")
 
+    report = sub.add_parser("report", help="reports on the telephone routine")
+    report_sub = report.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = report_sub.add_parser("compliance", help="the routine's rules as checks, per unit and person")
+    p.add_argument("--unit", help="one unit (and the units below it); default: all")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
     p = sub.add_parser("media", help="the announcement and voicemail endpoint (SIP/RTP over UDP)")
     p.add_argument("--listen", default=os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080"), help="host:port")
 

@@ -539,3 +539,34 @@ def media(args):
 
     asyncio.run(run())
     return 0
+
+
+@verb("report", "compliance")
+def report_compliance(args):
+    import csv
+    from dataclasses import asdict
+
+    from vaxel.compliance.selectors import compliance_report
+    from vaxel.directory.selectors import unit_get
+
+    unit_ids = None
+    if args.unit:
+        from vaxel.access.roles import units_and_below
+
+        unit_ids = units_and_below({unit_get(args.unit).pk})
+    findings = compliance_report(
+        first=parse_day(args.start, field="--from"), last=parse_day(args.end, field="--to"), unit_ids=unit_ids
+    )
+    rows = [{**asdict(f), "when": iso(f.when)} for f in findings]
+    if args.format == "json":
+        _print_json(rows)
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["rule", "unit", "person", "what", "when"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            who = f"{row['unit'][:28]:<28} {row['person'][:24]:<24}"
+            print(f"{row['rule']:<3} {who} {row['what']}  {row['when'] or ''}")
+        print(f"{len(rows)} findings")
+    return 0

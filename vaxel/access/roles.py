@@ -33,8 +33,11 @@ def managed_unit_ids(user) -> set[int]:
     person = own_person(user)
     if person is None:
         return set()
-    result = set(Unit.objects.filter(managers=person).values_list("id", flat=True))
-    frontier = set(result)
+    return units_and_below(set(Unit.objects.filter(managers=person).values_list("id", flat=True)))
+
+
+def units_and_below(unit_ids: set[int]) -> set[int]:
+    result, frontier = set(unit_ids), set(unit_ids)
     while frontier:
         frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - result
         result |= frontier

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from vaxel.access.api import Me
 from vaxel.audit.api import ChangeList
 from vaxel.availability.api import NextOpening, OpeningHours, PersonAbsences, PersonAbsencesClear
+from vaxel.compliance.api import ComplianceReport
 from vaxel.directory.api import (
     NumberDetail,
     NumberList,
@@ -40,6 +41,7 @@ urlpatterns = [
     path("calls/<int:pk>/", CallDetail.as_view(), name="api-call"),
     path("calls/<int:pk>/hang-up/", CallHangUp.as_view(), name="api-call-hang-up"),
     path("call-events/", CallEvents.as_view(), name="api-call-events"),
+    path("reports/compliance/", ComplianceReport.as_view(), name="api-report-compliance"),
     path("changes/", ChangeList.as_view(), name="api-changes"),
     path("messages/", MessageList.as_view(), name="api-messages"),
     path("messages/<int:pk>/", MessageDetail.as_view(), name="api-message"),

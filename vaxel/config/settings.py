@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vaxel.telephony",
     "vaxel.console",
     "vaxel.calendars",
+    "vaxel.compliance",
     "huey.contrib.djhuey",
 ]
 

@@ -1,0 +1,230 @@
+"""The telephone routine's rules as checks over a period: each finding names its rule
+(../shared/ROUTINE.md), the unit, the person when there is one, and what was seen.
+Reads only; every check is one or a few queries, whatever the organisation's size."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES, AbsenceReason
+from vaxel.availability.models import Absence, Schedule, ScheduleKind
+from vaxel.availability.schedule import overlapping_intervals
+from vaxel.availability.selectors import schedule_value
+from vaxel.core.time import local
+from vaxel.directory.models import NumberGroup, NumberKind, Person, PhoneNumber, Unit
+from vaxel.directory.selectors import organisation_get
+from vaxel.messaging.models import Message, MessageKind, MessageStatus
+from vaxel.mobiles.greetings import greeting_check
+from vaxel.servicelevels.models import ServiceLevel
+from vaxel.telephony.models import Call
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    unit: str
+    person: str
+    what: str
+    when: datetime | None = None
+
+
+def _stamp(at: datetime | None) -> str:
+    return f"{local(at):%Y-%m-%d %H:%M}" if at else ""
+
+
+def e7_absences_in_telephone_hours(units: list[Unit], start: datetime, end: datetime) -> list[Finding]:
+    hours = {
+        s.unit_id: schedule_value(s)
+        for s in Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit__in=units).prefetch_related(
+            "weekly", "exceptions"
+        )
+    }
+    absences = (
+        Absence.objects.filter(person__unit__in=units, reason__in=TELEPHONE_HOURS_BREACHES, starts_at__lt=end)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
+        .select_related("person__unit")
+    )
+    found = []
+    for absence in absences:
+        schedule = hours.get(absence.person.unit_id)
+        if schedule is None:
+            continue
+        hits = overlapping_intervals(
+            schedule, max(absence.starts_at, start), min(absence.ends_at or end, end)
+        )
+        if hits:
+            found.append(
+                Finding(
+                    "E7",
+                    absence.person.unit.name,
+                    absence.person.name,
+                    _("%(reason)s in the telephone hours (%(count)d times)")
+                    % {"reason": AbsenceReason(absence.reason).label, "count": len(hits)},
+                    hits[0][0],
+                )
+            )
+    return found
+
+
+def e5_messages_unread(units: list[Unit], start: datetime, end: datetime) -> list[Finding]:
+    messages = Message.objects.filter(
+        Q(person__unit__in=units) | Q(unit__in=units), unread_flagged_at__gte=start, unread_flagged_at__lt=end
+    ).select_related("person__unit", "unit")
+    return [
+        Finding(
+            "E5",
+            (m.unit or m.person.unit).name,  # type: ignore[union-attr]
+            m.person.name if m.person else "",
+            _("message %(reference)s unread after a working day") % {"reference": m.reference},
+            m.taken_at,
+        )
+        for m in messages
+    ]
+
+
+def e4_callbacks_late(units: list[Unit], start: datetime, end: datetime, at: datetime) -> list[Finding]:
+    late = Message.objects.filter(
+        Q(person__unit__in=units) | Q(unit__in=units),
+        kind=MessageKind.CALLBACK,
+        due_at__gte=start,
+        due_at__lt=min(end, at),
+    ).filter(Q(handled_at__isnull=True) | Q(handled_at__gt=F("due_at")))
+    return [
+        Finding(
+            "E4",
+            (m.unit or m.person.unit).name,  # type: ignore[union-attr]
+            m.person.name if m.person else "",
+            _("callback %(reference)s not done by %(due)s")
+            % {"reference": m.reference, "due": _stamp(m.due_at)}
+            if m.status != MessageStatus.HANDLED
+            else _("callback %(reference)s done late") % {"reference": m.reference},
+            m.due_at,
+        )
+        for m in late.select_related("person__unit", "unit")
+    ]
+
+
+def e3_forgotten_diversions(units: list[Unit], start: datetime, end: datetime) -> list[Finding]:
+    asked = Absence.objects.filter(person__unit__in=units, nudged_at__gte=start, nudged_at__lt=end)
+    return [
+        Finding(
+            "E3",
+            a.person.unit.name,
+            a.person.name,
+            _("a forgotten diversion (%(reason)s from %(since)s) had to be questioned")
+            % {"reason": AbsenceReason(a.reason).label, "since": _stamp(a.starts_at)},
+            a.nudged_at,
+        )
+        for a in asked.select_related("person__unit")
+    ]
+
+
+def e8_internal_calls(units: list[Unit], start: datetime, end: datetime) -> list[Finding]:
+    calls = Call.objects.filter(
+        internal=True, caller_person__unit__in=units, arrived_at__gte=start, arrived_at__lt=end
+    ).select_related("caller_person__unit")
+    return [
+        Finding(
+            "E8",
+            c.caller_person.unit.name,  # type: ignore[union-attr]
+            c.caller_person.name,  # type: ignore[union-attr]
+            _("an internal call went through the switchboard"),
+            c.arrived_at,
+        )
+        for c in calls
+    ]
+
+
+def w4_greetings(units: list[Unit]) -> list[Finding]:
+    organisation = organisation_get().name
+    people = Person.objects.filter(unit__in=units, active=True).select_related("unit", "voicemail_greeting")
+    found = []
+    for person in people:
+        recorded = getattr(person, "voicemail_greeting", None)
+        if recorded is None:
+            found.append(Finding("W4", person.unit.name, person.name, _("no voicemail greeting recorded")))
+            continue
+        check = greeting_check(
+            recorded.text,
+            name=person.name,
+            workplace=person.unit.name,
+            organisation=organisation,
+            alternatives=[],
+        )
+        missing = [
+            label
+            for ok, label in (
+                (check.name, _("name")),
+                (check.workplace, _("workplace")),
+                (check.organisation, _("the organisation")),
+            )
+            if not ok
+        ]
+        if missing:
+            found.append(
+                Finding(
+                    "W4",
+                    person.unit.name,
+                    person.name,
+                    _("the greeting lacks %(what)s") % {"what": ", ".join(missing)},
+                )
+            )
+    return found
+
+
+def e1_numbers_without_owner(units: list[Unit]) -> list[Finding]:
+    found = [
+        Finding(
+            "E1",
+            n.person.unit.name,  # type: ignore[union-attr]
+            n.person.name,  # type: ignore[union-attr]
+            _("the direct number of someone who has left is not reassigned"),
+        )
+        for n in PhoneNumber.objects.filter(
+            kind=NumberKind.DIRECT, person__active=False, person__unit__in=units
+        ).select_related("person__unit")
+    ]
+    for group in NumberGroup.objects.filter(unit__in=units).select_related("unit", "responsible"):
+        if group.responsible is None or not group.responsible.active:
+            found.append(
+                Finding(
+                    "E1",
+                    group.unit.name,
+                    "",
+                    _("the shared number %(name)s has no responsible manager") % {"name": group.name},
+                )
+            )
+    return found
+
+
+def units_without_hours_or_service_level(units: list[Unit]) -> list[Finding]:
+    with_hours = set(
+        Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit__in=units).values_list(
+            "unit_id", flat=True
+        )
+    )
+    with_level = set(ServiceLevel.objects.filter(unit__in=units).values_list("unit_id", flat=True))
+    found = []
+    for unit in units:
+        if unit.pk not in with_hours:
+            found.append(Finding("E7", unit.name, "", _("the unit has no telephone hours")))
+        if unit.pk not in with_level:
+            found.append(Finding("C2", unit.name, "", _("the unit's manager has set no service level")))
+    return found
+
+
+def compliance_findings(units: list[Unit], *, start: datetime, end: datetime, at: datetime) -> list[Finding]:
+    """Every check, for these units and the period start–end, in rule order."""
+    findings = [
+        *e1_numbers_without_owner(units),
+        *e3_forgotten_diversions(units, start, end),
+        *e4_callbacks_late(units, start, end, at),
+        *e5_messages_unread(units, start, end),
+        *e7_absences_in_telephone_hours(units, start, end),
+        *e8_internal_calls(units, start, end),
+        *w4_greetings(units),
+        *units_without_hours_or_service_level(units),
+    ]
+    return sorted(findings, key=lambda f: (f.rule, f.unit, f.person, f.when or start))
