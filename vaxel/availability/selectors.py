@@ -145,7 +145,23 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
     return cards
 
 
-def telephone_hours_conflicts(*, person: Person, reason: str, starts_at: datetime, ends_at: datetime | None):
+_NOT_LOADED = object()
+
+
+def unit_telephone_hours(unit_id: int) -> ScheduleValue | None:
+    """A unit's telephone hours (E7), or None when it has none. Load once, then pass as
+    `hours=` when checking many absences of the same unit."""
+    schedule = (
+        Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit_id=unit_id)
+        .prefetch_related("weekly", "exceptions")
+        .first()
+    )
+    return schedule_value(schedule) if schedule is not None else None
+
+
+def telephone_hours_conflicts(
+    *, person: Person, reason: str, starts_at: datetime, ends_at: datetime | None, hours=_NOT_LOADED
+):
     """E7: where an absence of this kind would lie inside the person's unit's telephone
     hours. Empty for reasons the routine does not forbid there (sick, vacation, …)."""
     from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES
@@ -153,21 +169,21 @@ def telephone_hours_conflicts(*, person: Person, reason: str, starts_at: datetim
 
     if reason not in TELEPHONE_HOURS_BREACHES:
         return []
-    schedule = Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit_id=person.unit_id).first()
+    schedule = unit_telephone_hours(person.unit_id) if hours is _NOT_LOADED else hours
     if schedule is None:
         return []
-    return overlapping_intervals(schedule_value(schedule), starts_at, ends_at)
+    return overlapping_intervals(schedule, starts_at, ends_at)
 
 
-def telephone_hours_text(person: Person, conflicts) -> str:
+def telephone_hours_text(person: Person, conflicts, *, hours=_NOT_LOADED) -> str:
     """The E7 warning, naming the unit's telephone hours and where the absence hits them."""
     from django.utils.translation import gettext as _
 
     from vaxel.availability.schedule import format_weekly
     from vaxel.core.time import local
 
-    schedule = Schedule.objects.filter(kind=ScheduleKind.TELEPHONE_HOURS, unit_id=person.unit_id).first()
-    hours = format_weekly(schedule_value(schedule).weekly)
+    schedule = unit_telephone_hours(person.unit_id) if hours is _NOT_LOADED else hours
+    hours = format_weekly(schedule.weekly if schedule is not None else {})
     when = ", ".join(f"{local(s):%Y-%m-%d %H:%M}–{local(e):%H:%M}" for s, e in conflicts[:5])
     return _("Warning (E7): the absence lies in the telephone hours of %(unit)s (%(hours)s): %(when)s.") % {
         "unit": person.unit.name,

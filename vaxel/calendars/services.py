@@ -14,7 +14,7 @@ from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
 from vaxel.availability.constants import AbsenceSource
 from vaxel.availability.models import Absence
-from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text
+from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text, unit_telephone_hours
 from vaxel.calendars import fetch
 from vaxel.calendars.ical import Occurrence, occurrences, parse_reason_words
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
@@ -194,6 +194,11 @@ def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: 
             occurrence.busy,
             occurrence.reason,
         )
+        described = (event.all_day, event.private, event.title) != (
+            occurrence.all_day,
+            occurrence.private,
+            occurrence.title,
+        )
         event.ends_at, event.all_day, event.busy = occurrence.ends_at, occurrence.all_day, occurrence.busy
         event.private, event.title, event.reason = occurrence.private, occurrence.title, occurrence.reason
         diverts = event.busy and not event.disabled
@@ -205,7 +210,8 @@ def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: 
             if diverts:
                 event.absence = _absence_for(event)
             counts["created" if is_new else "changed"] += 1
-        event.save()
+        if changed or described:
+            event.save()
         if diverts and not event.conflict_notified and event.ends_at > at:
             new_conflicts.append(event)
     for key, event in existing.items():
@@ -232,14 +238,15 @@ def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: 
 def _notify_conflicts(person: Person, events: list[CalendarEvent]) -> None:
     """E7: tell the employee, once per event, of a meeting placed in telephone hours."""
     hits = []
+    hours = unit_telephone_hours(person.unit_id) if events else None
     for event in events:
         conflicts = telephone_hours_conflicts(
-            person=person, reason=event.reason, starts_at=event.starts_at, ends_at=event.ends_at
+            person=person, reason=event.reason, starts_at=event.starts_at, ends_at=event.ends_at, hours=hours
         )
         if conflicts:
-            hits.append((event, telephone_hours_text(person, conflicts)))
-        event.conflict_notified = True  # checked: told now, or nothing to tell
-        event.save(update_fields=["conflict_notified"])
+            hits.append((event, telephone_hours_text(person, conflicts, hours=hours)))
+    # Checked: told now, or nothing to tell.
+    CalendarEvent.objects.filter(pk__in=[e.pk for e in events]).update(conflict_notified=True)
     if not hits:
         return
     context = {
