@@ -20,3 +20,60 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class CallScope(models.TextChoices):
+    """What kind of number a call was to."""
+
+    SWITCHBOARD = "switchboard", _("switchboard")
+    SHARED = "shared", _("shared number")
+    DIRECT = "direct", _("direct number")
+    MOBILE = "mobile", _("work mobile")
+    OTHER = "other", _("other number")
+
+
+class CallRecord(models.Model):
+    """One call as the statistics see it (C2): the number and unit it was to, when it
+    arrived (Stockholm day, hour and weekday), whether the switchboard was open (S4) and
+    the unit in its telephone hours (E6), how soon it was answered, how long it lasted,
+    and whether it was internal (E8). Made again from the call's events whenever one of
+    them is stored; the reports aggregate these rows in the database."""
+
+    call_id = models.CharField(max_length=200, unique=True)
+    scope = models.CharField(max_length=12, choices=CallScope.choices)
+    number = models.ForeignKey(
+        "directory.PhoneNumber", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The caller's own unit, when the caller is one of the organisation's numbers (E8).
+    caller_unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    internal = models.BooleanField(default=False)
+    arrived_at = models.DateTimeField()
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    weekday = models.PositiveSmallIntegerField()  # 0 is Monday
+    open = models.BooleanField(default=True)  # the switchboard's opening hours (S4)
+    telephone_hours = models.BooleanField(default=False)  # the unit's telephone hours (E6)
+    answered = models.BooleanField(default=False)
+    wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(null=True, blank=True)
+    abandoned = models.BooleanField(default=False)
+    transferred = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("call record")
+        verbose_name_plural = _("call records")
+        indexes = [
+            models.Index(fields=["day"]),
+            models.Index(fields=["unit", "day"]),
+            models.Index(fields=["number", "day"]),
+            models.Index(fields=["scope", "day"]),
+            models.Index(fields=["caller_unit", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id

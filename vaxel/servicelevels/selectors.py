@@ -1,8 +1,19 @@
-from datetime import timedelta
+"""Reads: a unit's targets (C2) and the call statistics for a unit, a shared number, the
+switchboard or the whole organisation, aggregated in the database per day."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
-from vaxel.servicelevels.models import ServiceLevel
+from vaxel.core.errors import Forbidden, InvalidInput, NotFound
+from vaxel.core.time import STOCKHOLM, now
+from vaxel.servicelevels.figures import Tally, Targets, grouped, month_of, percentile, tally_sum, week_of
+from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
 
 
 def callback_within(unit_id: int) -> timedelta:
@@ -12,9 +23,10 @@ def callback_within(unit_id: int) -> timedelta:
     return timedelta(hours=hours)
 
 
-def service_level_get(unit_id: int) -> dict[str, int]:
-    """C2: a unit's targets, its own or the defaults."""
-    level = ServiceLevel.objects.filter(unit_id=unit_id).first() or ServiceLevel(
+def service_level_get(unit_id: int | None) -> dict[str, int]:
+    """C2: a unit's targets, its own or the defaults (also for the switchboard and the
+    organisation, which have no manager of their own)."""
+    level = (ServiceLevel.objects.filter(unit_id=unit_id).first() if unit_id else None) or ServiceLevel(
         callback_working_hours=settings.VAXEL_CALLBACK_WORKING_HOURS
     )
     return {
@@ -22,3 +34,212 @@ def service_level_get(unit_id: int) -> dict[str, int]:
         "answer_within_seconds": level.answer_within_seconds,
         "answer_share_percent": level.answer_share_percent,
     }
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """Whose calls: a unit (with the units below it), a shared number, the switchboard
+    or the whole organisation."""
+
+    kind: str  # unit | number | switchboard | organisation
+    label: str
+    targets: Targets
+    unit_ids: frozenset[int] = frozenset()
+    number_id: int | None = None
+    key: str = ""  # what names it in a link: the unit's id, the number, or the kind
+
+    def records(self):
+        found = CallRecord.objects.all()
+        if self.kind == "unit":
+            return found.filter(unit_id__in=self.unit_ids)
+        if self.kind == "number":
+            return found.filter(number_id=self.number_id)
+        if self.kind == "switchboard":
+            return found.filter(scope=CallScope.SWITCHBOARD)
+        return found
+
+    def internal_records(self):
+        """Internal calls through the switchboard (E8): a unit's are those its people made."""
+        found = CallRecord.objects.filter(scope=CallScope.SWITCHBOARD, internal=True)
+        if self.kind == "unit":
+            return found.filter(caller_unit_id__in=self.unit_ids)
+        return found.none() if self.kind == "number" else found
+
+    def messages(self):
+        from vaxel.messaging.models import Message
+
+        if self.kind == "unit":
+            return Message.objects.filter(Q(person__unit_id__in=self.unit_ids) | Q(unit_id__in=self.unit_ids))
+        if self.kind == "number":
+            return Message.objects.none()  # messages are for people and units, not numbers
+        if self.kind == "switchboard":
+            return Message.objects.filter(taken_by__isnull=False)
+        return Message.objects.all()
+
+
+def statistics_scope(
+    *, unit: str = "", number: str = "", switchboard: bool = False, allowed_units: set[int] | None = None
+) -> StatisticsScope:
+    """The scope asked for, if the asker may see it (allowed_units None: everything;
+    otherwise only those units and their shared numbers). Nothing named: the organisation."""
+    from vaxel.access.roles import units_and_below
+    from vaxel.core import phone
+    from vaxel.directory.models import NumberKind, PhoneNumber, Unit
+    from vaxel.directory.selectors import organisation_get
+
+    def targets(unit_id: int | None) -> Targets:
+        return Targets(**service_level_get(unit_id))
+
+    def allowed(unit_id: int) -> None:
+        if allowed_units is not None and unit_id not in allowed_units:
+            raise Forbidden(_("You see the statistics of the units you manage only."), error_id="forbidden")
+
+    if unit:
+        text = unit.strip()
+        found = (
+            Unit.objects.filter(pk=int(text)) if text.isdigit() else Unit.objects.filter(name__iexact=text)
+        )
+        chosen = found.first()
+        if chosen is None:
+            raise NotFound(_("There is no unit %(name)r.") % {"name": text}, error_id="unit_not_found")
+        allowed(chosen.pk)
+        ids = frozenset(units_and_below({chosen.pk}))
+        return StatisticsScope("unit", chosen.name, targets(chosen.pk), unit_ids=ids, key=str(chosen.pk))
+    if number:
+        key = phone.lookup_key(number.strip())
+        shared = (
+            PhoneNumber.objects.filter(e164=key or "", kind=NumberKind.SHARED).select_related("group").first()
+        )
+        if shared is None or shared.group is None:
+            raise NotFound(
+                _("%(number)r is not one of the shared numbers; give it as e.g. +46370331100.")
+                % {"number": number},
+                error_id="number_not_found",
+            )
+        allowed(shared.group.unit_id)
+        return StatisticsScope(
+            "number",
+            shared.group.name,
+            targets(shared.group.unit_id),
+            number_id=shared.pk,
+            key=shared.e164,
+        )
+    if allowed_units is not None:
+        raise Forbidden(
+            _(
+                "Only the switchboard and administrators see the figures of the switchboard "
+                "and of the whole organisation."
+            ),
+            error_id="forbidden",
+        )
+    if switchboard:
+        return StatisticsScope("switchboard", _("The switchboard"), targets(None), key="switchboard")
+    return StatisticsScope(
+        "organisation", organisation_get().name or _("The organisation"), targets(None), key="organisation"
+    )
+
+
+@dataclass(frozen=True)
+class StatisticsReport:
+    scope: StatisticsScope
+    first: date
+    last: date
+    days: dict[date, Tally]  # every day of the period, in order
+    waits: dict[int, int] = field(default_factory=dict)  # seconds to answer → calls
+    hours: dict[tuple[int, int], int] = field(default_factory=dict)  # (weekday, hour) → calls
+
+    @cached_property
+    def total(self) -> Tally:
+        return tally_sum(self.days.values())
+
+    @cached_property
+    def p90_wait(self) -> int | None:
+        return percentile(self.waits, 0.9)
+
+    @cached_property
+    def weeks(self) -> dict[date, Tally]:
+        return grouped(self.days, week_of)
+
+    @cached_property
+    def months(self) -> dict[date, Tally]:
+        return grouped(self.days, month_of)
+
+
+def _by_day(rows, names: tuple[str, ...]) -> dict[date, dict[str, int]]:
+    return {row["day"]: {name: row[name] or 0 for name in names} for row in rows}
+
+
+def statistics_report(
+    scope: StatisticsScope, *, first: date, last: date, at: datetime | None = None
+) -> StatisticsReport:
+    """The scope's figures for the days first–last (Stockholm days), every count made in
+    the database: per day, per time to answer, and per weekday and hour."""
+    from vaxel.compliance.selectors import period
+    from vaxel.messaging.models import MessageKind
+
+    if last < first:
+        raise InvalidInput(
+            _("The period ends (%(last)s) before it begins (%(first)s).") % {"last": last, "first": first},
+            error_id="period_ends_before_start",
+        )
+    start, end = period(first, last)
+    records = scope.records().filter(day__gte=first, day__lte=last)
+    within = scope.targets.answer_within_seconds
+    calls = records.values("day").annotate(
+        offered=Count("id"),
+        open_calls=Count("id", filter=Q(open=True)),
+        outside_hours=Count("id", filter=Q(open=False)),
+        answered=Count("id", filter=Q(answered=True)),
+        answered_in_time=Count("id", filter=Q(open=True, answered=True, wait_seconds__lte=within)),
+        abandoned=Count("id", filter=Q(open=True, abandoned=True)),
+        transferred=Count("id", filter=Q(transferred=True)),
+        wait_total=Sum("wait_seconds"),
+        telephone_hours_calls=Count("id", filter=Q(telephone_hours=True, talk_seconds__isnull=False)),
+        telephone_hours_talk=Sum("talk_seconds", filter=Q(telephone_hours=True)),
+    )
+    names = tuple(k for k in calls.query.annotations)
+    per_day = _by_day(calls.order_by(), names)
+    internal = (
+        scope.internal_records()
+        .filter(day__gte=first, day__lte=last)
+        .values("day")
+        .annotate(internal=Count("id"))
+    )
+    messages = scope.messages()
+    taken = (
+        messages.filter(taken_at__gte=start, taken_at__lt=end)
+        .annotate(day=TruncDate("taken_at", tzinfo=STOCKHOLM))
+        .values("day")
+        .annotate(messages=Count("id"))
+    )
+    due_by = min(end, at or now())
+    callbacks = (
+        messages.filter(kind=MessageKind.CALLBACK, due_at__gte=start, due_at__lt=due_by)
+        .annotate(day=TruncDate("due_at", tzinfo=STOCKHOLM))
+        .values("day")
+        .annotate(
+            callbacks_due=Count("id"),
+            callbacks_on_time=Count("id", filter=Q(handled_at__lte=F("due_at"))),
+        )
+    )
+    for rows, row_names in (
+        (internal, ("internal",)),
+        (taken, ("messages",)),
+        (callbacks, ("callbacks_due", "callbacks_on_time")),
+    ):
+        for day, counts in _by_day(rows.order_by(), row_names).items():
+            per_day.setdefault(day, {}).update(counts)
+    days = {
+        first + timedelta(days=n): Tally(**per_day.get(first + timedelta(days=n), {}))
+        for n in range((last - first).days + 1)
+    }
+    waits = records.filter(answered=True).values("wait_seconds").annotate(n=Count("id")).order_by()
+    hours = records.values("weekday", "hour").annotate(n=Count("id")).order_by()
+    return StatisticsReport(
+        scope=scope,
+        first=first,
+        last=last,
+        days=days,
+        waits={row["wait_seconds"]: row["n"] for row in waits},
+        hours={(row["weekday"], row["hour"]): row["n"] for row in hours},
+    )

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,3 +72,107 @@ def service_level_set(
         after=after,
     )
     return level
+
+
+RECORD_FIELDS = (
+    "scope",
+    "number",
+    "unit",
+    "caller_unit",
+    "internal",
+    "arrived_at",
+    "day",
+    "hour",
+    "weekday",
+    "open",
+    "telephone_hours",
+    "answered",
+    "wait_seconds",
+    "talk_seconds",
+    "abandoned",
+    "transferred",
+)
+BATCH = 500
+
+
+def call_records_refresh(call_ids: Iterable[str]) -> int:
+    """Make the statistics' record of these calls again from all their stored events.
+    Returns how many calls were recorded."""
+    ids = sorted(set(call_ids))
+    for offset in range(0, len(ids), BATCH):
+        _records_refresh(ids[offset : offset + BATCH])
+    return len(ids)
+
+
+@transaction.atomic
+def _records_refresh(call_ids: list[str]) -> None:
+    from vaxel.availability.models import Schedule, ScheduleKind
+    from vaxel.availability.selectors import opening_hours_get, schedule_value
+    from vaxel.core import phone
+    from vaxel.directory.models import NumberKind, PhoneNumber
+    from vaxel.directory.selectors import organisation_get
+    from vaxel.servicelevels.models import CallRecord, CallScope
+    from vaxel.servicelevels.records import arrival_fields, call_facts
+    from vaxel.telephony.models import CallEvent
+
+    by_call: dict[str, list[CallEvent]] = {}
+    for event in CallEvent.objects.filter(call_id__in=call_ids).only(
+        "call_id", "kind", "at", "called", "calling"
+    ):
+        by_call.setdefault(event.call_id, []).append(event)
+    facts = {call_id: call_facts(events) for call_id, events in by_call.items()}
+    numbers = {
+        n.e164: n
+        for n in PhoneNumber.objects.filter(
+            e164__in={f.called for f in facts.values()} | {f.calling for f in facts.values()}
+        ).select_related("person", "group")
+    }
+
+    def owner_unit(number: PhoneNumber | None) -> int | None:
+        if number is None:
+            return None
+        return number.person.unit_id if number.person else number.group.unit_id  # type: ignore[union-attr]
+
+    switchboard = phone.lookup_key(organisation_get().switchboard_number or "") or ""
+    opening = opening_hours_get()
+    called_units = {u for f in facts.values() if (u := owner_unit(numbers.get(f.called))) is not None}
+    telephone_hours = {
+        s.unit_id: schedule_value(s)
+        for s in Schedule.objects.filter(
+            kind=ScheduleKind.TELEPHONE_HOURS, unit_id__in=called_units
+        ).prefetch_related("weekly", "exceptions")
+    }
+    scopes: dict[str, CallScope] = {NumberKind.SHARED: CallScope.SHARED, NumberKind.DIRECT: CallScope.DIRECT}
+    records = []
+    for call_id, fact in facts.items():
+        number = numbers.get(fact.called)
+        caller = numbers.get(fact.calling)
+        unit_id = owner_unit(number)
+        if fact.called and fact.called == switchboard:
+            scope = CallScope.SWITCHBOARD
+        elif number is not None:
+            scope = scopes.get(number.kind, CallScope.MOBILE)
+        else:
+            scope = CallScope.OTHER
+        records.append(
+            CallRecord(
+                call_id=call_id,
+                scope=scope,
+                number=number,
+                unit_id=unit_id,
+                caller_unit_id=owner_unit(caller),
+                internal=caller is not None,
+                arrived_at=fact.arrived_at,
+                answered=fact.answered_at is not None,
+                wait_seconds=fact.wait_seconds,
+                talk_seconds=fact.talk_seconds,
+                abandoned=fact.abandoned,
+                transferred=fact.transferred,
+                **arrival_fields(
+                    fact.arrived_at, opening_hours=opening, telephone_hours=telephone_hours.get(unit_id)
+                ),
+            )
+        )
+    CallRecord.objects.bulk_create(
+        records, update_conflicts=True, unique_fields=["call_id"], update_fields=list(RECORD_FIELDS)
+    )

@@ -19,6 +19,7 @@ from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
+from vaxel.servicelevels.services import call_records_refresh
 from vaxel.telephony.drivers import driver_get
 from vaxel.telephony.models import Call, CallEvent, CallState
 
@@ -98,6 +99,9 @@ def call_arrive(
         arrived_at=at,
         ended_at=None if decision.action == Action.QUEUE else at,
     )
+    _log(call, "arrived", at, calling=caller_key)
+    if call.state == CallState.CLOSED:
+        _log(call, "ended", at)
     _announce(call)
     return call
 
@@ -117,6 +121,7 @@ def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
         )
     call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
     call.save(update_fields=["state", "answered_by", "answered_at"])
+    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
     _announce(call)
     return call
 
@@ -148,6 +153,8 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
     call.answered_by, call.answered_at = actor, call.answered_at or at
     call.put_through_to, call.put_through_name = number, owner[:200]
     call.save()
+    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
+    _log(call, "transferred", at, transferred_to=number.e164)
     _announce(call)
     return call
 
@@ -164,6 +171,8 @@ def call_take_message(*, call_id: int, actor, at: datetime | None = None, **mess
     call.state, call.ended_at, call.message = CallState.MESSAGE, at, taken
     call.answered_by, call.answered_at = actor, call.answered_at or at
     call.save()
+    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
+    _log(call, "ended", at)
     _announce(call)
     return call
 
@@ -188,6 +197,7 @@ def call_end(
     call.state = CallState.ABANDONED if call.state == CallState.QUEUED else CallState.ENDED
     call.ended_at = at or now()
     call.save(update_fields=["state", "ended_at"])
+    _log(call, "abandoned" if call.state == CallState.ABANDONED else "ended", call.ended_at)
     _announce(call)
     return call
 
@@ -210,17 +220,29 @@ def simulator_token_issue():
 
 
 def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
-    """Store checked events; an event already stored is not stored again.
-    Returns (stored, duplicates)."""
-    stored = duplicates = 0
+    """Store checked events; an event already stored is not stored again. The calls
+    they are about are recorded again for the statistics. Returns (stored, duplicates)."""
+    stored, duplicates, calls = 0, 0, set()
     for event in events:
         try:
             with transaction.atomic():
                 event.save()
             stored += 1
+            calls.add(event.call_id)
         except IntegrityError:
             duplicates += 1
+    call_records_refresh(calls)
     return stored, duplicates
+
+
+def _log(call: Call, kind: str, at: datetime, **fields: str) -> None:
+    """What happened to a switchboard call, as a call event the statistics count; the
+    same step of the same call is logged once however often it is reported."""
+    CallEvent.objects.get_or_create(
+        event_id=f"vaxel:{call.external_id}:{kind}"[:200],
+        defaults={"call_id": call.external_id, "kind": kind, "at": at, "called": call.called, **fields},
+    )
+    transaction.on_commit(lambda: call_records_refresh([call.external_id]))
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up
