@@ -185,20 +185,21 @@ def statistics_report(
     start, end = period(first, last)
     records = scope.records().filter(day__gte=first, day__lte=last)
     within = scope.targets.answer_within_seconds
-    calls = records.values("day").annotate(
-        offered=Count("id"),
-        open_calls=Count("id", filter=Q(open=True)),
-        outside_hours=Count("id", filter=Q(open=False)),
-        answered=Count("id", filter=Q(answered=True)),
-        answered_in_time=Count("id", filter=Q(open=True, answered=True, wait_seconds__lte=within)),
-        abandoned=Count("id", filter=Q(open=True, abandoned=True)),
-        transferred=Count("id", filter=Q(transferred=True)),
-        wait_total=Sum("wait_seconds"),
-        telephone_hours_calls=Count("id", filter=Q(telephone_hours=True, talk_seconds__isnull=False)),
-        telephone_hours_talk=Sum("talk_seconds", filter=Q(telephone_hours=True)),
-    )
-    names = tuple(k for k in calls.query.annotations)
-    per_day = _by_day(calls.order_by(), names)
+    # Counted under names of their own: an annotation named like a field hides the field.
+    counts = {
+        "offered": Count("id"),
+        "open_calls": Count("id", filter=Q(open=True)),
+        "outside_hours": Count("id", filter=Q(open=False)),
+        "answered": Count("id", filter=Q(answered=True)),
+        "answered_in_time": Count("id", filter=Q(open=True, answered=True, wait_seconds__lte=within)),
+        "abandoned": Count("id", filter=Q(open=True, abandoned=True)),
+        "transferred": Count("id", filter=Q(transferred=True)),
+        "wait_total": Sum("wait_seconds"),
+        "telephone_hours_calls": Count("id", filter=Q(telephone_hours=True, talk_seconds__isnull=False)),
+        "telephone_hours_talk": Sum("talk_seconds", filter=Q(telephone_hours=True)),
+    }
+    calls = records.values("day").annotate(**{f"n_{name}": value for name, value in counts.items()})
+    per_day = {row["day"]: {name: row[f"n_{name}"] or 0 for name in counts} for row in calls.order_by()}
     internal = (
         scope.internal_records()
         .filter(day__gte=first, day__lte=last)
