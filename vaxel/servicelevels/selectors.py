@@ -228,8 +228,8 @@ def statistics_report(
         (taken, ("messages",)),
         (callbacks, ("callbacks_due", "callbacks_on_time")),
     ):
-        for day, counts in _by_day(rows.order_by(), row_names).items():
-            per_day.setdefault(day, {}).update(counts)
+        for day, found in _by_day(rows.order_by(), row_names).items():
+            per_day.setdefault(day, {}).update(found)
     days = {
         first + timedelta(days=n): Tally(**per_day.get(first + timedelta(days=n), {}))
         for n in range((last - first).days + 1)
