@@ -188,6 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    p = report_sub.add_parser(
+        "service-level", help="call statistics against the service level (C2): a unit, a number, or all"
+    )
+    whose = p.add_mutually_exclusive_group()
+    whose.add_argument("--unit", help="a unit (with the units below it); default: the whole organisation")
+    whose.add_argument("--number", help="a shared number, e.g. +46370331100")
+    whose.add_argument("--switchboard", action="store_true", help="calls to the switchboard number")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    p.add_argument(
+        "--by", choices=["day", "week", "month"], default="week", help="one row per (default: week)"
+    )
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
     p = sub.add_parser("media", help="the announcement and voicemail endpoint (SIP/RTP over UDP)")
     p.add_argument("--listen", default=os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080"), help="host:port")
 

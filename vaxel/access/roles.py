@@ -112,6 +112,20 @@ def access_changes(user, token=None) -> set[int] | None:
     )
 
 
+def access_statistics(user, token=None) -> set[int] | None:
+    """Who sees call statistics (C2): the switchboard and administrators all of them, a
+    manager their units'. Returns the unit ids to limit to, or None for all."""
+    require_scope(token, Scope.DIRECTORY_READ)
+    roles = roles_of(user)
+    if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
+        return None
+    if Role.MANAGER in roles:
+        return managed_unit_ids(user)
+    raise Forbidden(
+        _("Only managers, the switchboard and administrators see call statistics."), error_id="forbidden"
+    )
+
+
 def access_message_take(user, token=None) -> None:
     """S2: the switchboard takes messages (and administrators)."""
     require_scope(token, Scope.MESSAGES)

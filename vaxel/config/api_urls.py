@@ -17,6 +17,7 @@ from vaxel.directory.api import (
 )
 from vaxel.messaging.api import MessageDetail, MessageList, MessageStep
 from vaxel.routing.api import Route
+from vaxel.servicelevels.api import ServiceLevelReport
 from vaxel.telephony.api import CallDetail, CallEvents, CallHangUp, CallList
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("calls/<int:pk>/hang-up/", CallHangUp.as_view(), name="api-call-hang-up"),
     path("call-events/", CallEvents.as_view(), name="api-call-events"),
     path("reports/compliance/", ComplianceReport.as_view(), name="api-report-compliance"),
+    path("reports/service-level/", ServiceLevelReport.as_view(), name="api-report-service-level"),
     path("changes/", ChangeList.as_view(), name="api-changes"),
     path("messages/", MessageList.as_view(), name="api-messages"),
     path("messages/<int:pk>/", MessageDetail.as_view(), name="api-message"),
