@@ -148,23 +148,23 @@ INSERT INTO servicelevels_callrecord
     (call_id, scope, number_id, unit_id, caller_unit_id, internal, arrived_at, day, hour, weekday,
      open, telephone_hours, answered, wait_seconds, talk_seconds, abandoned, transferred)
 SELECT 'city-' || g, 'direct', p.number_id, p.unit_id,
-       CASE WHEN g % 20 = 0 THEN p.unit_id END, g % 20 = 0,
+       CASE WHEN g %% 20 = 0 THEN p.unit_id END, g %% 20 = 0,
        t.at, (t.at AT TIME ZONE 'Europe/Stockholm')::date,
        extract(hour FROM t.at AT TIME ZONE 'Europe/Stockholm'),
        extract(isodow FROM t.at AT TIME ZONE 'Europe/Stockholm') - 1,
        extract(isodow FROM t.at AT TIME ZONE 'Europe/Stockholm') < 6
          AND extract(hour FROM t.at AT TIME ZONE 'Europe/Stockholm') BETWEEN 8 AND 15,
-       g % 7 = 0,
+       g %% 7 = 0,
        r.answered, CASE WHEN r.answered THEN (r.x * r.x * 90)::int END,
        CASE WHEN r.answered THEN (r.x * 400)::int END,
-       NOT r.answered, r.answered AND g % 9 = 0
+       NOT r.answered, r.answered AND g %% 9 = 0
 FROM generate_series(1, %(calls)s) AS g
 CROSS JOIN LATERAL (SELECT random() < 0.88 AS answered, random() AS x) AS r
 CROSS JOIN LATERAL (SELECT timestamptz '2025-01-01 00:00+01'
                     + (g::float / %(calls)s * 365 * 86400) * interval '1 second' AS at) AS t
 JOIN (SELECT row_number() OVER (ORDER BY n.id) - 1 AS k, n.id AS number_id, pe.unit_id
       FROM directory_phonenumber n JOIN directory_person pe ON pe.id = n.person_id) AS p
-  ON p.k = (g * 7919) % %(employees)s
+  ON p.k = (g::bigint * 7919) %% %(employees)s
 """
 
 
@@ -218,7 +218,9 @@ def measure() -> None:
 
 
 def run_case(case: str, postgres: str) -> None:
-    database = None if case == "town" else postgres_database(postgres, "vaxel_bench_stats")
+    database = (
+        None if case == "town" else postgres_database(postgres, "vaxel_bench_stats_" + case.replace("-", "_"))
+    )
     setup_django(database)
     if case == "city":
         print("City: 40,000 employees, 10 million calls, PostgreSQL")

@@ -62,6 +62,27 @@ ENDPOINTS = [
         {**OK_READ, "employee": 403},
     ),
     (
+        "compliance report",
+        "get",
+        lambda t: "/api/v1/reports/compliance/?from=2026-11-23&to=2026-11-29",
+        None,
+        {**OK_READ, "employee": 403},
+    ),
+    (
+        "service-level report, own unit",
+        "get",
+        lambda t: f"/api/v1/reports/service-level/?from=2026-11-23&to=2026-11-29&unit={t.unit.pk}",
+        None,
+        {**OK_READ, "employee": 403},
+    ),
+    (
+        "service-level report, organisation",
+        "get",
+        lambda t: "/api/v1/reports/service-level/?from=2026-11-23&to=2026-11-29",
+        None,
+        SWITCHBOARD_ONLY,
+    ),
+    (
         "create unit",
         "post",
         lambda t: "/api/v1/units/",

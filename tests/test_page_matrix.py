@@ -26,6 +26,7 @@ def expect(anonymous=SIGN_IN, nobody=403, employee=403, manager=403, operator=40
 EVERYONE = expect(200, 200, 200, 200, 200, 200)
 SWITCHBOARD = expect(operator=200, administrator=200)
 CONSOLE_POST = expect(operator=200, administrator=200)
+STAFF = {"operator": 200, "administrator": 200}
 
 # (route as in the URLconf, method, concrete path(town), form data, expected status by role)
 PAGES = [
@@ -69,6 +70,28 @@ PAGES = [
         lambda t: f"/min-sida/enheter/{t.other_unit.pk}/",  # not Anna's unit
         None,
         expect(administrator=200),
+    ),
+    ("min-sida/statistik/", "get", lambda t: "/min-sida/statistik/", None, expect(manager=200, **STAFF)),
+    (
+        "min-sida/statistik/",
+        "get",
+        lambda t: f"/min-sida/statistik/?scope=unit:{t.other_unit.pk}",  # not Anna's unit
+        None,
+        expect(**STAFF),
+    ),
+    (
+        "min-sida/statistik/rapport.csv",
+        "get",
+        lambda t: "/min-sida/statistik/rapport.csv",
+        None,
+        expect(manager=200, **STAFF),
+    ),
+    (
+        "min-sida/statistik/<slug:slug>.<str:fmt>",
+        "get",
+        lambda t: "/min-sida/statistik/callbacks.csv?scope=switchboard",
+        None,
+        expect(**STAFF),
     ),
     (
         "min-sida/enheter/<int:pk>/",

@@ -12,6 +12,7 @@ from vaxel.core.api import api_or_page_error
 from vaxel.directory.views import my_units
 from vaxel.messaging.views import message_open, my_messages
 from vaxel.routing.views import status
+from vaxel.servicelevels import views as statistics
 from vaxel.telephony import views as pbx_views
 
 urlpatterns = [
@@ -27,6 +28,9 @@ urlpatterns = [
     path("min-sida/kalender/", my_calendar, name="my-calendar"),
     path("min-sida/enheter/", my_units, name="my-units"),
     path("min-sida/enheter/<int:pk>/", my_units, name="my-unit"),
+    path("min-sida/statistik/", statistics.dashboard, name="statistics"),
+    path("min-sida/statistik/rapport.csv", statistics.report_download, name="statistics-report"),
+    path("min-sida/statistik/<slug:slug>.<str:fmt>", statistics.chart, name="statistics-chart"),
     path("messages/", my_messages, name="my-messages"),
     path("messages/open/<str:token>/", message_open, name="message-open"),
     path("api/v1/", include("vaxel.config.api_urls")),

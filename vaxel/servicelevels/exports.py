@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from vaxel.servicelevels.figures import Tally, Targets, verdict
 from vaxel.servicelevels.selectors import StatisticsReport
@@ -78,7 +79,7 @@ def period_end(start: date, by: str, report: StatisticsReport) -> date:
     return min(end, report.last)
 
 
-def report_data(report: StatisticsReport, by: str) -> dict[str, object]:
+def report_data(report: StatisticsReport, by: str) -> dict[str, Any]:
     """The whole report as a document (the API's and the CLI's JSON)."""
     scope = report.scope
     return {
@@ -114,7 +115,7 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
 def report_csv(report: StatisticsReport, by: str) -> str:
     """One row per period, then the whole period as "total"."""
     data = report_data(report, by)
-    rows = [[p["first"], p["last"], *(p[name] for name in FIGURES)] for p in data["periods"]]  # type: ignore[attr-defined]
+    rows = [[p["first"], p["last"], *(p[name] for name in FIGURES)] for p in data["periods"]]
     total = data["total"]
-    rows.append(["total", data["last"], *(total[name] for name in FIGURES)])  # type: ignore[index]
+    rows.append(["total", data["last"], *(total[name] for name in FIGURES)])
     return csv_text(["first", "last", *FIGURES], rows)

@@ -48,6 +48,11 @@ class StatisticsScope:
     number_id: int | None = None
     key: str = ""  # what names it in a link: the unit's id, the number, or the kind
 
+    @property
+    def choice(self) -> str:
+        """How the statistics page names it: unit:<id>, number:<e164>, switchboard, organisation."""
+        return f"{self.kind}:{self.key}" if self.kind in ("unit", "number") else self.kind
+
     def records(self):
         found = CallRecord.objects.all()
         if self.kind == "unit":
@@ -137,6 +142,27 @@ def statistics_scope(
     return StatisticsScope(
         "organisation", organisation_get().name or _("The organisation"), targets(None), key="organisation"
     )
+
+
+def statistics_scope_choices(allowed_units: set[int] | None) -> list[tuple[str, str]]:
+    """What someone may choose on the statistics page: (choice, label), their units first."""
+    from vaxel.directory.models import NumberKind, PhoneNumber, Unit
+
+    units = Unit.objects.order_by("name")
+    numbers = (
+        PhoneNumber.objects.filter(kind=NumberKind.SHARED).select_related("group").order_by("group__name")
+    )
+    choices = []
+    if allowed_units is None:
+        choices = [("organisation", _("The whole organisation")), ("switchboard", _("The switchboard"))]
+    else:
+        units, numbers = units.filter(pk__in=allowed_units), numbers.filter(group__unit_id__in=allowed_units)
+    choices += [(f"unit:{u.pk}", u.name) for u in units]
+    choices += [
+        (f"number:{n.e164}", _("%(name)s (shared number)") % {"name": n.group.name})  # type: ignore[union-attr]
+        for n in numbers
+    ]
+    return choices
 
 
 @dataclass(frozen=True)
