@@ -249,6 +249,8 @@ VAXEL_CALLBACK_WORKING_HOURS = int(os.environ.get("VAXEL_CALLBACK_WORKING_HOURS"
 VAXEL_BASE_URL = os.environ.get("VAXEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The daily digest of open messages, on working days at this Stockholm time.
 VAXEL_DIGEST_AT = os.environ.get("VAXEL_DIGEST_AT", "07:30")
+# Managers' weekly e-mails (a missed service level, the compliance summary), Mondays at this time.
+VAXEL_WEEKLY_REPORT_AT = os.environ.get("VAXEL_WEEKLY_REPORT_AT", "07:00")
 
 # E-mail over SMTP (Django's SMTP backend).
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.mime.image import MIMEImage
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -62,6 +63,22 @@ def _due(at: datetime):
     )
 
 
+ATTACHMENT_TYPES = {".wav": "audio/wav", ".png": "image/png"}
+
+
+def _attach(outgoing: EmailMultiAlternatives, path: Path) -> None:
+    """A recording as a file; a chart as an image the HTML shows (src="cid:<file name>")."""
+    kind = ATTACHMENT_TYPES.get(path.suffix, "application/octet-stream")
+    if kind.startswith("image/"):
+        image = MIMEImage(path.read_bytes(), _subtype=kind.split("/")[1])
+        image.add_header("Content-ID", f"<{path.name}>")
+        image.add_header("Content-Disposition", "inline", filename=path.name)
+        outgoing.attach(image)
+        outgoing.mixed_subtype = "related"  # type: ignore[attr-defined]
+    else:
+        outgoing.attach(path.name, path.read_bytes(), kind)
+
+
 def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     """Send what is due. Returns how many were sent."""
     at = at or now()
@@ -82,8 +99,7 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
                 alternatives=[(email.html, "text/html")] if email.html else None,
             )
             if email.attachment:
-                path = Path(settings.DATA_DIR) / email.attachment
-                outgoing.attach(path.name, path.read_bytes(), "audio/wav")
+                _attach(outgoing, Path(settings.DATA_DIR) / email.attachment)
             outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
             attempts = email.attempts + 1

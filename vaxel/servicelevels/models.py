@@ -77,3 +77,14 @@ class CallRecord(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+
+class WeeklyReportRun(models.Model):
+    """The weekly e-mails for the week starting on this Monday were sent (C2: a missed
+    target; the compliance summary): once a week, whichever worker runs it."""
+
+    week = models.DateField(unique=True)
+    sent = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.week)
