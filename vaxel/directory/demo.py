@@ -94,7 +94,11 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
         everyone.extend(members)
         created += len(members)
     absences = _demo_absences(rng, everyone, local_date(now()))
-    return f"Loaded {org['name']}: {len(units)} units, {created} people, {absences} absences."
+    calls = _demo_calls(rng, local_date(now()), per_day=max(10, round(300 * scale)))
+    return (
+        f"Loaded {org['name']}: {len(units)} units, {created} people, {absences} absences, "
+        f"{calls} calls in the last {DEMO_CALL_WEEKS} weeks."
+    )
 
 
 def demo_admin_create(*, password: str | None = None) -> str | None:
@@ -165,3 +169,49 @@ def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
             )
         count += 1
     return count
+
+
+DEMO_CALL_WEEKS = 8
+
+
+def _demo_calls(rng: random.Random, today: date, *, per_day: int) -> int:
+    """Eight weeks of call history for the statistics page, as a PBX would have reported
+    it: most calls in the morning, some answered late, some abandoned, a few internal."""
+    from vaxel.core import phone
+    from vaxel.core.time import at_local
+    from vaxel.directory.models import Organisation, PhoneNumber
+    from vaxel.servicelevels.services import call_records_refresh
+    from vaxel.telephony.models import CallEvent
+
+    numbers = list(PhoneNumber.objects.exclude(kind="mobile").values_list("e164", flat=True))
+    switchboard = phone.lookup_key(Organisation.objects.get().switchboard_number) or ""
+    events, calls = [], []
+    for offset in range(DEMO_CALL_WEEKS * 7, 0, -1):
+        day = today - timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for n in range(per_day):
+            call = f"demo-{day:%Y%m%d}-{n}"
+            arrived = at_local(
+                day, time(rng.choice([8, 8, 9, 9, 9, 10, 10, 11, 13, 14, 15, 16]), rng.randrange(60))
+            )
+            called = switchboard if rng.random() < 0.3 else rng.choice(numbers)
+            calling = rng.choice(numbers) if rng.random() < 0.05 else f"+4636{rng.randrange(10**6, 10**7)}"
+            steps = [("arrived", arrived)]
+            if rng.random() < 0.87:
+                answered = arrived + timedelta(seconds=int(rng.expovariate(1 / 12)))
+                steps += [
+                    ("answered", answered),
+                    ("ended", answered + timedelta(seconds=rng.randrange(30, 400))),
+                ]
+            else:
+                steps.append(("abandoned", arrived + timedelta(seconds=rng.randrange(5, 60))))
+            events += [
+                CallEvent(
+                    event_id=f"{call}-{kind}", call_id=call, kind=kind, at=at, called=called, calling=calling
+                )
+                for kind, at in steps
+            ]
+            calls.append(call)
+    CallEvent.objects.bulk_create(events, batch_size=2000, ignore_conflicts=True)
+    return call_records_refresh(calls)

@@ -1,5 +1,6 @@
 from vaxel.directory.demo import demo_load
 from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
+from vaxel.servicelevels.models import CallRecord
 
 
 def snapshot_of_directory():
@@ -19,6 +20,9 @@ def test_demo_is_a_realistic_deterministic_municipality(db):
     assert {"å", "ä", "ö"} <= set(names.lower())
     assert NumberGroup.objects.count() > 5
     assert PhoneNumber.objects.filter(kind="mobile", disclosure_consent=False).exists()
+    # Eight weeks of calls for the statistics page, on working days only (C2).
+    assert CallRecord.objects.count() == 40 * 45 and "1800 calls" in summary
+    assert not CallRecord.objects.filter(weekday__gte=5).exists()
     first = snapshot_of_directory()
     assert "already" in demo_load(seed=7, people=150)  # never loaded twice
 
