@@ -179,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("csv")
     p.add_argument("--skip-bad", action="store_true", help="store the good rows even if some are bad")
+    p = events_sub.add_parser(
+        "recount", help="count calls again for the statistics (after directory or hours corrections)"
+    )
+    p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: all)")
+    p.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
 
     report = sub.add_parser("report", help="reports on the telephone routine")
     report_sub = report.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -5,6 +5,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import time, timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -512,6 +513,26 @@ def call_events_import(args):
         return 1
     stored, duplicates = call_events_store(events)
     print(f"{stored} events stored, {duplicates} already there")
+    return 0
+
+
+@verb("call-events", "recount")
+def call_events_recount(args):
+    """Make the statistics' call records again from the stored events: after numbers were
+    added to the directory, or opening or telephone hours were corrected afterwards."""
+    from vaxel.core.time import at_local
+    from vaxel.servicelevels.services import call_records_refresh
+    from vaxel.telephony.models import CallEvent
+
+    events = CallEvent.objects.all()
+    if args.start:
+        events = events.filter(at__gte=at_local(parse_day(args.start, field="--from"), time(0)))
+    if args.end:
+        events = events.filter(
+            at__lt=at_local(parse_day(args.end, field="--to") + timedelta(days=1), time(0))
+        )
+    calls = call_records_refresh(events.values_list("call_id", flat=True).distinct().iterator())
+    print(f"{calls} calls counted again")
     return 0
 
 

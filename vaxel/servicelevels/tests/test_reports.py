@@ -64,3 +64,16 @@ def test_c2_managers_get_their_units_and_shared_numbers_in_the_api(tuesday, logi
     client.login(username="operator", password=PASSWORD)
     everyone = client.get(url, week).json()
     assert everyone["scope"]["kind"] == "organisation" and everyone["total"]["offered"] == 6
+
+
+def test_recounting_attributes_calls_to_a_number_added_afterwards(tuesday, capsys):
+    from vaxel.directory.services import person_add
+    from vaxel.servicelevels.models import CallRecord
+    from vaxel.servicelevels.tests.conftest import report_calls
+
+    report_calls(("late", "+46370331009", [("arrived", "2026-11-24T09:00:00")]))
+    assert CallRecord.objects.get(call_id="late").unit is None  # nobody has the number yet
+    person_add(name="Dora Ny", email="dora@example.se", unit="Skolskjuts", direct_number="0370-331009")
+    assert main(["call-events", "recount", "--from", "2026-11-24", "--to", "2026-11-24"]) == 0
+    assert "7 calls counted again" in capsys.readouterr().out
+    assert CallRecord.objects.get(call_id="late").unit == tuesday.other_unit
