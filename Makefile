@@ -51,6 +51,7 @@ bench: setup
 	scripts/ensure-services postgres redis
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/calendar.py
+	$(BIN)/python bench/stats.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
 
