@@ -17,8 +17,7 @@ from vaxel.directory.models import NumberGroup, NumberKind, Person, PhoneNumber,
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind, MessageStatus
 from vaxel.mobiles.greetings import greeting_check
-from vaxel.servicelevels.models import ServiceLevel
-from vaxel.telephony.models import Call
+from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
 
 
 @dataclass(frozen=True)
@@ -122,14 +121,18 @@ def e3_forgotten_diversions(units: list[Unit], start: datetime, end: datetime) -
 
 
 def e8_internal_calls(units: list[Unit], start: datetime, end: datetime) -> list[Finding]:
-    calls = Call.objects.filter(
-        internal=True, caller_person__unit__in=units, arrived_at__gte=start, arrived_at__lt=end
-    ).select_related("caller_person__unit")
+    calls = CallRecord.objects.filter(
+        scope=CallScope.SWITCHBOARD,
+        internal=True,
+        caller_unit__in=units,
+        arrived_at__gte=start,
+        arrived_at__lt=end,
+    ).select_related("caller_unit", "caller_person")
     return [
         Finding(
             "E8",
-            c.caller_person.unit.name,  # type: ignore[union-attr]
-            c.caller_person.name,  # type: ignore[union-attr]
+            c.caller_unit.name,  # type: ignore[union-attr]
+            c.caller_person.name if c.caller_person else "",
             _("an internal call went through the switchboard"),
             c.arrived_at,
         )

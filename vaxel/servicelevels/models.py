@@ -51,6 +51,9 @@ class CallRecord(models.Model):
     caller_unit = models.ForeignKey(
         "directory.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    caller_person = models.ForeignKey(
+        "directory.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     internal = models.BooleanField(default=False)
     arrived_at = models.DateTimeField()
     day = models.DateField()

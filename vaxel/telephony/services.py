@@ -242,7 +242,7 @@ def _log(call: Call, kind: str, at: datetime, **fields: str) -> None:
         event_id=f"vaxel:{call.external_id}:{kind}"[:200],
         defaults={"call_id": call.external_id, "kind": kind, "at": at, "called": call.called, **fields},
     )
-    transaction.on_commit(lambda: call_records_refresh([call.external_id]))
+    call_records_refresh([call.external_id])
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up

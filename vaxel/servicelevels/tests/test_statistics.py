@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from vaxel.core.errors import Forbidden, NotFound
-from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER
+from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.messaging.services import message_take
 from vaxel.servicelevels.figures import verdict
@@ -147,3 +147,27 @@ def test_c2_managers_see_their_units_only(town):
         statistics_scope(unit="Socialtjänst")
     with pytest.raises(NotFound):
         statistics_scope(number=ANNA_DIRECT)  # a direct number is not a shared number
+
+
+def test_s1_calls_handled_in_the_console_are_counted_for_the_switchboard(town, logins):
+    from vaxel.telephony.services import call_answer, call_arrive, call_end, call_put_through
+
+    nine = datetime(2026, 11, 24, 9, tzinfo=STOCKHOLM)
+    first = call_arrive(caller="036-123456", called=SWITCHBOARD, at=nine)
+    call_answer(call_id=first.pk, actor=logins["operator"], at=nine + timedelta(seconds=25))
+    call_put_through(
+        call_id=first.pk, number_id=town.anna.numbers.get(kind="direct").pk, actor=logins["operator"],
+        at=nine + timedelta(seconds=55),
+    )  # fmt: skip
+    second = call_arrive(caller="036-654321", called=SWITCHBOARD, at=nine + timedelta(minutes=1))
+    call_end(call_id=second.pk, at=nine + timedelta(minutes=2))  # gave up waiting
+    result = statistics_report(statistics_scope(switchboard=True), first=TUESDAY, last=TUESDAY)
+    day = result.total
+    assert (day.offered, day.answered, day.transferred, day.abandoned, day.answered_in_time) == (
+        2,
+        1,
+        1,
+        1,
+        0,
+    )
+    assert result.waits == {25: 1}
