@@ -110,6 +110,9 @@ def chart_image(report: StatisticsReport, slug: str, *, fmt: str = "svg") -> byt
         axes.bar(labels, late, bottom=on_time, color=MISSED, label=_("late"))
         axes.set_ylabel(_("callbacks"))
         axes.legend(loc="upper right", frameon=False)
+    if slug in ("waits", "callbacks"):  # counts: whole numbers from zero, even with none
+        axes.set_ylim(bottom=0, top=max(1, axes.get_ylim()[1]))
+        axes.yaxis.get_major_locator().set_params(integer=True)
     if slug in ("in-time", "callbacks") and len(labels) > 14:
         axes.set_xticks(range(0, len(labels), max(1, len(labels) // 12)))
     axes.tick_params(axis="x", labelsize=8)
