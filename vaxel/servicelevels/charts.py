@@ -79,6 +79,7 @@ def chart_image(report: StatisticsReport, slug: str, *, fmt: str = "svg") -> byt
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     table = chart_table(report, slug)
     figure = Figure(figsize=(7, 3.2), dpi=110, layout="constrained")
@@ -112,7 +113,7 @@ def chart_image(report: StatisticsReport, slug: str, *, fmt: str = "svg") -> byt
         axes.legend(loc="upper right", frameon=False)
     if slug in ("waits", "callbacks"):  # counts: whole numbers from zero, even with none
         axes.set_ylim(bottom=0, top=max(1, axes.get_ylim()[1]))
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if slug in ("in-time", "callbacks") and len(labels) > 14:
         axes.set_xticks(range(0, len(labels), max(1, len(labels) // 12)))
     axes.tick_params(axis="x", labelsize=8)

@@ -113,7 +113,7 @@ def _records_refresh(call_ids: list[str]) -> None:
     from vaxel.availability.models import Schedule, ScheduleKind
     from vaxel.availability.selectors import opening_hours_get, schedule_value
     from vaxel.core import phone
-    from vaxel.directory.models import NumberKind, PhoneNumber
+    from vaxel.directory.models import PhoneNumber
     from vaxel.directory.selectors import organisation_get
     from vaxel.servicelevels.models import CallRecord, CallScope
     from vaxel.servicelevels.records import arrival_fields, call_facts
@@ -146,18 +146,19 @@ def _records_refresh(call_ids: list[str]) -> None:
             kind=ScheduleKind.TELEPHONE_HOURS, unit_id__in=called_units
         ).prefetch_related("weekly", "exceptions")
     }
-    scopes: dict[str, CallScope] = {NumberKind.SHARED: CallScope.SHARED, NumberKind.DIRECT: CallScope.DIRECT}
     records = []
     for call_id, fact in facts.items():
         number = numbers.get(fact.called)
         caller = numbers.get(fact.calling)
         unit_id = owner_unit(number)
-        if fact.called and fact.called == switchboard:
-            scope = CallScope.SWITCHBOARD
-        elif number is not None:
-            scope = scopes.get(number.kind, CallScope.MOBILE)
-        else:
-            scope = CallScope.OTHER
+        # CallScope names the number kinds (direct, shared, mobile) as they are.
+        scope = (
+            CallScope.SWITCHBOARD
+            if fact.called and fact.called == switchboard
+            else number.kind
+            if number is not None
+            else CallScope.OTHER
+        )
         records.append(
             CallRecord(
                 call_id=call_id,
