@@ -121,7 +121,7 @@ def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
         )
     call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
     call.save(update_fields=["state", "answered_by", "answered_at"])
-    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
+    _log(call, "answered", call.answered_at, answered_by=_login(actor))
     _announce(call)
     return call
 
@@ -153,7 +153,7 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
     call.answered_by, call.answered_at = actor, call.answered_at or at
     call.put_through_to, call.put_through_name = number, owner[:200]
     call.save()
-    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
+    _log(call, "answered", call.answered_at, answered_by=_login(actor))
     _log(call, "transferred", at, transferred_to=number.e164)
     _announce(call)
     return call
@@ -171,7 +171,7 @@ def call_take_message(*, call_id: int, actor, at: datetime | None = None, **mess
     call.state, call.ended_at, call.message = CallState.MESSAGE, at, taken
     call.answered_by, call.answered_at = actor, call.answered_at or at
     call.save()
-    _log(call, "answered", call.answered_at, answered_by=actor.get_username())
+    _log(call, "answered", call.answered_at, answered_by=_login(actor))
     _log(call, "ended", at)
     _announce(call)
     return call
@@ -233,6 +233,10 @@ def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
             duplicates += 1
     call_records_refresh(calls)
     return stored, duplicates
+
+
+def _login(actor) -> str:
+    return actor.get_username() if actor is not None else ""
 
 
 def _log(call: Call, kind: str, at: datetime, **fields: str) -> None:
