@@ -145,13 +145,12 @@ def load_town(employees: int) -> None:
 
 CITY_SQL = """
 INSERT INTO servicelevels_callrecord
-    (call_id, scope, number_id, unit_id, caller_unit_id, internal, arrived_at, day, hour, weekday,
+    (call_id, scope, number_id, unit_id, caller_unit_id, internal, arrived_at, day, hour,
      open, telephone_hours, answered, wait_seconds, talk_seconds, abandoned, transferred)
 SELECT 'city-' || g, 'direct', p.number_id, p.unit_id,
        CASE WHEN g %% 20 = 0 THEN p.unit_id END, g %% 20 = 0,
        t.at, (t.at AT TIME ZONE 'Europe/Stockholm')::date,
        extract(hour FROM t.at AT TIME ZONE 'Europe/Stockholm'),
-       extract(isodow FROM t.at AT TIME ZONE 'Europe/Stockholm') - 1,
        extract(isodow FROM t.at AT TIME ZONE 'Europe/Stockholm') < 6
          AND extract(hour FROM t.at AT TIME ZONE 'Europe/Stockholm') BETWEEN 8 AND 15,
        g %% 7 = 0,
@@ -159,7 +158,7 @@ SELECT 'city-' || g, 'direct', p.number_id, p.unit_id,
        CASE WHEN r.answered THEN (r.x * 400)::int END,
        NOT r.answered, r.answered AND g %% 9 = 0
 FROM generate_series(1, %(calls)s) AS g
-CROSS JOIN LATERAL (SELECT random() < 0.88 AS answered, random() AS x) AS r
+CROSS JOIN LATERAL (SELECT random() + 0 * g < 0.88 AS answered, random() + 0 * g AS x) AS r
 CROSS JOIN LATERAL (SELECT timestamptz '2025-01-01 00:00+01'
                     + (g::float / %(calls)s * 365 * 86400) * interval '1 second' AS at) AS t
 JOIN (SELECT row_number() OVER (ORDER BY n.id) - 1 AS k, n.id AS number_id, pe.unit_id

@@ -34,7 +34,7 @@ class CallScope(models.TextChoices):
 
 class CallRecord(models.Model):
     """One call as the statistics see it (C2): the number and unit it was to, when it
-    arrived (Stockholm day, hour and weekday), whether the switchboard was open (S4) and
+    arrived (Stockholm day and hour), whether the switchboard was open (S4) and
     the unit in its telephone hours (E6), how soon it was answered, how long it lasted,
     and whether it was internal (E8). Made again from the call's events whenever one of
     them is stored; the reports aggregate these rows in the database."""
@@ -58,7 +58,6 @@ class CallRecord(models.Model):
     arrived_at = models.DateTimeField()
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
-    weekday = models.PositiveSmallIntegerField()  # 0 is Monday
     open = models.BooleanField(default=True)  # the switchboard's opening hours (S4)
     telephone_hours = models.BooleanField(default=False)  # the unit's telephone hours (E6)
     answered = models.BooleanField(default=False)

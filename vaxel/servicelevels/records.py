@@ -70,13 +70,12 @@ def call_facts(events: Iterable[Event]) -> CallFacts:
 def arrival_fields(
     arrived_at: datetime, *, opening_hours: Schedule, telephone_hours: Schedule | None
 ) -> dict[str, object]:
-    """The calendar fields a call is counted under: its Stockholm day, hour and weekday,
+    """The calendar fields a call is counted under: its Stockholm day and hour,
     whether the switchboard was open (S4) and the unit in its telephone hours (E6)."""
     wall = local(arrived_at)
     return {
         "day": wall.date(),
         "hour": wall.hour,
-        "weekday": wall.weekday(),
         "open": is_open(opening_hours, arrived_at),
         "telephone_hours": telephone_hours is not None and is_open(telephone_hours, arrived_at),
     }

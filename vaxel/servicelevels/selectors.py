@@ -224,8 +224,17 @@ def statistics_report(
         "telephone_hours_calls": Count("id", filter=Q(telephone_hours=True, talk_seconds__isnull=False)),
         "telephone_hours_talk": Sum("talk_seconds", filter=Q(telephone_hours=True)),
     }
-    calls = records.values("day").annotate(**{f"n_{name}": value for name, value in counts.items()})
-    per_day = {row["day"]: {name: row[f"n_{name}"] or 0 for name in counts} for row in calls.order_by()}
+    # Per day and hour in one pass over the calls: the days' sums and the weekday × hour
+    # counts are both folded from these few thousand rows.
+    calls = records.values("day", "hour").annotate(**{f"n_{name}": value for name, value in counts.items()})
+    per_day: dict[date, dict[str, int]] = {}
+    hours: dict[tuple[int, int], int] = {}
+    for row in calls.order_by():
+        sums = per_day.setdefault(row["day"], dict.fromkeys(counts, 0))
+        for name in counts:
+            sums[name] += row[f"n_{name}"] or 0
+        slot = (row["day"].weekday(), row["hour"])
+        hours[slot] = hours.get(slot, 0) + row["n_offered"]
     internal = (
         scope.internal_records()
         .filter(day__gte=first, day__lte=last)
@@ -261,12 +270,11 @@ def statistics_report(
         for n in range((last - first).days + 1)
     }
     waits = records.filter(answered=True).values("wait_seconds").annotate(n=Count("id")).order_by()
-    hours = records.values("weekday", "hour").annotate(n=Count("id")).order_by()
     return StatisticsReport(
         scope=scope,
         first=first,
         last=last,
         days=days,
         waits={row["wait_seconds"]: row["n"] for row in waits},
-        hours={(row["weekday"], row["hour"]): row["n"] for row in hours},
+        hours=hours,
     )

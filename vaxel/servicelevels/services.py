@@ -87,7 +87,6 @@ RECORD_FIELDS = (
     "arrived_at",
     "day",
     "hour",
-    "weekday",
     "open",
     "telephone_hours",
     "answered",

@@ -22,7 +22,7 @@ def test_demo_is_a_realistic_deterministic_municipality(db):
     assert PhoneNumber.objects.filter(kind="mobile", disclosure_consent=False).exists()
     # Eight weeks of calls for the statistics page, on working days only (C2).
     assert CallRecord.objects.count() == 40 * 45 and "1800 calls" in summary
-    assert not CallRecord.objects.filter(weekday__gte=5).exists()
+    assert not CallRecord.objects.filter(day__iso_week_day__gte=6).exists()
     first = snapshot_of_directory()
     assert "already" in demo_load(seed=7, people=150)  # never loaded twice
 
