@@ -98,31 +98,29 @@ def access_route(user, token=None) -> None:
         )
 
 
-def access_changes(user, token=None) -> set[int] | None:
-    """Who sees the change feed: the switchboard and administrators all of it, a
-    manager their units'. Returns the unit ids to limit to, or None for all."""
+def _units_seen(user, token, refusal: str) -> set[int] | None:
+    """The switchboard and administrators see every unit, a manager their own (and
+    those below): the unit ids to limit to, or None for all. Anyone else is refused."""
     require_scope(token, Scope.DIRECTORY_READ)
     roles = roles_of(user)
     if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
         return None
     if Role.MANAGER in roles:
         return managed_unit_ids(user)
-    raise Forbidden(
-        _("Only the switchboard, managers and administrators see the change feed."), error_id="forbidden"
+    raise Forbidden(refusal, error_id="forbidden")
+
+
+def access_changes(user, token=None) -> set[int] | None:
+    """Who sees the change feed (C1)."""
+    return _units_seen(
+        user, token, _("Only the switchboard, managers and administrators see the change feed.")
     )
 
 
 def access_statistics(user, token=None) -> set[int] | None:
-    """Who sees call statistics (C2): the switchboard and administrators all of them, a
-    manager their units'. Returns the unit ids to limit to, or None for all."""
-    require_scope(token, Scope.DIRECTORY_READ)
-    roles = roles_of(user)
-    if roles & {Role.ADMINISTRATOR, Role.OPERATOR}:
-        return None
-    if Role.MANAGER in roles:
-        return managed_unit_ids(user)
-    raise Forbidden(
-        _("Only managers, the switchboard and administrators see call statistics."), error_id="forbidden"
+    """Who sees call statistics (C2)."""
+    return _units_seen(
+        user, token, _("Only managers, the switchboard and administrators see call statistics.")
     )
 
 
