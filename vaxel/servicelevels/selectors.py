@@ -102,7 +102,9 @@ def statistics_scope(
     if unit:
         text = unit.strip()
         found = (
-            Unit.objects.filter(pk=int(text)) if text.isdigit() else Unit.objects.filter(name__iexact=text)
+            Unit.objects.filter(pk=int(text))
+            if text.isdigit() and len(text) < 10  # an id; a longer number is no unit's
+            else Unit.objects.filter(name__iexact=text)
         )
         chosen = found.first()
         if chosen is None:

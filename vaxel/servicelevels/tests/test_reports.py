@@ -54,6 +54,7 @@ def test_c2_managers_get_their_units_and_shared_numbers_in_the_api(tuesday, logi
     assert answer.json()["periods"][0]["offered"] == 4 and answer.json()["by"] == "month"
     assert client.get(url, {**week, "number": GROUP_NUMBER}).json()["total"]["transferred"] == 1
     assert client.get(url, {**week, "unit": "Skolskjuts"}).status_code == 403
+    assert client.get(url, {**week, "unit": "9" * 30}).status_code == 404
     assert client.get(url, week).status_code == 403  # the organisation is the switchboard's
     assert (
         client.get(url, {**week, "unit": "Bygglov", "by": "year"}).json()["error"]["id"] == "invalid_period"
