@@ -1,6 +1,8 @@
 import pytest
 from django.utils import translation
 
+pytest_plugins = ["vaxel.core.testing_clock"]
+
 
 @pytest.fixture(autouse=True)
 def swedish():

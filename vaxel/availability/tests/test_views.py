@@ -22,6 +22,7 @@ def test_e2_my_page_shows_the_answer_phrase_and_that_i_am_available(bjorn):
     assert "Du är tillgänglig." in page
 
 
+@pytest.mark.clock("2026-12-01T11:30")  # lunch until 12.30 the same day
 def test_e3_lunch_in_one_tap_and_what_callers_hear(bjorn):
     assert bjorn.post("/min-sida/", {"action": "absence", "preset": "lunch"}).status_code == 302
     back = local(Absence.objects.get().ends_at).strftime("%H.%M")
