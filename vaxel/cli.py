@@ -245,8 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("VAXEL_CLI", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaxel.config.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:  # a second setup would bind logging to whatever stderr is now
+        django.setup()
     from django.conf import settings
     from django.utils import translation
 

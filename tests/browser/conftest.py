@@ -78,7 +78,7 @@ def asgi_server(transactional_db, settings):
     import uvicorn
     from django.core.asgi import get_asgi_application
 
-    settings.WHITENOISE_USE_FINDERS = True  # static files without collectstatic
+    settings.SERVESTATIC_USE_FINDERS = True  # static files without collectstatic
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -22,3 +22,10 @@ def spoken_time(at: datetime | None) -> str:
     if moment.date() == today + timedelta(days=1):
         return _("tomorrow %(clock)s") % {"clock": clock}
     return f"{date_format(moment, 'D j b')} {clock}"
+
+
+@register.filter
+def seconds_since(at: datetime | None) -> int:
+    """Whole seconds from `at` until now, by the server's clock: a console ticks on from
+    this, so a wrong clock on the operator's computer never shows a wrong waiting time."""
+    return 0 if at is None else max(0, int((now() - at).total_seconds()))

@@ -29,11 +29,13 @@
   }
   setInterval(() => fire("vx-resync"), 30000);
 
-  // Waiting times tick every second.
+  // Waiting times tick every second, on from the seconds the server counted when it
+  // drew them (the operator's own clock may be wrong; the browser's monotonic one is not).
   function tick() {
-    const nowMs = Date.now();
-    $$("time[data-since]").forEach((el) => {
-      const seconds = Math.max(0, Math.floor((nowMs - Date.parse(el.dataset.since)) / 1000));
+    const nowMs = performance.now();
+    $$("time[data-seconds]").forEach((el) => {
+      if (!el.dataset.drawnAt) el.dataset.drawnAt = String(nowMs);
+      const seconds = Number(el.dataset.seconds) + Math.floor((nowMs - Number(el.dataset.drawnAt)) / 1000);
       const m = Math.floor(seconds / 60), s = seconds % 60;
       el.textContent = m + ":" + String(s).padStart(2, "0");
       el.classList.toggle("long", seconds >= 60);
