@@ -5,6 +5,7 @@ VAXEL_DEBUG=1 turns on debug; without it VAXEL_SECRET_KEY is required.
 """
 
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -21,15 +22,35 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("VAXEL_DEBUG", "") == "1"
 _TESTING = "pytest" in sys.modules
+
+
+def _data_folder_key(folder: Path) -> str:
+    """A random key made once and kept in the data folder (readable by its owner only), for
+    a development server, the command line and the tests: never a literal anyone can read."""
+    path = folder / "secret_key"
+    if not path.exists():
+        made = folder / f".secret_key.{os.getpid()}"
+        descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(made, path)  # atomic: of two processes starting at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+    return path.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("VAXEL_SECRET_KEY", "")
 if not SECRET_KEY:
-    # The command line (vaxel …, except serve) signs nothing and may run without a key.
+    # A production server must be given its key; the others make one in the data folder.
     if not (DEBUG or _TESTING or os.environ.get("VAXEL_CLI") == "1"):
         raise ImproperlyConfigured(
             "VAXEL_SECRET_KEY is not set. Set it to a long random string, "
             "or set VAXEL_DEBUG=1 for a local development server."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
+    SECRET_KEY = _data_folder_key(DATA_DIR)
 
 ALLOWED_HOSTS = [h for h in os.environ.get("VAXEL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

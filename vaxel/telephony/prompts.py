@@ -1,7 +1,10 @@
 """What callers hear, spoken: each announcement text synthesised in Swedish with
 espeak-ng and converted with sox to 8 kHz mono G.711 (A-law) WAV, cached by its text,
 so a changed text (a new next-opening time) is a new prompt. A prompt's address carries
-its text signed, so only texts Växel said can be synthesised."""
+its text signed, so only texts Växel said can be synthesised.
+
+Both programs get only paths Växel made itself as arguments; the text reaches espeak-ng
+on its standard input."""
 
 import hashlib
 import shutil
@@ -40,7 +43,14 @@ def prompt_file(text: str) -> Path:
         )
     with tempfile.TemporaryDirectory() as work:
         spoken = Path(work) / "spoken.wav"
-        subprocess.run([espeak, "-v", "sv", "-s", "150", "-w", str(spoken), text], check=True, timeout=30)  # noqa: S603
+        # The text goes on stdin, never on the command line: it may be an employee's own
+        # greeting (W4), and "-f/etc/passwd" must be heard as words, not read as an option.
+        subprocess.run(  # noqa: S603
+            [espeak, "-v", "sv", "-s", "150", "-b", "1", "-w", str(spoken), "--stdin"],
+            input=text.encode(),
+            check=True,
+            timeout=30,
+        )
         made = Path(work) / "prompt.wav"
         subprocess.run(  # noqa: S603
             [sox, str(spoken), "-r", "8000", "-c", "1", "-e", "a-law", "-b", "8", str(made)],
