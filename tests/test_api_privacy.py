@@ -10,7 +10,13 @@ from rest_framework.test import APIClient
 from vaxel.access.constants import Scope
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWORD, SWITCHBOARD
+from vaxel.core.testing import (
+    ANNA_SECRET_MOBILE,
+    BJORN_PUBLIC_MOBILE,
+    CECILIA_SECRET_MOBILE,
+    PASSWORD,
+    SWITCHBOARD,
+)
 from vaxel.core.time import parse_instant
 from vaxel.directory.models import NumberGroup, Person, PhoneNumber, Unit
 from vaxel.directory.services import person_add
@@ -112,3 +118,39 @@ def test_s3_no_response_anywhere_contains_an_unconsented_mobile(secrets_town, lo
     # and the consented mobile does get through, so the check is not vacuous
     assert "070-234 56 78" in clients["operator"].get("/api/v1/people/").content.decode()
     assert re.search(r"Anna Sjöberg", clients["operator"].get("/api/v1/people/").content.decode())
+
+
+def test_s3_a_withdrawn_consent_hides_the_digits_stored_while_it_was_given(town, logins, client):
+    """Björn consents; a change, a message from his mobile and a call from it are stored.
+    He withdraws: from then on no API answer, the managers' log or the admin shows them."""
+    from vaxel.audit.models import Change
+    from vaxel.directory.services import mobile_consent_set
+
+    message_take(
+        subject="Nycklar",
+        caller_name="Björn Åberg",
+        caller_number=BJORN_PUBLIC_MOBILE,
+        for_person=town.anna.email,
+    )
+    call_arrive(
+        caller=BJORN_PUBLIC_MOBILE, called=SWITCHBOARD, external_id="b", at=parse_instant("2026-12-01T10:00")
+    )
+    operator = APIClient()
+    operator.login(username=logins["administrator"].username, password=PASSWORD)
+    for url in ("/api/v1/changes/", "/api/v1/messages/"):  # shown while he consents
+        body = operator.get(url).content.decode()
+        assert any(needle in body for needle in forms(BJORN_PUBLIC_MOBILE)), url
+
+    mobile_consent_set(person=Person.objects.get(pk=town.bjorn.pk), consent=False)
+
+    pages = [*every_get_url(operator), f"/min-sida/enheter/{town.unit.pk}/"]
+    pages += [f"/admin/audit/change/{pk}/change/" for pk in Change.objects.values_list("pk", flat=True)]
+    manager = APIClient()
+    manager.login(username=logins["manager"].username, password=PASSWORD)
+    for url in pages:
+        for viewer in (operator, manager):
+            body = viewer.get(url).content.decode()
+            for needle in forms(BJORN_PUBLIC_MOBILE):
+                assert needle not in body, (url, needle)
+    stored = repr(list(Change.objects.values_list("before", "after", "summary")))
+    assert not any(needle in stored for needle in forms(BJORN_PUBLIC_MOBILE))  # never stored at all

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import Change, ChangeAction
+from vaxel.audit.references import reference
+from vaxel.audit.selectors import changes_shown
 from vaxel.audit.services import change_record
 
 
@@ -16,6 +18,10 @@ class ChangeAdmin(admin.ModelAdmin):
     list_filter = ["entity", "action"]
     search_fields = ["summary", "actor_name"]
     readonly_fields = [f.name for f in Change._meta.fields]
+
+    def get_object(self, request, object_id, from_field=None):
+        change = super().get_object(request, object_id, from_field)
+        return None if change is None else changes_shown([change])[0]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -35,16 +41,17 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """An object's fields (and many-to-many ids) as the change log keeps them. A mobile
-    without consent is kept only by what it shows, never by its digits (S3)."""
+    """An object's fields (and many-to-many ids) as the change log keeps them. Fields the
+    object calls private (a mobile's digits) are kept by reference only (S3)."""
+    private = obj.audit_private_fields() if hasattr(obj, "audit_private_fields") else set()
     values: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if field.name not in SECRET_FIELDS:
-            values[field.name] = _plain(field.value_from_object(obj))
+        if field.name in SECRET_FIELDS:
+            continue
+        value = field.value_from_object(obj)
+        values[field.name] = reference(obj, str(value)) if field.name in private else _plain(value)
     for field in obj._meta.many_to_many:
         values[field.name] = sorted(o.pk for o in getattr(obj, field.name).all()) if obj.pk else []
-    if getattr(obj, "is_public", True) is False:
-        values["e164"] = str(obj)
     return values
 
 

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_changes
 from vaxel.audit.models import ChangeAction
-from vaxel.audit.selectors import changes_feed
+from vaxel.audit.selectors import changes_feed, changes_shown
 from vaxel.core.api import ErrorSerializer, NewestFirst
 
 
@@ -44,4 +44,4 @@ class ChangeList(APIView):
         unit_ids = access_changes(request.user, token_of(request))
         pages = self.pagination_class()
         page = pages.paginate_queryset(changes_feed(unit_ids=unit_ids), request, view=self)
-        return pages.get_paginated_response(ChangeSerializer(page or [], many=True).data)
+        return pages.get_paginated_response(ChangeSerializer(changes_shown(page or []), many=True).data)

@@ -1,6 +1,9 @@
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from vaxel.audit.models import Change
+from vaxel.audit.references import rendered
 
 
 def changes_feed(*, unit_ids: set[int] | None = None) -> QuerySet[Change]:
@@ -8,6 +11,17 @@ def changes_feed(*, unit_ids: set[int] | None = None) -> QuerySet[Change]:
     changes = Change.objects.select_related("unit").order_by("-id")
     if unit_ids is not None:
         changes = changes.filter(unit_id__in=unit_ids)
+    return changes
+
+
+def changes_shown(changes: Iterable[Change]) -> list[Change]:
+    """The changes with their before and after as they may be shown now: every value kept
+    by reference (a mobile) rendered by the rule as it stands (S3). Every surface that
+    shows a change's values (API, managers' log, admin) reads them through this."""
+    changes = list(changes)
+    values = rendered([[change.before, change.after] for change in changes])
+    for change, (before, after) in zip(changes, values, strict=True):
+        change.before, change.after = before, after
     return changes
 
 
@@ -25,5 +39,5 @@ def unit_log(unit_id: int, *, limit: int = 100) -> list[dict]:
     """C1 for a manager: who changed what in their unit, when, before → after."""
     return [
         {"change": change, "differences": change_differences(change)}
-        for change in changes_feed(unit_ids={unit_id}).select_related("actor")[:limit]
+        for change in changes_shown(changes_feed(unit_ids={unit_id}).select_related("actor")[:limit])
     ]

@@ -71,7 +71,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def _clock_marker(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+def _clock_marker(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
     marker = request.node.get_closest_marker("clock")
     if marker is None:
         yield None
@@ -81,7 +81,7 @@ def _clock_marker(request: pytest.FixtureRequest) -> Iterator[time_machine.Coord
 
 
 @pytest.fixture
-def clock(_clock_marker: time_machine.Coordinates | None) -> Iterator[time_machine.Coordinates]:
+def clock(_clock_marker: time_machine.Traveller | None) -> Iterator[time_machine.Traveller]:
     """The test's clock, to shift or move; where the marker put it, or at the present."""
     if _clock_marker is not None:
         yield _clock_marker

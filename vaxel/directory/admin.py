@@ -29,7 +29,7 @@ class PhoneNumberInline(admin.TabularInline):
 
     @admin.display(description=_("number"))
     def shown(self, number: PhoneNumber) -> str:
-        return str(number)
+        return number.shown
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vaxel.audit.references import fingerprint
 from vaxel.core.phone import display
 
 
@@ -160,7 +161,15 @@ class PhoneNumber(models.Model):
         ]
 
     def __str__(self) -> str:
-        # str() reaches templates, admin and logs: a mobile without consent shows no digits (S3).
+        # str() reaches templates, logs and the admin's own history (LogEntry), which outlive
+        # a consent: a mobile never shows its digits there (S3); `shown` does, when it may.
+        if self.kind == NumberKind.MOBILE:
+            return str(_("mobile"))
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The number as it may be shown now: a mobile's digits only with consent (S3)."""
         if not self.is_public:
             return str(_("(hidden: no consent)"))
         return display(self.e164) or self.e164
@@ -169,3 +178,16 @@ class PhoneNumber(models.Model):
     def is_public(self) -> bool:
         """Whether the digits may leave the server (S3)."""
         return self.kind != NumberKind.MOBILE or self.disclosure_consent
+
+    def audit_private_fields(self) -> set[str]:
+        """Fields the change log keeps by reference only: a mobile's digits outlive no
+        consent there (S3)."""
+        return {"e164"} if self.kind == NumberKind.MOBILE else set()
+
+    def audit_display(self, value_fingerprint: str) -> str:
+        """A change-log reference to this number, as the rule allows it to be shown now."""
+        if not self.is_public:
+            return str(_("(hidden: no consent)"))
+        if fingerprint(self.e164) != value_fingerprint:
+            return str(_("an earlier number"))
+        return self.e164  # as the log's other numbers

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
+from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
@@ -50,7 +51,8 @@ def _organisation_facts(organisation: Organisation) -> dict:
 
 
 def person_facts(person: Person) -> dict:
-    """What the change log keeps of a person; a mobile without consent is never kept (S3)."""
+    """What the change log keeps of a person; a mobile only by reference, so its digits
+    are shown from the log only while its owner consents (S3)."""
     numbers = {n.kind: n for n in person.numbers.all()}
     mobile = numbers.get(NumberKind.MOBILE)
     return {
@@ -60,7 +62,7 @@ def person_facts(person: Person) -> dict:
         "unit": person.unit.name,
         "active": person.active,
         "direct_number": numbers[NumberKind.DIRECT].e164 if NumberKind.DIRECT in numbers else None,
-        "mobile": (mobile.e164 if mobile.is_public else "hidden") if mobile else None,
+        "mobile": reference(mobile, mobile.e164) if mobile else None,
     }
 
 

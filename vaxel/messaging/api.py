@@ -11,6 +11,7 @@ from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_message_take, messages_visible
 from vaxel.core.api import ErrorSerializer, Pages, validated
 from vaxel.core.phone import display
+from vaxel.directory.privacy import number_shown, numbers_hidden
 from vaxel.messaging.models import EventKind, Message, MessageKind, MessageStatus
 from vaxel.messaging.selectors import messages_query
 from vaxel.messaging.services import TRANSITIONS, message_mark, message_take
@@ -69,10 +70,10 @@ class StepSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-def message_data(message: Message) -> dict:
+def message_data(message: Message, *, hidden: set[str] | None = None) -> dict:
     from vaxel.core.time import now
 
-    public = message.caller_number if message.caller_number_public and message.caller_number else None
+    public = number_shown(message.caller_number, was_public=message.caller_number_public, hidden=hidden)
     return {
         "id": message.pk,
         "reference": message.reference,
@@ -127,8 +128,9 @@ class MessageList(APIView):
             messages = messages.filter(taken_by_id=request.user.pk)
         pages = self.pagination_class()
         page = pages.paginate_queryset(messages, request, view=self)
+        hidden = numbers_hidden(m.caller_number for m in page or [])
         return pages.get_paginated_response(
-            MessageSerializer([message_data(m) for m in page or []], many=True).data
+            MessageSerializer([message_data(m, hidden=hidden) for m in page or []], many=True).data
         )
 
     @extend_schema(

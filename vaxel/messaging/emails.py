@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.core.phone import display
 from vaxel.core.time import local
+from vaxel.directory.privacy import number_shown
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message
 
@@ -24,7 +25,8 @@ def caller_label(message: Message) -> str:
     name = message.caller_name or _("Unknown caller")
     if not message.caller_number:
         return name
-    number = display(message.caller_number) if message.caller_number_public else _("number hidden")
+    shown = number_shown(message.caller_number, was_public=message.caller_number_public)
+    number = display(shown) if shown else _("number hidden")
     return f"{name} ({number})"
 
 

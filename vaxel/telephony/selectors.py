@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from vaxel.audit.services import actor_label
 from vaxel.core.phone import display
 from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.directory.privacy import number_shown
 from vaxel.directory.selectors import search_directory
 from vaxel.telephony.models import LIVE_STATES, Call, CallState
 
@@ -44,7 +45,7 @@ def call_card(call: Call, *, viewer=None) -> dict[str, Any]:
         "state_label": call.get_state_display(),
         "arrived_at": call.arrived_at,
         "answered_at": call.answered_at,
-        "caller": display(call.caller) if call.caller and call.caller_public else None,
+        "caller": display(number_shown(call.caller, was_public=call.caller_public)),
         "caller_withheld": not call.caller,
         "caller_name": person.name if person else "",
         "caller_unit": person.unit.name if person else "",

@@ -97,3 +97,37 @@ def test_a_role_given_in_the_admin_is_logged_without_the_password(client, logins
         change.entity == "user" and change.before["groups"] == [] and change.after["groups"] == [operators.pk]
     )
     assert "password" not in change.before and "password" not in change.after
+
+
+def test_s3_the_admins_own_history_never_holds_a_mobiles_digits(client, logins, town):
+    """Django admin's LogEntry keeps a deleted inline row's name for ever; a mobile's
+    name there must not be its digits, or they would outlive any consent."""
+    from django.contrib.admin.models import LogEntry
+
+    from vaxel.core.testing import BJORN_PUBLIC_MOBILE
+
+    bjorn = Person.objects.get(pk=town.bjorn.pk)
+    numbers = list(bjorn.numbers.order_by("pk"))
+    form = {
+        "name": bjorn.name,
+        "email": bjorn.email,
+        "title": bjorn.title,
+        "unit": bjorn.unit_id,
+        "active": "on",
+        "numbers-TOTAL_FORMS": str(len(numbers)),
+        "numbers-INITIAL_FORMS": str(len(numbers)),
+        "numbers-MIN_NUM_FORMS": "0",
+        "numbers-MAX_NUM_FORMS": "1000",
+    }
+    for i, number in enumerate(numbers):
+        form[f"numbers-{i}-id"] = str(number.pk)
+        form[f"numbers-{i}-person"] = str(bjorn.pk)
+        if number.e164 == BJORN_PUBLIC_MOBILE:
+            form[f"numbers-{i}-DELETE"] = "on"
+    answer = admin_client(client, logins).post(f"/admin/directory/person/{bjorn.pk}/change/", form)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert not PhoneNumber.objects.filter(e164=BJORN_PUBLIC_MOBILE).exists()
+    history = repr(list(LogEntry.objects.values_list("object_repr", "change_message")))
+    assert "deleted" in history
+    for written in (BJORN_PUBLIC_MOBILE, "070-234 56 78", "0702345678"):
+        assert written not in history
