@@ -60,6 +60,7 @@ def serve(args):
             port=args.port,
             workers=args.workers,
             timeout_graceful_shutdown=3,  # open console streams must not hold a restart up
+            log_config=None,  # Django's logging, whose filter keeps phone numbers out (S3)
         )
     finally:
         if worker is not None:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "servestatic",  # before staticfiles: its checks, and runserver without its own static serving
     "django.contrib.staticfiles",
     "axes",
     "csp",
@@ -319,7 +320,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No log line carries a phone number's digits (S3), whichever library writes it.
+    "filters": {"no_phone_numbers": {"()": "vaxel.core.logs.HidePhoneNumbers"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phone_numbers"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("VAXEL_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
