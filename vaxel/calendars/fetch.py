@@ -3,15 +3,15 @@ requests, so an unchanged feed costs one short answer) or a CalDAV server. Every
 failure becomes an InvalidInput that says what went wrong."""
 
 import ipaddress
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from vaxel.calendars.ical import LARGEST_FILE
+from vaxel.core import outbound
 from vaxel.core.errors import InvalidInput
 
 TIMEOUT = 10  # seconds
@@ -25,17 +25,23 @@ class Fetched:
 
 
 def feed_url(url: str) -> str:
-    """A feed address as it will be read: webcal:// is https://."""
+    """A feed address as it will be read: webcal:// is https://, spaces are encoded."""
     url = (url or "").strip()
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(ord(c) < 32 or ord(c) == 127 for c in url)
+        or len(url) > 2000
+    ):
         raise InvalidInput(
             _("%(url)r is not a calendar address; it should begin with https:// or webcal://.")
-            % {"url": url},
+            % {"url": url[:200]},
             error_id="invalid_calendar_url",
         )
-    return url
+    return url.replace(" ", "%20")
 
 
 def is_loopback(url: str) -> bool:
@@ -46,32 +52,37 @@ def is_loopback(url: str) -> bool:
         return host == "localhost"
 
 
+def allowed_hosts() -> list[str]:
+    return list(settings.VAXEL_CALENDAR_ALLOWED_HOSTS)
+
+
+def address_check(url: str) -> None:
+    """Refuse at once an address inside the network; one that does not answer now is
+    kept and tried again later (the server may be down for a while)."""
+    try:
+        outbound.checked(url, allowed_hosts=allowed_hosts())
+    except InvalidInput as refused:
+        if refused.error_id != "address_unreachable":
+            raise
+
+
 def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     headers = {"User-Agent": "Vaxel-calendar/1", "Accept": "text/calendar, */*;q=0.5"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    request = urllib.request.Request(feed_url(url), headers=headers)  # noqa: S310 (http/https checked)
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            data = response.read(LARGEST_FILE + 1)
-            return Fetched(data, response.headers.get("ETag", ""), response.headers.get("Last-Modified", ""))
-    except urllib.error.HTTPError as error:
-        if error.code == 304:
-            return Fetched(None, etag, last_modified)
+    answer = outbound.fetch(
+        feed_url(url), headers=headers, allowed_hosts=allowed_hosts(), timeout=TIMEOUT, max_bytes=LARGEST_FILE
+    )
+    if answer.status == 304:
+        return Fetched(None, etag, last_modified)
+    if answer.status >= 300:
         raise InvalidInput(
-            _("The calendar server answered %(code)s %(reason)s; check the address.")
-            % {"code": error.code, "reason": error.reason},
+            _("The calendar server answered %(code)s; check the address.") % {"code": answer.status},
             error_id="calendar_http_error",
-        ) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise InvalidInput(
-            _("The calendar server could not be reached (%(reason)s); Växel tries again.")
-            % {"reason": reason},
-            error_id="calendar_unreachable",
-        ) from None
+        )
+    return Fetched(answer.body, answer.headers.get("etag", ""), answer.headers.get("last-modified", ""))
 
 
 def fetch_caldav(url: str, *, username: str, password: str, start: datetime, end: datetime) -> bytes:
@@ -80,6 +91,7 @@ def fetch_caldav(url: str, *, username: str, password: str, start: datetime, end
     import caldav
     import icalendar
 
+    outbound.checked(url, allowed_hosts=allowed_hosts())  # before a password is sent anywhere
     try:
         client = caldav.DAVClient(  # type: ignore[operator]
             url=url,
@@ -88,6 +100,10 @@ def fetch_caldav(url: str, *, username: str, password: str, start: datetime, end
             timeout=TIMEOUT,
             require_tls=not is_loopback(url),
         )
+        # No redirects (each would need the same check) and no proxies or .netrc from the
+        # environment: the server asked is the one that was checked.
+        client.session.max_redirects = 0
+        client.session.trust_env = False
         found = client.calendar(url=url).search(start=start, end=end, event=True)
         merged = icalendar.Calendar()
         merged.add("prodid", "-//Växel//CalDAV//SV")
@@ -96,9 +112,8 @@ def fetch_caldav(url: str, *, username: str, password: str, start: datetime, end
             for component in icalendar.Calendar.from_ical(item.data).subcomponents:
                 merged.add_component(component)
         return merged.to_ical()
-    except Exception as error:  # the CalDAV stack raises many kinds; all mean "not read"
+    except Exception:  # the CalDAV stack raises many kinds; all mean "not read"
         raise InvalidInput(
-            _("The CalDAV calendar could not be read (%(error)s); check the address, user name and password.")
-            % {"error": str(error)[:200] or error.__class__.__name__},
+            _("The CalDAV calendar could not be read; check the address, user name and password."),
             error_id="caldav_error",
         ) from None

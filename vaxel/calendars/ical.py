@@ -20,6 +20,7 @@ from vaxel.core.errors import InvalidInput
 from vaxel.core.time import STOCKHOLM
 
 LARGEST_FILE = 5 * 1024 * 1024  # bytes; a person's calendar for months is far smaller
+MOST_EVENTS = 2000  # occurrences in the window; VAXEL_CALENDAR_MOST_EVENTS
 
 # Words in a title or category, and the absence reason they mean (E3). Anything else busy
 # is a meeting. VAXEL_CALENDAR_REASON_WORDS adds to or overrides these.
@@ -114,11 +115,9 @@ def _occurrence(event, words: dict[str, str]) -> Occurrence | None:
     )
 
 
-def occurrences(
-    data: bytes, *, start: datetime, end: datetime, words: dict[str, str] | None = None
-) -> list[Occurrence]:
-    """The occurrences of every event in `data` that overlap start–end, in time order.
-    InvalidInput, saying what is wrong, when `data` is not a usable iCalendar file."""
+def checked_calendar(data: bytes) -> icalendar.Calendar:
+    """The parsed file, with nothing expanded yet: cheap enough to run while the person
+    waits, so a broken file is refused at once. InvalidInput saying what is wrong."""
     if len(data) > LARGEST_FILE:
         raise InvalidInput(
             _("The calendar is larger than %(mb)d MB; export a shorter period.")
@@ -131,23 +130,58 @@ def occurrences(
             _("This is not an iCalendar file (it should begin with BEGIN:VCALENDAR); check the address."),
             error_id="not_icalendar",
         )
-    chosen = {**REASON_WORDS, **(words or {})}
     try:
         calendar = icalendar.Calendar.from_ical(text)
-        for event in calendar.walk("VEVENT"):
-            if event.errors:
-                name, problem = event.errors[0]
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        raise InvalidInput(
+            _("The calendar could not be read: %(error)s. Export it again or check the address.")
+            % {"error": str(error)[:200]},
+            error_id="invalid_icalendar",
+        ) from None
+    for event in calendar.walk("VEVENT"):
+        if event.errors:
+            name, problem = event.errors[0]
+            raise InvalidInput(
+                _("The event %(uid)r has a broken %(name)s (%(problem)s); fix it in the calendar.")
+                % {"uid": str(event.get("UID", "?"))[:100], "name": name, "problem": str(problem)[:120]},
+                error_id="invalid_icalendar",
+            )
+    return calendar
+
+
+def occurrences(
+    data: bytes,
+    *,
+    start: datetime,
+    end: datetime,
+    words: dict[str, str] | None = None,
+    most: int = MOST_EVENTS,
+) -> list[Occurrence]:
+    """The occurrences of every event in `data` that overlap start–end, in time order;
+    at most `most` of them. InvalidInput, saying what is wrong, when `data` is not a
+    usable iCalendar file or has more."""
+    calendar = checked_calendar(data)
+    chosen = {**REASON_WORDS, **(words or {})}
+    try:
+        found: list[Occurrence | None] = []
+        # Lazily and in time order, so a rule that repeats every second costs no more
+        # than `most` occurrences before it is refused.
+        for event in recurring_ical_events.of(calendar).after(start):
+            if event.name != "VEVENT" or "DTSTART" not in event:
+                continue
+            if _instant(event["DTSTART"].dt) >= end:
+                break
+            if len(found) == most:
                 raise InvalidInput(
-                    _("The event %(uid)r has a broken %(name)s (%(problem)s); fix it in the calendar.")
-                    % {"uid": str(event.get("UID", "?")), "name": name, "problem": str(problem)[:120]},
-                    error_id="invalid_icalendar",
+                    _(
+                        "The calendar has more than %(most)d events in the coming %(days)d days; "
+                        "check for an event that repeats too often."
+                    )
+                    % {"most": most, "days": (end - start).days},
+                    error_id="calendar_too_many_events",
                 )
-        found = [
-            _occurrence(event, chosen)
-            for event in recurring_ical_events.of(calendar).between(start, end)
-            if event.name == "VEVENT" and "DTSTART" in event
-        ]
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
+            found.append(_occurrence(event, chosen))
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
         raise InvalidInput(
             _("The calendar could not be read: %(error)s. Export it again or check the address.")
             % {"error": str(error)[:200]},

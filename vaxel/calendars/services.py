@@ -16,7 +16,7 @@ from vaxel.availability.constants import AbsenceSource
 from vaxel.availability.models import Absence
 from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text, unit_telephone_hours
 from vaxel.calendars import fetch
-from vaxel.calendars.ical import Occurrence, occurrences, parse_reason_words
+from vaxel.calendars.ical import Occurrence, checked_calendar, occurrences, parse_reason_words
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.core.errors import InvalidInput
 from vaxel.core.time import local, now
@@ -42,19 +42,20 @@ def calendar_add(
     uploaded: bytes | None = None,
     actor=None,
 ) -> Calendar:
-    """Connect a calendar. An uploaded file is read at once, so a bad one is refused
-    and nothing is written; a feed or CalDAV calendar is read by the next sync."""
+    """Connect a calendar. An uploaded file is checked at once, so a broken one is
+    refused and nothing is written; its events, like a feed's or a CalDAV calendar's,
+    are read by the job worker (`calendar_read_soon`), never in the request."""
     if kind not in CalendarKind.values:
         raise InvalidInput(
             _("Choose a feed address, a CalDAV calendar or an .ics file."), error_id="invalid_calendar_kind"
         )
     calendar = Calendar(person=person, kind=kind)
     if kind == CalendarKind.UPLOAD:
-        start, end = _window(now())
-        occurrences(uploaded or b"", start=start, end=end)  # refuses what cannot be read
+        checked_calendar(uploaded or b"")  # refuses what cannot be read
         calendar.uploaded = (uploaded or b"").decode("utf-8-sig", errors="replace")
     else:
         calendar.url = fetch.feed_url(url)
+        fetch.address_check(calendar.url)
         if kind == CalendarKind.CALDAV:
             if calendar.url.startswith("http://") and not fetch.is_loopback(calendar.url):
                 raise InvalidInput(
@@ -151,13 +152,15 @@ def calendar_sync(calendar: Calendar, *, at: datetime | None = None) -> dict[str
     start, end = _window(at)
     try:
         data, fetched = _read(calendar, start, end)
-        found = None if data is None else occurrences(data, start=start, end=end, words=_reason_words())
+        found = (
+            None
+            if data is None
+            else occurrences(
+                data, start=start, end=end, words=_reason_words(), most=settings.VAXEL_CALENDAR_MOST_EVENTS
+            )
+        )
     except InvalidInput as failure:
-        calendar.failures += 1
-        calendar.error = failure.message
-        calendar.synced_at = at
-        calendar.next_sync_at = at + min(timedelta(minutes=2**calendar.failures), LONGEST_WAIT)
-        calendar.save(update_fields=["failures", "error", "synced_at", "next_sync_at"])
+        _failed(calendar, failure.message, at=at)
         logger.info("Calendar %s not read: %s", calendar.pk, failure.error_id)
         return {"error": failure.message}
     counts = {"created": 0, "changed": 0, "removed": 0}
@@ -171,6 +174,17 @@ def calendar_sync(calendar: Calendar, *, at: datetime | None = None) -> dict[str
         calendar.next_sync_at = at + timedelta(seconds=settings.VAXEL_CALENDAR_SYNC_SECONDS)
         calendar.save()
     return {"unchanged": found is None, **counts}
+
+
+def _failed(calendar: Calendar, error: str, *, at: datetime) -> None:
+    """The calendar keeps its last good state, says why, and is tried again later."""
+    calendar.failures += 1
+    calendar.error = error[:500]
+    calendar.synced_at = at
+    calendar.next_sync_at = at + min(timedelta(minutes=2 ** min(calendar.failures, 10)), LONGEST_WAIT)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        failures=calendar.failures, error=calendar.error, synced_at=at, next_sync_at=calendar.next_sync_at
+    )
 
 
 def _reason_words() -> dict[str, str]:
@@ -263,11 +277,17 @@ def _notify_conflicts(person: Person, events: list[CalendarEvent]) -> None:
 
 
 def calendars_sync_due(*, at: datetime | None = None, limit: int = 2000) -> int:
-    """Synchronise every calendar that is due (the periodic job). Returns how many."""
+    """Synchronise every calendar that is due (the periodic job). Returns how many. A
+    calendar that fails in a way nobody foresaw is that calendar's problem only: it is
+    marked failed and backs off, and the others are read as usual."""
     at = at or now()
     due = list(Calendar.objects.filter(next_sync_at__lte=at).select_related("person__unit")[:limit])
     for calendar in due:
-        calendar_sync(calendar, at=at)
+        try:
+            calendar_sync(calendar, at=at)
+        except Exception:
+            logger.exception("Calendar %s failed to sync", calendar.pk)
+            _failed(calendar, _("The calendar could not be read; Växel tries again later."), at=at)
     return len(due)
 
 

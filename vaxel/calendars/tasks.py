@@ -4,9 +4,23 @@ absences "until further notice", and the check for diversions that ended while t
 phone still goes unanswered."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from vaxel.calendars.services import calendars_sync_due, forgotten_diversions_nudge, open_absences_nudge
+from vaxel.calendars.models import Calendar
+from vaxel.calendars.services import (
+    calendar_sync,
+    calendars_sync_due,
+    forgotten_diversions_nudge,
+    open_absences_nudge,
+)
+
+
+@db_task()
+def read_calendar(calendar_id: int) -> dict | None:
+    """A calendar just connected, or asked to be read now: read by the worker, never in
+    the person's request (a hostile feed costs the worker, bounded, not the web server)."""
+    calendar = Calendar.objects.filter(pk=calendar_id).select_related("person__unit").first()
+    return None if calendar is None else calendar_sync(calendar)
 
 
 @db_periodic_task(crontab(minute="*"))

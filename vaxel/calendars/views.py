@@ -10,10 +10,22 @@ from django.views.decorators.http import require_http_methods
 from vaxel.access.roles import own_person
 from vaxel.calendars import services
 from vaxel.calendars.ical import LARGEST_FILE
-from vaxel.calendars.models import CalendarEvent, CalendarKind
+from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.calendars.selectors import calendar_events, calendars_of
+from vaxel.calendars.tasks import read_calendar
 from vaxel.core.errors import InvalidInput, VaxelError
 from vaxel.core.time import now
+
+
+def _read_soon(calendar: Calendar, *, done: str) -> str:
+    """Hand the calendar to the job worker; say what came of it if it is already read
+    (the worker was quick, or runs in this process), else that it is on its way."""
+    before = calendar.synced_at
+    read_calendar(calendar.pk)  # calendar_add has committed: the worker finds the row
+    calendar.refresh_from_db()
+    if calendar.synced_at == before:
+        return str(_("The calendar is connected; it is read in a moment."))
+    return calendar.error or str(done)
 
 
 def _change(request: HttpRequest, person) -> str:
@@ -34,8 +46,7 @@ def _change(request: HttpRequest, person) -> str:
             uploaded=upload.read() if upload is not None else None,
             actor=request.user,
         )
-        result = services.calendar_sync(calendar)
-        return str(result.get("error") or _("The calendar is connected and read."))
+        return _read_soon(calendar, done=_("The calendar is connected and read."))
     calendar = calendars_of(person).filter(pk=post.get("calendar") or 0).first()
     if action in ("remove", "sync") and calendar is None:
         raise InvalidInput(_("That calendar is not yours, or it is gone."), error_id="calendar_not_found")
@@ -43,8 +54,7 @@ def _change(request: HttpRequest, person) -> str:
         services.calendar_remove(calendar=calendar, actor=request.user)
         return _("The calendar is disconnected; its diversions are gone.")
     if action == "sync":
-        result = services.calendar_sync(calendar)
-        return str(result.get("error") or _("The calendar has been read."))
+        return _read_soon(calendar, done=_("The calendar has been read."))
     if action == "toggle":
         event = CalendarEvent.objects.filter(pk=post.get("event") or 0, calendar__person=person).first()
         if event is None:

@@ -294,6 +294,14 @@ VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
 # absence "until further notice" is questioned.
 VAXEL_CALENDAR_SYNC_SECONDS = int(os.environ.get("VAXEL_CALENDAR_SYNC_SECONDS", "110"))
 VAXEL_CALENDAR_DAYS_AHEAD = int(os.environ.get("VAXEL_CALENDAR_DAYS_AHEAD", "60"))
+# Calendars are read only from public internet addresses; these hosts (e.g. the
+# organisation's own Exchange or CalDAV server) are allowed as well.
+VAXEL_CALENDAR_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("VAXEL_CALENDAR_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+# The most occurrences one calendar may have in its window: a feed that repeats every
+# second is refused rather than expanded.
+VAXEL_CALENDAR_MOST_EVENTS = int(os.environ.get("VAXEL_CALENDAR_MOST_EVENTS", "2000"))
 VAXEL_OPEN_ABSENCE_NUDGE_HOURS = int(os.environ.get("VAXEL_OPEN_ABSENCE_NUDGE_HOURS", "72"))
 VAXEL_CALENDAR_REASON_WORDS = os.environ.get("VAXEL_CALENDAR_REASON_WORDS", "")
 # Where calls come from and are put through: "simulator" until a PBX is connected.

@@ -8,8 +8,13 @@ import re
 
 MASK = "[nummer]"
 # A phone number as people, PBXs and URLs write it: an optional +, %2B or 00, then seven
-# or more digits with single spaces or hyphens between. ISO dates are left alone.
-PHONE_LIKE = re.compile(r"(?:\+|%2[bB]|(?<!\d)00)?(?<![\d-])(?!\d{4}-\d{2}-\d{2})\d(?:[ -]?\d){6,}(?!\d)")
+# or more digits with single spaces or hyphens between. ISO dates (2026-12-01, 20261201)
+# are left alone.
+PHONE_LIKE = re.compile(
+    r"(?:\+|%2[bB]|(?<!\d)00)?(?<![\d-])"
+    r"(?!\d{4}-\d{2}-\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:T|\b))"
+    r"\d(?:[ -]?\d){6,}(?!\d)"
+)
 
 
 def mask(text: str) -> str:

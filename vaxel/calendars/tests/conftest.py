@@ -12,6 +12,7 @@ class FeedServer:
 
     def __init__(self):
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # path -> Location
         self.requests: list[tuple[str, str]] = []  # (path, If-None-Match)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -27,6 +28,11 @@ class FeedServer:
                 outer.requests.append((self.path, self.headers.get("If-None-Match", "")))
                 if self.path == "/slow.ics":
                     time.sleep(2)
+                if self.path in outer.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", outer.redirects[self.path])
+                    self.end_headers()
+                    return
                 if self.path not in outer.files:
                     self.send_response(404)
                     self.end_headers()
@@ -48,7 +54,9 @@ class FeedServer:
 
 
 @pytest.fixture
-def feeds():
+def feeds(settings):
+    # The tests' feed server is on 127.0.0.1, which Växel reads only when allowed.
+    settings.VAXEL_CALENDAR_ALLOWED_HOSTS = ["127.0.0.1"]
     server = FeedServer()
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()

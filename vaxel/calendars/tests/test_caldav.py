@@ -22,7 +22,8 @@ AT = datetime(2026, 10, 19, 8, 0, tzinfo=STOCKHOLM)
 
 
 @pytest.fixture
-def radicale(tmp_path):
+def radicale(tmp_path, settings):
+    settings.VAXEL_CALENDAR_ALLOWED_HOSTS = ["127.0.0.1"]  # Radicale runs on loopback
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
