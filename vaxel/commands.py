@@ -344,6 +344,8 @@ def outbox(args):
                 f"  {row['id']}  attempts {row['attempts']}  next {row['next_attempt_at']}  "
                 f"{row['last_error']}"
             )
+        for row in overview["failed"]:
+            print(f"  {row['id']}  cannot be sent: {row['last_error']}")
     return 0
 
 

@@ -1,6 +1,8 @@
 """Writes to the directory (E1, S3, C1). Each validates everything before it writes."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,6 +11,7 @@ from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.text import one_line
 from vaxel.core.time import now
 from vaxel.directory.models import Keyword, NumberGroup, NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import people_get, person_get, unit_get
@@ -20,9 +23,10 @@ def organisation_set(
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().first() or Organisation(name="")
     if name is not None:
-        if not name.strip():
+        name = one_line(name, field=_("The organisation's name"), longest=200)
+        if not name:
             raise InvalidInput(_("The organisation's name cannot be empty."), error_id="empty_name")
-        organisation.name = name.strip()
+        organisation.name = name
     if switchboard_number is not None:
         e164 = phone.normalise(switchboard_number, field=_("switchboard number"))
         if e164 != organisation.switchboard_number:
@@ -81,7 +85,7 @@ def unit_add(
 ) -> Unit:
     from vaxel.availability.services import telephone_hours_set
 
-    name = (name or "").strip()
+    name = one_line(name, field=_("The unit's name"), longest=200)
     if not name:
         raise InvalidInput(_("A unit needs a name."), error_id="empty_name")
     if Unit.objects.filter(name__iexact=name).exists():
@@ -124,13 +128,17 @@ def person_add(
     manager: bool = False,
     actor=None,
 ) -> Person:
-    name, email = (name or "").strip(), (email or "").strip().lower()
+    name = one_line(name, field=_("The name"), longest=200)
+    email = one_line(email, field=_("The e-mail address"), longest=254).lower()
+    title = one_line(title, field=_("The title"), longest=200)
     if not name:
         raise InvalidInput(_("A person needs a name."), error_id="empty_name")
-    if "@" not in email:
+    try:
+        validate_email(email)
+    except ValidationError:
         raise InvalidInput(
             _("%(email)r is not an e-mail address.") % {"email": email}, error_id="invalid_email"
-        )
+        ) from None
     if Person.objects.filter(email__iexact=email).exists():
         raise Conflict(
             _("Somebody with the e-mail address %(email)r already exists.") % {"email": email},
@@ -151,7 +159,7 @@ def person_add(
         )
     for e164 in filter(None, (direct_e164, mobile_e164)):
         _ensure_number_free(e164)
-    person = Person.objects.create(name=name, email=email, title=(title or "").strip(), unit=home)
+    person = Person.objects.create(name=name, email=email, title=title, unit=home)
     if direct_e164:
         PhoneNumber.objects.create(e164=direct_e164, kind=NumberKind.DIRECT, person=person)
     if mobile_e164:

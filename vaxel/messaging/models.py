@@ -111,6 +111,7 @@ class MessageEvent(models.Model):
 class OutboxState(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
     SENT = "sent", _("sent")
+    FAILED = "failed", _("cannot be sent")
 
 
 class OutboxEmail(models.Model):

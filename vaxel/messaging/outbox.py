@@ -11,7 +11,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 
@@ -37,7 +37,7 @@ def outbox_add(
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "vaxel.local"
     return OutboxEmail.objects.create(
         recipients=sorted(set(recipients)),
-        subject=subject[:300],
+        subject=" ".join(subject.split())[:300],  # a header is one line, whatever made it
         text=text,
         html=html,
         message=message,
@@ -79,8 +79,25 @@ def _attach(outgoing: EmailMultiAlternatives, path: Path) -> None:
         outgoing.attach(path.name, path.read_bytes(), kind)
 
 
+def _built(email: OutboxEmail, connection) -> EmailMultiAlternatives:
+    outgoing = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        to=email.recipients,
+        connection=connection,
+        headers={"Message-ID": email.header_message_id},
+        alternatives=[(email.html, "text/html")] if email.html else None,
+    )
+    if email.attachment:
+        _attach(outgoing, Path(settings.DATA_DIR) / email.attachment)
+    outgoing.message()  # builds every header now: a bad one fails here, not mid-send
+    return outgoing
+
+
 def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
-    """Send what is due. Returns how many were sent."""
+    """Send what is due. Returns how many were sent. An e-mail that cannot be built (a
+    header no server would take, a lost attachment) is marked failed with its reason
+    and never holds up the others."""
     at = at or now()
     sent = 0
     connection = None
@@ -90,16 +107,16 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
             continue
         try:
             connection = connection or get_connection()
-            outgoing = EmailMultiAlternatives(
-                subject=email.subject,
-                body=email.text,
-                to=email.recipients,
-                connection=connection,
-                headers={"Message-ID": email.header_message_id},
-                alternatives=[(email.html, "text/html")] if email.html else None,
+            outgoing = _built(email, connection)
+        except (BadHeaderError, ValueError, TypeError, FileNotFoundError) as error:
+            OutboxEmail.objects.filter(pk=email.pk).update(
+                state=OutboxState.FAILED,
+                claimed_until=None,
+                last_error=f"{type(error).__name__}: {error}"[:500],
             )
-            if email.attachment:
-                _attach(outgoing, Path(settings.DATA_DIR) / email.attachment)
+            logger.error("e-mail %s cannot be built and is not sent: %s", email.pk, type(error).__name__)
+            continue
+        try:
             outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
             attempts = email.attempts + 1

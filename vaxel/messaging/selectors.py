@@ -56,4 +56,8 @@ def outbox_overview() -> dict:
             }
             for e in waiting.filter(attempts__gt=0).order_by("id")[:100]
         ],
+        "failed": [
+            {"id": e.pk, "subject": e.subject, "last_error": e.last_error}
+            for e in OutboxEmail.objects.filter(state=OutboxState.FAILED).order_by("-id")[:100]
+        ],
     }

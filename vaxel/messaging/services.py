@@ -13,6 +13,7 @@ from vaxel.availability.schedule import add_working_time, working_time_between
 from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput
+from vaxel.core.text import one_line
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import person_get, unit_get
@@ -103,7 +104,8 @@ def message_take(
     e-mailed at once, after the transaction commits, through the outbox; a voicemail's
     recording (a WAV) goes with it as an attachment."""
     at = at or now()
-    subject = (subject or "").strip()
+    subject = one_line(subject, field=_("What the call is about"), longest=300)
+    caller_name = one_line(caller_name, field=_("The caller's name"), longest=200)
     if bool(for_person) == bool(for_unit):
         raise InvalidInput(
             _("Say who the message is for: a person (e-mail address) or a unit, one of them."),
@@ -137,10 +139,10 @@ def message_take(
         taken_at=at,
         taken_by=actor if actor is not None and actor.pk else None,
         taken_by_name=actor_label(actor),
-        caller_name=(caller_name or "").strip()[:200],
+        caller_name=caller_name,
         caller_number=number,
         caller_number_public=not private,
-        subject=subject[:300],
+        subject=subject,
         details=(details or "").strip(),
         person=person,
         unit=unit,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from vaxel.core.text import identifier
 from vaxel.telephony.models import Call
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class SipDriver:
         host, _sep, port = settings.VAXEL_PBX_CONTROL.rpartition(":")
         client = SipClient(host or settings.VAXEL_PBX_CONTROL, int(port or 5060), timeout=3)
         target = f"sip:switchboard@{settings.VAXEL_PBX_GATEWAY}"
+        identifier(call.external_id, field="Call-ID")  # checked where it entered; never a header break
         request = (
             f"{method} {target} SIP/2.0\r\n"
             f"Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK{secrets.token_hex(8)};rport\r\n"

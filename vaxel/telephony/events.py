@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.core import phone
 from vaxel.core.errors import InvalidInput
+from vaxel.core.text import identifier, one_line
 from vaxel.core.time import parse_instant
 from vaxel.telephony.models import CallEvent, CallEventKind
 
@@ -32,7 +33,7 @@ def _number(value: Any, field: str) -> str:
 
 def call_event_checked(data: Mapping[str, Any], *, source: str) -> CallEvent:
     """One reported event as a CallEvent (not saved); InvalidInput says what is wrong."""
-    call_id = str(data.get("call_id") or "").strip()[:200]
+    call_id = identifier(str(data.get("call_id") or ""), field="call_id")
     kind = str(data.get("event") or data.get("kind") or "").strip().lower()
     if not call_id:
         raise InvalidInput(_("An event needs the call's id (call_id)."), error_id="missing_call_id")
@@ -49,11 +50,11 @@ def call_event_checked(data: Mapping[str, Any], *, source: str) -> CallEvent:
         at=at,
         called=_number(data.get("called"), "called"),
         calling=_number(data.get("calling"), "calling"),
-        answered_by=str(data.get("answered_by") or "").strip()[:200],
+        answered_by=one_line(str(data.get("answered_by") or ""), field="answered_by", longest=200),
         transferred_to=_number(data.get("transferred_to"), "transferred_to"),
         source=source,
     )
-    given = str(data.get("id") or "").strip()[:200]
+    given = identifier(str(data.get("id") or ""), field="id")
     # Without an id of its own, an event is the same event when it says the same thing.
     event.event_id = (
         given

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from vaxel.audit.services import actor_label
 from vaxel.core import live, phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.text import identifier, one_line
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.messaging.models import Message
@@ -63,7 +64,7 @@ def call_arrive(
     otherwise the caller hears when it opens next (S4). Reporting the same call id twice
     returns the call already recorded, so a telephone system may safely retry."""
     at = at or now()
-    external_id = (external_id or "").strip()[:200] or f"{driver}-{secrets.token_hex(8)}"
+    external_id = identifier(external_id, field="id") or f"{driver}-{secrets.token_hex(8)}"
     existing = Call.objects.filter(external_id=external_id).first()
     if existing is not None:
         return existing
@@ -94,7 +95,7 @@ def call_arrive(
         caller_person=owner.person if owner is not None else None,
         internal=decision.internal,
         called=called_key,
-        asks_for=(asks_for or "").strip()[:200],
+        asks_for=one_line(asks_for, field="asks_for", longest=200),
         state=CallState.QUEUED if decision.action == Action.QUEUE else CallState.CLOSED,
         arrived_at=at,
         ended_at=None if decision.action == Action.QUEUE else at,

@@ -72,3 +72,26 @@ def test_a_call_detail_file_with_a_bad_row_imports_nothing_unless_asked(db, tmp_
     assert "rad 3" in capsys.readouterr().err and not CallEvent.objects.exists()
     assert main(["call-events", "import", str(cdr), "--skip-bad"]) == 0
     assert CallEvent.objects.count() == 1
+
+
+def test_security_a_call_id_that_would_break_a_sip_header_is_refused_at_the_edge(admin_token, town):
+    """Identifiers that travel into SIP headers (the sip driver's Call-ID) hold only what
+    a Call-ID may hold; nothing is stored when one does not."""
+    from vaxel.core.testing import SWITCHBOARD
+    from vaxel.telephony.models import Call
+
+    client = client_with(admin_token)
+    for hostile in ("c1\r\nRefer-To: <sip:+46701234567@evil>", "c1\nX: y", "c 1", "<c1>", "x" * 201):
+        answer = client.post("/api/v1/calls/", {"id": hostile, "called": SWITCHBOARD}, format="json")
+        assert answer.status_code == 400, hostile
+        assert answer.json()["error"]["id"] in ("invalid_identifier", "invalid_input"), answer.json()
+        event = {**EVENTS[0], "call_id": hostile}
+        assert client.post("/api/v1/call-events/", [event], format="json").status_code == 400
+        event = {**EVENTS[0], "id": hostile}
+        assert client.post("/api/v1/call-events/", [event], format="json").status_code == 400
+    assert not Call.objects.exists() and not CallEvent.objects.exists()
+    ordinary = "a84b4c76e66710@pbx.testby.se"
+    assert (
+        client.post("/api/v1/calls/", {"id": ordinary, "called": SWITCHBOARD}, format="json").status_code
+        == 201
+    )
