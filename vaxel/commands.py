@@ -544,20 +544,12 @@ def media(args):
     """The announcement and voicemail endpoint Kamailio sends calls to."""
     import asyncio
 
-    from vaxel.telephony.media import serve
-    from vaxel.telephony.selectors import media_audio
-    from vaxel.telephony.services import media_recorded
+    from vaxel.telephony.media import media_endpoint
 
     host, _sep, port = args.listen.rpartition(":")
 
-    async def prompt_for(request) -> bytes:
-        return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))
-
-    def recorded(request, alaw: bytes) -> None:
-        media_recorded(uri=request.uri, caller=request.header("from"), alaw=alaw)
-
     async def run() -> None:
-        await serve(host or "127.0.0.1", int(port), prompt_for=prompt_for, recorded=recorded)
+        await media_endpoint(host or "127.0.0.1", int(port))
         print(f"Media endpoint on udp:{args.listen}")
         await asyncio.Event().wait()
 

@@ -310,6 +310,9 @@ VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 # the announcement/voicemail endpoint, and whether a shared number's members ring at once.
 VAXEL_PBX_GATEWAY = os.environ.get("VAXEL_PBX_GATEWAY", "pbx.invalid")
 VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
+# Who may send the media endpoint calls, and receive its RTP: Kamailio, the PBX or trunk
+# that follows its redirects, rtpengine. Addresses or networks, comma-separated.
+VAXEL_MEDIA_PEERS = os.environ.get("VAXEL_MEDIA_PEERS", "127.0.0.1")
 VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
 # With VAXEL_TELEPHONY_DRIVER=sip: where the PBX takes transfer requests (SIP REFER).
 VAXEL_PBX_CONTROL = os.environ.get("VAXEL_PBX_CONTROL", "127.0.0.1:5060")

@@ -9,24 +9,45 @@ the few hundred lines below do only what the routine needs and are tested end to
 
     INVITE sip:announcement@media   X-Vaxel-Prompt: <address of the WAV>
     INVITE sip:voicemail-+46370331001@media
+
+Only configured peers are served (VAXEL_MEDIA_PEERS: Kamailio, the PBX, rtpengine); a
+datagram from anyone else is dropped unanswered, and RTP goes only to a peer's address.
+An offer that is not a plain PCMA audio stream to such an address gets 488. Every
+session's sockets are closed on every path, and at most MOST_SESSIONS run at once.
 """
 
 import asyncio
+import ipaddress
 import logging
 import re
 import secrets
 import struct
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from vaxel.telephony.g711 import FRAME, frames, wav_audio
+from vaxel.telephony.g711 import FRAME, frames
 
 logger = logging.getLogger(__name__)
 
 LONGEST_RECORDING = 120.0  # seconds
 RTP_HEADER = struct.Struct("!BBHII")
+MOST_SESSIONS = 100
+LARGEST_REQUEST = 8192  # bytes; an INVITE with its SDP is far smaller
+Peers = list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+
+
+def peers_parse(text: str) -> Peers:
+    """VAXEL_MEDIA_PEERS: "127.0.0.1, 10.0.5.0/24"."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
+
+
+def is_peer(address: str, peers: Peers) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in peers)
 
 
 @dataclass
@@ -53,10 +74,17 @@ def parse_request(data: bytes) -> SipRequest | None:
     return SipRequest(parts[0], parts[1], headers, body.decode(errors="replace"))
 
 
-def remote_rtp(sdp: str) -> tuple[str, int] | None:
-    host = re.search(r"^c=IN IP4 (\S+)", sdp, re.M)
-    port = re.search(r"^m=audio (\d+) ", sdp, re.M)
-    return (host.group(1), int(port.group(1))) if host and port else None
+def remote_rtp(sdp: str, peers: Peers) -> tuple[str, int] | None:
+    """Where to send RTP: the offer's IPv4 address and port, when it offers PCMA (payload
+    8) on a usable port at one of the peers' addresses; None for anything else."""
+    host = re.search(r"^c=IN IP4 (\S+)\s*$", sdp, re.M)
+    media = re.search(r"^m=audio (\d{1,5}) RTP/AVP((?: \d{1,3})+)\s*$", sdp, re.M)
+    if host is None or media is None or "8" not in media.group(2).split():
+        return None
+    port = int(media.group(1))
+    if not 1024 <= port <= 65535 or not is_peer(host.group(1), peers):
+        return None
+    return host.group(1), port
 
 
 @dataclass
@@ -101,8 +129,9 @@ class MediaServer(asyncio.DatagramProtocol):
         host: str,
         prompt_for: Callable[[SipRequest], Awaitable[bytes]],
         recorded: Callable[[SipRequest, bytes], None],
+        peers: Peers,
     ):
-        self.host, self.prompt_for, self.recorded = host, prompt_for, recorded
+        self.host, self.prompt_for, self.recorded, self.peers = host, prompt_for, recorded, peers
         self.sessions: dict[str, Session] = {}
         self.transport: asyncio.DatagramTransport | None = None
 
@@ -110,11 +139,18 @@ class MediaServer(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr) -> None:
+        if len(data) > LARGEST_REQUEST or not is_peer(addr[0], self.peers):
+            return  # a stranger learns nothing, not even that something listens here
         request = parse_request(data)
         if request is None or self.transport is None:
             return
         call_id = request.header("call-id")
         if request.method == "INVITE" and call_id not in self.sessions:
+            if len(self.sessions) >= MOST_SESSIONS:
+                self.transport.sendto(
+                    _reply(request, "503 Service Unavailable", extra="Retry-After: 5\r\n"), addr
+                )
+                return
             session = Session(request, addr, secrets.token_hex(4))
             self.sessions[call_id] = session
             asyncio.get_running_loop().create_task(self._answer(session))
@@ -128,26 +164,35 @@ class MediaServer(asyncio.DatagramProtocol):
             self.transport.sendto(_reply(request, "405 Method Not Allowed"), addr)
 
     async def _answer(self, session: Session) -> None:
+        try:
+            await self._serve(session)
+        except Exception:
+            logger.exception("A media session failed")
+        finally:
+            if session.rtp is not None:
+                session.rtp.close()
+            self.sessions.pop(session.request.header("call-id"), None)
+
+    async def _serve(self, session: Session) -> None:
         request, transport = session.request, self.transport
         assert transport is not None
-        session.remote = remote_rtp(request.body)
-        if session.remote is None or " 8" not in (re.search(r"^m=audio .*$", request.body, re.M) or [""])[0]:
+        session.remote = remote_rtp(request.body, self.peers)
+        if session.remote is None:
             transport.sendto(
                 _reply(request, "488 Not Acceptable Here", to_tag=session.to_tag), session.source
             )
-            self.sessions.pop(request.header("call-id"), None)
             return
         try:
             audio = await self.prompt_for(request)
         except Exception:
             logger.exception("No prompt for %s", request.uri)
             transport.sendto(_reply(request, "404 Not Found", to_tag=session.to_tag), session.source)
-            self.sessions.pop(request.header("call-id"), None)
             return
         loop = asyncio.get_running_loop()
-        rtp, _protocol = await loop.create_datagram_endpoint(lambda: _Rtp(session), local_addr=(self.host, 0))
-        session.rtp = rtp
-        port = rtp.get_extra_info("sockname")[1]
+        session.rtp, _protocol = await loop.create_datagram_endpoint(
+            lambda: _Rtp(session), local_addr=(self.host, 0)
+        )
+        port = session.rtp.get_extra_info("sockname")[1]
         sdp = (
             f"v=0\r\no=vaxel {int(time.time())} 1 IN IP4 {self.host}\r\ns=Vaxel\r\nc=IN IP4 {self.host}\r\n"
             f"t=0 0\r\nm=audio {port} RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
@@ -157,8 +202,7 @@ class MediaServer(asyncio.DatagramProtocol):
             _reply(request, "200 OK", to_tag=session.to_tag, extra=contact, body=sdp), session.source
         )
         await self._play(session, audio)
-        voicemail = request.uri.startswith("sip:voicemail-")
-        if voicemail:
+        if request.uri.startswith("sip:voicemail-"):
             session.received.clear()  # what is said after the greeting
             try:
                 await asyncio.wait_for(session.ended.wait(), timeout=LONGEST_RECORDING)
@@ -167,8 +211,6 @@ class MediaServer(asyncio.DatagramProtocol):
             await asyncio.to_thread(self.recorded, request, bytes(session.received))
         elif not session.ended.is_set():
             self._bye(session)
-        rtp.close()
-        self.sessions.pop(request.header("call-id"), None)
 
     async def _play(self, session: Session, audio: bytes) -> None:
         assert session.rtp is not None and session.remote is not None
@@ -196,24 +238,38 @@ class MediaServer(asyncio.DatagramProtocol):
         transport.sendto(bye, session.source)
 
 
-async def fetch_prompt(url: str) -> bytes:
-    """The A-law audio of a prompt WAV that Växel serves."""
-
-    def read() -> bytes:
-        with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 (Växel's own address)
-            return answer.read()
-
-    tag, audio = wav_audio(await asyncio.to_thread(read))
-    if tag != 6:
-        raise ValueError("the prompt is not G.711 A-law")
-    return audio
-
-
 async def serve(
-    host: str, port: int, *, prompt_for, recorded
+    host: str, port: int, *, prompt_for, recorded, peers: Peers
 ) -> tuple[asyncio.DatagramTransport, MediaServer]:
     loop = asyncio.get_running_loop()
     transport, server = await loop.create_datagram_endpoint(
-        lambda: MediaServer(host=host, prompt_for=prompt_for, recorded=recorded), local_addr=(host, port)
+        lambda: MediaServer(host=host, prompt_for=prompt_for, recorded=recorded, peers=peers),
+        local_addr=(host, port),
     )
     return transport, server
+
+
+async def media_endpoint(
+    host: str,
+    port: int,
+    *,
+    peers: Peers | None = None,
+    on_recorded: Callable[[object, int], None] | None = None,
+) -> tuple[asyncio.DatagramTransport, MediaServer]:
+    """The media endpoint as `vaxel media` runs it: prompts and greetings from Växel,
+    recordings handed over as messages (E5), peers from VAXEL_MEDIA_PEERS."""
+    from django.conf import settings
+
+    from vaxel.telephony.selectors import media_audio
+    from vaxel.telephony.services import media_recorded
+
+    async def prompt_for(request: SipRequest) -> bytes:
+        return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))
+
+    def recorded(request: SipRequest, alaw: bytes) -> None:
+        message = media_recorded(uri=request.uri, caller=request.header("from"), alaw=alaw)
+        if on_recorded is not None:
+            on_recorded(message, len(alaw))
+
+    chosen = peers if peers is not None else peers_parse(settings.VAXEL_MEDIA_PEERS)
+    return await serve(host, port, prompt_for=prompt_for, recorded=recorded, peers=chosen)

@@ -8,9 +8,7 @@ import time
 
 import pytest
 
-from vaxel.telephony.media import serve
-from vaxel.telephony.selectors import media_audio
-from vaxel.telephony.services import media_recorded
+from vaxel.telephony.media import media_endpoint, peers_parse
 from vaxel.telephony.sipclient import parse_response, request
 
 
@@ -20,19 +18,15 @@ def media(transactional_db):
     started = threading.Event()
     box = {}
 
-    async def prompt_for(req):
-        return await asyncio.to_thread(media_audio, req.uri, req.header("x-vaxel-prompt"))
-
-    def recorded(req, alaw):
-        box["message"] = media_recorded(uri=req.uri, caller=req.header("from"), alaw=alaw)
-        box["recorded"] = len(alaw)
+    def recorded(message, length):
+        box["message"], box["recorded"] = message, length
 
     def run():
         asyncio.set_event_loop(loop)
-        transport, _server = loop.run_until_complete(
-            serve("127.0.0.1", 0, prompt_for=prompt_for, recorded=recorded)
+        transport, server = loop.run_until_complete(
+            media_endpoint("127.0.0.1", 0, peers=peers_parse("127.0.0.1"), on_recorded=recorded)
         )
-        box["port"] = transport.get_extra_info("sockname")[1]
+        box["port"], box["server"] = transport.get_extra_info("sockname")[1], server
         started.set()
         loop.run_forever()
 

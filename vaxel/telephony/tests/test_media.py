@@ -3,6 +3,7 @@ prompt as RTP whose length matches the WAV, hangs up; for voicemail it plays the
 greeting, records the caller and hands the recording over as an e-mailed message."""
 
 import shutil
+import socket
 import struct
 import time
 
@@ -58,3 +59,69 @@ def test_e5_a_voicemail_is_recorded_and_e_mailed_to_the_person(town, media):
     assert message.person.email == "anna.sjoberg@example.se" and message.caller_number == "+46361234567"
     assert message.recording.endswith(".wav") and media["recorded"] >= 7000
     assert OutboxEmail.objects.get(message=message).attachment == message.recording
+
+
+def open_descriptors() -> int:
+    import os
+
+    return len(os.listdir("/proc/self/fd"))
+
+
+def offer(caller: Caller, user: str, sdp: str, *, source: socket.socket | None = None) -> bytes | None:
+    message = request(
+        "INVITE", user, "+46361234567", host="127.0.0.1", port=caller.media[1], call_id=caller.call_id
+    )
+    message = message.replace(b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n")
+    message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
+    sock = source or caller.sip
+    sock.sendto(message, caller.media)
+    sock.settimeout(1)
+    try:
+        return sock.recvfrom(65535)[0]
+    except TimeoutError:
+        return None
+
+
+def sdp(address: str = "127.0.0.1", port: int = 40000, payloads: str = "8 0") -> str:
+    return (
+        f"v=0\r\no=c 1 1 IN IP4 {address}\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n"
+        f"m=audio {port} RTP/AVP {payloads}\r\n"
+    )
+
+
+def test_security_the_media_endpoint_answers_only_its_peers(town, media):
+    """A spoofed INVITE from an address that is not Kamailio's (or the PBX's) gets no
+    answer and leaves no voicemail in anybody's name."""
+    stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    stranger.bind(("127.0.0.2", 0))  # loopback, but not a configured peer
+    try:
+        assert offer(Caller(media["port"]), f"voicemail-{ANNA_DIRECT}", sdp(), source=stranger) is None
+    finally:
+        stranger.close()
+    time.sleep(0.3)
+    assert not Message.objects.exists() and media["server"].sessions == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        sdp(port=99999),
+        sdp(port=0),
+        sdp(address="127.0.0.2"),  # RTP to somebody else than a peer
+        sdp(address="999.1.1.1"),
+        sdp(payloads="0"),  # no PCMA
+        "v=0\r\nm=audio x RTP/AVP 8\r\n",
+        "",
+    ],
+)
+def test_security_a_bad_offer_gets_488_and_frees_everything(town, media, body):
+    before = open_descriptors()
+    for _ in range(20):
+        caller = Caller(media["port"])
+        answer = offer(caller, "announcement", body)
+        assert answer is not None and answer.startswith(b"SIP/2.0 488"), answer
+        caller.sip.close()
+        caller.rtp.close()
+    time.sleep(0.2)
+    assert media["server"].sessions == {}
+    assert open_descriptors() <= before
