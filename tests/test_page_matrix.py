@@ -58,14 +58,14 @@ PAGES = [
         expect(manager=200, administrator=200),
     ),
     (
-        "min-sida/enheter/<int:pk>/",
+        "min-sida/enheter/<id:pk>/",
         "get",
         lambda t: f"/min-sida/enheter/{t.unit.pk}/",
         None,
         expect(manager=200, administrator=200),
     ),
     (
-        "min-sida/enheter/<int:pk>/",
+        "min-sida/enheter/<id:pk>/",
         "get",
         lambda t: f"/min-sida/enheter/{t.other_unit.pk}/",  # not Anna's unit
         None,
@@ -94,7 +94,7 @@ PAGES = [
         expect(**STAFF),
     ),
     (
-        "min-sida/enheter/<int:pk>/",
+        "min-sida/enheter/<id:pk>/",
         "post",
         lambda t: f"/min-sida/enheter/{t.unit.pk}/",
         {"action": "keywords", "keywords": "bygglov"},
@@ -135,10 +135,10 @@ PAGES = [
     ("konsol/ko/", "get", lambda t: "/konsol/ko/", None, SWITCHBOARD),
     ("konsol/status/", "get", lambda t: "/konsol/status/", None, SWITCHBOARD),
     ("konsol/sok/", "get", lambda t: "/konsol/sok/?q=anna", None, SWITCHBOARD),
-    ("konsol/enhet/<int:pk>/", "get", lambda t: f"/konsol/enhet/{t.unit.pk}/", None, SWITCHBOARD),
+    ("konsol/enhet/<id:pk>/", "get", lambda t: f"/konsol/enhet/{t.unit.pk}/", None, SWITCHBOARD),
     ("konsol/andringar/", "get", lambda t: "/konsol/andringar/", None, SWITCHBOARD),
     (
-        "konsol/samtal/<int:pk>/<str:action>/",
+        "konsol/samtal/<id:pk>/<str:action>/",
         "post",
         lambda t: "/konsol/samtal/999/answer/",
         {},

@@ -14,6 +14,7 @@ from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.calendars.selectors import calendar_events, calendars_of
 from vaxel.calendars.tasks import read_calendar
 from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.text import record_id
 from vaxel.core.time import now
 
 
@@ -47,7 +48,7 @@ def _change(request: HttpRequest, person) -> str:
             actor=request.user,
         )
         return _read_soon(calendar, done=_("The calendar is connected and read."))
-    calendar = calendars_of(person).filter(pk=post.get("calendar") or 0).first()
+    calendar = calendars_of(person).filter(pk=record_id(post.get("calendar")) or 0).first()
     if action in ("remove", "sync") and calendar is None:
         raise InvalidInput(_("That calendar is not yours, or it is gone."), error_id="calendar_not_found")
     if action == "remove":
@@ -56,7 +57,8 @@ def _change(request: HttpRequest, person) -> str:
     if action == "sync":
         return _read_soon(calendar, done=_("The calendar has been read."))
     if action == "toggle":
-        event = CalendarEvent.objects.filter(pk=post.get("event") or 0, calendar__person=person).first()
+        pk = record_id(post.get("event")) or 0
+        event = CalendarEvent.objects.filter(pk=pk, calendar__person=person).first()
         if event is None:
             raise InvalidInput(_("That event is not in your calendars."), error_id="event_not_found")
         services.calendar_event_toggle(event=event, diverts=post.get("diverts") == "yes", actor=request.user)

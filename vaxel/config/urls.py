@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from vaxel.access.oidc import sso_callback, sso_start
@@ -27,7 +27,7 @@ urlpatterns = [
     path("min-sida/", my_status, name="my-status"),
     path("min-sida/kalender/", my_calendar, name="my-calendar"),
     path("min-sida/enheter/", my_units, name="my-units"),
-    path("min-sida/enheter/<int:pk>/", my_units, name="my-unit"),
+    path("min-sida/enheter/<id:pk>/", my_units, name="my-unit"),
     path("min-sida/statistik/", statistics.dashboard, name="statistics"),
     path("min-sida/statistik/rapport.csv", statistics.report_download, name="statistics-report"),
     path("min-sida/statistik/<slug:slug>.<str:fmt>", statistics.chart, name="statistics-chart"),
@@ -40,11 +40,20 @@ urlpatterns = [
 
 # Under /api/ errors keep the API's JSON shape, also for paths no view matches.
 handler404 = api_or_page_error(
-    defaults.page_not_found, 404, "not_found", _lazy("There is nothing at this address; check the path.")
+    defaults.page_not_found,
+    404,
+    "not_found",
+    gettext_lazy("There is nothing at this address; check the path."),
+)
+handler400 = api_or_page_error(  # a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, among others
+    defaults.bad_request,
+    400,
+    "bad_request",
+    gettext_lazy("The request could not be read: it is too large or malformed. Send less, as JSON."),
 )
 handler500 = api_or_page_error(
     defaults.server_error,
     500,
     "server_error",
-    _lazy("Something went wrong on the server; it has been logged."),
+    gettext_lazy("Something went wrong on the server; it has been logged."),
 )

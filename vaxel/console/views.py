@@ -20,6 +20,7 @@ from vaxel.availability.services import absence_add, absence_clear
 from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
 from vaxel.core import live
 from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
+from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_instant
 from vaxel.directory.selectors import organisation_get, person_get
 from vaxel.messaging.models import Message, MessageKind
@@ -105,12 +106,10 @@ def _refused(request: HttpRequest, error: VaxelError) -> HttpResponse:
 
 
 def _int(value: str, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            _("Choose %(what)s from the list.") % {"what": what}, error_id="invalid_choice"
-        ) from None
+    chosen = record_id(value)
+    if chosen is None:
+        raise InvalidInput(_("Choose %(what)s from the list.") % {"what": what}, error_id="invalid_choice")
+    return chosen
 
 
 @require_POST

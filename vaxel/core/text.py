@@ -58,3 +58,13 @@ def identifier(text: str | None, *, field: str) -> str:
             details={"field": field},
         )
     return value
+
+
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def record_id(text: object) -> int | None:
+    """A database id written in ASCII digits, or None: '²', '٣' and 20 digits are no
+    record's id (and would be a 500 if given to int() or the database)."""
+    value = str(text if text is not None else "").strip()
+    return int(value) if _WHOLE.fullmatch(value) else None

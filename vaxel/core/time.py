@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from vaxel.core.errors import InvalidInput
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The years a time given to Växel may fall in: every schedule and working-time sum stays
+# far from datetime's own limits (year 1 and 9999), where adding a day would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def now() -> datetime:
@@ -59,14 +62,25 @@ def parse_instant(text: str, *, field: str = "time") -> datetime:
             error_id="invalid_time",
             details={"field": field},
         ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise _out_of_range(field, text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=STOCKHOLM)
     return value.astimezone(UTC)
 
 
+def _out_of_range(field: str, text: str) -> InvalidInput:
+    return InvalidInput(
+        _("%(field)s %(value)r is outside the years %(first)d–%(last)d that Växel plans for.")
+        % {"field": field, "value": text, "first": FIRST_YEAR, "last": LAST_YEAR},
+        error_id="time_out_of_range",
+        details={"field": field},
+    )
+
+
 def parse_day(text: str, *, field: str = "date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         raise InvalidInput(
             _("%(field)s %(value)r is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24.")
@@ -74,6 +88,9 @@ def parse_day(text: str, *, field: str = "date") -> date:
             error_id="invalid_date",
             details={"field": field},
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _out_of_range(field, text)
+    return day
 
 
 def iso(at: datetime | None) -> str | None:

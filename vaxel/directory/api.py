@@ -1,6 +1,7 @@
 """/api/v1/units, /people, /numbers: the directory (E1, E2, S3)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from vaxel.core.api import (
     validated,
 )
 from vaxel.core.errors import InvalidInput
+from vaxel.core.text import record_id
 from vaxel.directory import services
 from vaxel.directory.models import NumberKind, PhoneNumber, Unit
 from vaxel.directory.selectors import numbers_query, people_query, search_directory, unit_paths, units_query
@@ -110,9 +112,13 @@ def _int_param(request: Request, name: str) -> int | None:
     text = request.query_params.get(name)
     if text in (None, ""):
         return None
-    if not text.isdigit() or len(text) > 18:
-        raise InvalidInput(f"{name} must be a whole number id, e.g. {name}=12.", error_id="invalid_parameter")
-    return int(text)
+    value = record_id(text)
+    if value is None:
+        raise InvalidInput(
+            _("%(name)s must be a whole number id, e.g. %(name)s=12.") % {"name": name},
+            error_id="invalid_parameter",
+        )
+    return value
 
 
 class UnitList(APIView):

@@ -14,6 +14,7 @@ from vaxel.availability.selectors import people_cards
 from vaxel.availability.services import schedule_exception_add, telephone_hours_set
 from vaxel.calendars.selectors import unit_calendar_conflicts
 from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_day
 from vaxel.directory.api import schedule_data
 from vaxel.directory.models import Unit
@@ -83,13 +84,13 @@ def _change(request: HttpRequest, unit: Unit) -> None:
     elif action == "service_level":
         targets = {}
         for name in ("callback_working_hours", "answer_within_seconds", "answer_share_percent"):
-            text = request.POST.get(name, "").strip()
-            if not text.isdigit():
+            value = record_id(request.POST.get(name, ""))
+            if value is None or value > 100_000:
                 raise InvalidInput(
                     _("Give each target as a whole number, e.g. 4 working hours, 20 seconds, 80 %."),
                     error_id="invalid_service_level",
                 )
-            targets[name] = int(text)
+            targets[name] = value
         service_level_set(unit=unit, actor=request.user, **targets)
     else:
         raise InvalidInput(_("Choose what to do."), error_id="invalid_action")

@@ -4,8 +4,10 @@ as CSV), then drawn from that table with matplotlib as SVG (pages) or PNG (e-mai
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vaxel.servicelevels.exports import csv_text
@@ -74,21 +76,30 @@ def chart_table(report: StatisticsReport, slug: str) -> ChartTable:
 
 
 def chart_image(report: StatisticsReport, slug: str, *, fmt: str = "svg") -> bytes:
-    """The chart drawn from its table, as SVG (text kept as text) or PNG."""
+    """The chart drawn from its table, as SVG (text kept as text) or PNG. A chart is a
+    pure function of its table, its target and the language, so a drawing is kept and
+    a page shown again (or asked with other parameters) costs no second drawing."""
+    table = chart_table(report, slug)
+    key = (table.slug, table.title, table.columns, tuple(table.rows))
+    return _drawn(key, report.scope.targets.answer_share_percent, fmt, get_language())
+
+
+@lru_cache(maxsize=256)
+def _drawn(key: tuple, target: int, fmt: str, _language: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    table = chart_table(report, slug)
+    slug, title, columns, rows = key
+    table = ChartTable(slug, title, columns, list(rows))
     figure = Figure(figsize=(7, 3.2), dpi=110, layout="constrained")
     axes = figure.subplots()
     axes.set_title(table.title, loc="left", fontsize=11)
     axes.spines[["top", "right"]].set_visible(False)
     labels = [str(row[0]) for row in table.rows]
     if slug == "in-time":
-        target = report.scope.targets.answer_share_percent
         shares = [row[3] for row in table.rows]
         colours = [NEUTRAL if share is None else MET if share >= target else MISSED for share in shares]
         axes.bar(labels, [share or 0 for share in shares], color=colours)

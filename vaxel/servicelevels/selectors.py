@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from vaxel.core.errors import Forbidden, InvalidInput, NotFound
+from vaxel.core.text import record_id
 from vaxel.core.time import STOCKHOLM, now
 from vaxel.servicelevels.figures import Tally, Targets, grouped, month_of, percentile, tally_sum, week_of
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
@@ -101,11 +102,8 @@ def statistics_scope(
 
     if unit:
         text = unit.strip()
-        found = (
-            Unit.objects.filter(pk=int(text))
-            if text.isdigit() and len(text) < 10  # an id; a longer number is no unit's
-            else Unit.objects.filter(name__iexact=text)
-        )
+        pk = record_id(text)
+        found = Unit.objects.filter(pk=pk) if pk is not None else Unit.objects.filter(name__iexact=text)
         chosen = found.first()
         if chosen is None:
             raise NotFound(_("There is no unit %(name)r.") % {"name": text}, error_id="unit_not_found")
