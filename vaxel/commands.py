@@ -51,16 +51,14 @@ def serve(args):
 
     import uvicorn
 
+    from vaxel.config.serving import server_options
+
     call_command("collectstatic", interactive=False, verbosity=0)
     worker = None if args.no_worker else subprocess.Popen([sys.executable, "-m", "vaxel.cli", "worker"])
     try:
         uvicorn.run(
             "vaxel.config.asgi:application",
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            timeout_graceful_shutdown=3,  # open console streams must not hold a restart up
-            log_config=None,  # Django's logging, whose filter keeps phone numbers out (S3)
+            **server_options(host=args.host, port=args.port, workers=args.workers),
         )
     finally:
         if worker is not None:

@@ -234,6 +234,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vaxel.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client's address is REMOTE_ADDR, which the server set from a forwarded header
+    # only when a trusted proxy sent it (VAXEL_TRUSTED_PROXIES); never X-Forwarded-For as sent.
+    "NUM_PROXIES": 0,
+    "DEFAULT_THROTTLE_CLASSES": ["vaxel.access.throttles.PerClient", "vaxel.access.throttles.PerAddress"],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": os.environ.get("VAXEL_API_RATE", "1200/min"),  # a token or a signed-in person
+        "address": os.environ.get("VAXEL_API_ADDRESS_RATE", "3000/min"),  # everyone from one address
+        "pbx": os.environ.get("VAXEL_API_PBX_RATE", "60000/min"),  # the telephone system's own tokens
+    }
+    if not _TESTING  # the suite sends thousands of requests; the throttle tests set their own
+    else {"client": "1000000/min", "address": "1000000/min", "pbx": "1000000/min"},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -288,6 +299,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
 
 # Jobs: huey, on SQLite beside the database by default, on Redis at scale (VAXEL_REDIS_URL).
 _REDIS_URL = VAXEL_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
+# The cache holds the API's throttle counts, shared by every server process: on Redis at
+# scale, in the data folder otherwise; each test process has its own in memory.
+if _TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif _REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or
+# networks, comma-separated); from anyone else those headers are ignored.
+VAXEL_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("VAXEL_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 # Live updates to the consoles (vaxel/core/live.py): redis, postgres or memory; chosen
 # from VAXEL_REDIS_URL and the database when not set.
 VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
