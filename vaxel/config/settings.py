@@ -309,7 +309,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": DATA_DIR / "cache",
+            "LOCATION": str(DATA_DIR / "cache"),
         }
     }
 # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or
