@@ -113,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--person", help="link the login to this person (e-mail): an employee")
     p.add_argument("--roles", help="operator, administrator (comma separated)")
     p.add_argument("--password", help="default: generated and printed once")
+    p = user_sub.add_parser(
+        "sso-link", help="link a login to its single sign-on identity (operators and administrators)"
+    )
+    p.add_argument("username")
+    p.add_argument("--subject", required=True, help="the 'sub' claim of the login's tokens at the provider")
 
     token = sub.add_parser("token", help="API tokens for integrations")
     token_sub = token.add_subparsers(dest="action", required=True, metavar="ACTION")

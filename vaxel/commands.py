@@ -233,6 +233,17 @@ def user_add(args):
     return 0
 
 
+@verb("user", "sso-link")
+def user_sso_link(args):
+    from vaxel.access.oidc import sso_issuer
+    from vaxel.access.selectors import user_get
+    from vaxel.access.services import sso_identity_link
+
+    identity = sso_identity_link(user=user_get(args.username), issuer=sso_issuer(), subject=args.subject)
+    print(f"{identity.user.get_username()} = {identity.subject} @ {identity.issuer}")
+    return 0
+
+
 @verb("token", "create")
 def token_create(args):
     from vaxel.access.services import token_create as create

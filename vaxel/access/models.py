@@ -33,3 +33,27 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class SingleSignOnIdentity(models.Model):
+    """Who a login is at the identity provider: its issuer and the stable subject (`sub`)
+    of its tokens. Once linked, single sign-on finds the login by this pair alone, so an
+    e-mail claim that someone can change at the provider never chooses the account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.CharField(_("identity provider"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_login_per_identity"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="one_identity_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"

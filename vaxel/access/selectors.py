@@ -30,3 +30,19 @@ def token_authenticate(presented: str) -> ApiToken | None:
 
 def tokens_list():
     return ApiToken.objects.select_related("owner").order_by("-created_at")
+
+
+def user_get(username: str):
+    """A login by its user name; NotFound says how to make one."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from vaxel.core.errors import NotFound
+
+    user = get_user_model().objects.filter(username=(username or "").strip()).first()
+    if user is None:
+        raise NotFound(
+            _("There is no login %(name)r; create it with 'vaxel user add'.") % {"name": username},
+            error_id="user_not_found",
+        )
+    return user

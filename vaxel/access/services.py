@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vaxel.access.constants import GROUP_ROLES, Role, Scope
-from vaxel.access.models import ApiToken, token_hash
+from vaxel.access.models import ApiToken, SingleSignOnIdentity, token_hash
 from vaxel.access.selectors import TOKEN_PREFIX
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.text import one_line
 from vaxel.core.time import now
 from vaxel.directory.selectors import person_get
 
@@ -113,6 +114,25 @@ def token_revoke(*, prefix: str) -> ApiToken:
 
 
 @transaction.atomic
+@transaction.atomic
+def sso_identity_link(*, user, issuer: str, subject: str) -> SingleSignOnIdentity:
+    """Link a login to its identity at the provider. An operator's or administrator's is
+    linked only this way (`vaxel user sso-link`), never by an e-mail claim."""
+    subject = one_line(subject, field=_("The subject"), longest=300)
+    if not subject:
+        raise InvalidInput(_("Give the subject (sub) the provider's tokens carry."), error_id="empty_subject")
+    taken = SingleSignOnIdentity.objects.filter(issuer=issuer, subject=subject).exclude(user=user).first()
+    if taken is not None:
+        raise Conflict(
+            _("That identity is already linked to the login %(username)s.") % {"username": taken.user},
+            error_id="identity_taken",
+        )
+    identity, _created = SingleSignOnIdentity.objects.update_or_create(
+        user=user, issuer=issuer, defaults={"subject": subject}
+    )
+    return identity
+
+
 def sso_user_create(*, email: str):
     """The first single sign-on of someone in the directory: a login linked to the person
     with that e-mail address (employee, and manager where they manage a unit), with no

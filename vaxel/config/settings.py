@@ -174,6 +174,11 @@ OIDC_RP_SCOPES = "openid email profile"
 OIDC_TIMEOUT = 10
 LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 VAXEL_OIDC_NAME = os.environ.get("VAXEL_OIDC_NAME", "")
+# The provider's issuer, as identities are kept (default: its authorization endpoint's
+# origin); and whether its e-mail claims count as verified when it does not say so
+# (only for a single-tenant provider whose e-mail addresses its administrators set).
+VAXEL_OIDC_ISSUER = os.environ.get("VAXEL_OIDC_ISSUER", "")
+VAXEL_OIDC_TRUST_EMAIL = os.environ.get("VAXEL_OIDC_TRUST_EMAIL", "") == "1"
 if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("vaxel.access.oidc.VaxelOIDCBackend")
 AXES_ENABLED = not _TESTING  # the tests that check throttling turn it on

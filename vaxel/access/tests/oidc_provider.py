@@ -44,13 +44,19 @@ class LocalOidcProvider:
                 "token_endpoint_auth_method": "client_secret_post",
             }
         }
+        self.users = users  # the provider's own records: a test may change a claim
+        self.subjects = HashBasedSubjectIdentifierFactory("salt")
         self.provider = Provider(
             RSAKey(key=RSA.generate(2048), alg="RS256", kid="test-key"),
             configuration,
-            AuthorizationState(HashBasedSubjectIdentifierFactory("salt")),
+            AuthorizationState(self.subjects),
             clients,
             Userinfo(users),
         )
+
+    def subject_of(self, user: str) -> str:
+        """The `sub` the provider's tokens carry for one of its users."""
+        return self.subjects.create_public_identifier(user)
 
     def settings(self) -> dict[str, str]:
         """Växel's settings for this provider."""
@@ -62,6 +68,7 @@ class LocalOidcProvider:
             "OIDC_OP_USER_ENDPOINT": f"{self.url}/userinfo",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.url}/jwks",
             "VAXEL_OIDC_NAME": "Testby kommun (test-IdP)",
+            "VAXEL_OIDC_ISSUER": "https://idp.testby.invalid",
         }
 
     def _handler(self):

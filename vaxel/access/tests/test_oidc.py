@@ -6,7 +6,9 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
+from vaxel.access.models import SingleSignOnIdentity
 from vaxel.access.tests.oidc_provider import LocalOidcProvider
+from vaxel.cli import main
 
 CALLBACK = "http://testserver/oidc/callback/"
 
@@ -82,3 +84,41 @@ def test_without_configuration_there_is_no_single_sign_on(client, db):
     assert client.get("/oidc/authenticate/").status_code == 404
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
     assert "/oidc/" not in client.get("/login/").content.decode()
+
+
+def test_security_an_unverified_email_claim_signs_nobody_in(client, idp, logins):
+    idp.users["bjorn"]["email_verified"] = False
+    done = sign_in_at_provider(client, idp, "bjorn")
+    assert done["Location"] == "/login/?sso=failed"
+    assert client.get("/min-sida/").status_code == 302
+    assert not SingleSignOnIdentity.objects.exists()
+
+
+def test_security_an_operator_is_never_signed_in_by_an_email_claim(client, idp, logins, django_user_model):
+    """A provider account that claims the operator's e-mail (verified, as a multi-tenant
+    provider lets anyone claim) is not the operator."""
+    operator = logins["operator"]
+    operator.email = "vaxeln@testby.se"
+    operator.save()
+    idp.users["mallory"] = {"email": "vaxeln@testby.se", "email_verified": True, "name": "Mallory"}
+    done = sign_in_at_provider(client, idp, "mallory", next_page="/konsol/")
+    assert done["Location"] == "/login/?sso=failed"
+    assert client.get("/konsol/").status_code == 302
+    # Linked by an administrator to the operator's own subject, the operator signs in.
+    assert main(["user", "sso-link", "operator", "--subject", idp.subject_of("operator-at-idp")]) == 0
+    idp.users["operator-at-idp"] = {"email": "whatever@elsewhere.example", "email_verified": False}
+    sign_in_at_provider(client, idp, "operator-at-idp", next_page="/konsol/")
+    assert client.get("/konsol/").status_code == 200
+
+
+def test_security_once_linked_the_subject_chooses_the_login_not_the_email(client, idp, town, logins):
+    sign_in_at_provider(client, idp, "anna")
+    anna = SingleSignOnIdentity.objects.get().user
+    client.logout()
+    idp.users["anna"]["email"] = town.bjorn.email  # the claim changes at the provider
+    sign_in_at_provider(client, idp, "anna")
+    assert client.get("/api/v1/me/").json()["username"] == anna.username  # still Anna
+    client.logout()
+    # Someone else at the provider who claims Anna's (verified) e-mail is not Anna.
+    idp.users["eve"] = {"email": town.anna.email, "email_verified": True, "name": "Eve"}
+    assert sign_in_at_provider(client, idp, "eve")["Location"] == "/login/?sso=failed"
