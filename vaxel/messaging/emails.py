@@ -16,7 +16,9 @@ LINK_MAX_AGE = 60 * 60 * 24 * 30  # a month
 
 
 def message_link(message: Message) -> str:
-    token = signing.dumps({"m": message.pk}, salt=LINK_SALT, compress=True)
+    """The e-mailed link: the signed message id and link version, good for a month or
+    until revoked. It shows the message; what it changes takes a click (POST)."""
+    token = signing.dumps({"m": message.pk, "v": message.link_version}, salt=LINK_SALT, compress=True)
     return f"{settings.VAXEL_BASE_URL}/messages/open/{token}/"
 
 

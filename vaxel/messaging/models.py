@@ -32,6 +32,8 @@ class Message(models.Model):
     caller_number = models.CharField(_("caller's number"), max_length=20, blank=True, db_index=True)
     # False when the caller's number is an employee's mobile they keep private (S3).
     caller_number_public = models.BooleanField(default=True)
+    # Part of every e-mailed link; raising it revokes every link sent so far.
+    link_version = models.PositiveIntegerField(default=1)
     subject = models.CharField(_("about"), max_length=300)
     details = models.TextField(_("details"), blank=True)
     person = models.ForeignKey(
@@ -87,6 +89,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("escalated to the manager")
     UNREAD_FLAGGED = "unread_flagged", _("unread for a working day")
     UNREAD_ESCALATED = "unread_escalated", _("unread, told the manager")
+    LINK_REVOKED = "link_revoked", _("e-mailed links revoked")
 
 
 class MessageEvent(models.Model):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
@@ -222,6 +223,16 @@ def message_mark(
         message.handled_at = at
     message.save()
     _event(message, EventKind(step), actor, note=note, at=at, actor_name=actor_name)
+    return message
+
+
+@transaction.atomic
+def message_link_revoke(*, message: Message, actor=None, actor_name: str | None = None) -> Message:
+    """Every link e-mailed for the message stops working (a forwarded or leaked e-mail);
+    the recipient opens it from "My messages" instead, where a new link is made."""
+    Message.objects.filter(pk=message.pk).update(link_version=F("link_version") + 1)
+    message.refresh_from_db()
+    _event(message, EventKind.LINK_REVOKED, actor, actor_name=actor_name)
     return message
 
 

@@ -7,18 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vaxel.access.roles import messages_visible
+from vaxel.access.roles import messages_visible, own_person
 from vaxel.core.errors import Forbidden, VaxelError
 from vaxel.core.time import local
 from vaxel.messaging.emails import LINK_MAX_AGE, LINK_SALT, caller_label, message_link
 from vaxel.messaging.models import Message
 from vaxel.messaging.selectors import messages_query
-from vaxel.messaging.services import message_mark
+from vaxel.messaging.services import message_link_revoke, message_mark
 
 DONE = {
     "called_back": lambda: _("Marked as called back. Thank you."),
     "no_answer": lambda: _("Noted: no answer. The callback stays open."),
     "closed": lambda: _("The message is closed."),
+    "read": lambda: _("Marked as read."),
 }
 
 
@@ -34,9 +35,11 @@ def _page(message: Message) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def message_open(request: HttpRequest, token: str) -> HttpResponse:
-    """The signed, expiring link is the credential: opening it marks the message read;
-    one click marks it called back, not answered, or closed. A forged or expired link
-    gets a clear page and changes nothing."""
+    """The signed, expiring link shows the message. Opening it marks the message read
+    only for its signed-in recipient: a mail scanner that fetches every link must not
+    read it for them (E5). Everything else is a click (POST): read, called back, not
+    answered, closed, or "revoke the link". A forged, expired or revoked link gets a
+    clear page and changes nothing."""
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
         message = Message.objects.select_related("person", "unit").get(pk=data["m"])
@@ -44,11 +47,20 @@ def message_open(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid(request, _("The link has expired."), status=410)
     except (signing.BadSignature, Message.DoesNotExist, KeyError, TypeError):
         return _invalid(request, _("The link is not valid."), status=400)
+    if data.get("v", 1) != message.link_version:
+        return _invalid(
+            request, _("The link has been revoked; open the message from My messages."), status=410
+        )
     via = _("via the e-mail link")
     context = {}
     if request.method == "POST":
         step = request.POST.get("step", "")
         try:
+            if step == "revoke":
+                message_link_revoke(message=message, actor_name=via)
+                return _invalid(
+                    request, _("The link is revoked; it no longer opens the message."), status=200
+                )
             message = message_mark(
                 message=message, step=step, note=request.POST.get("note", ""), actor_name=via
             )
@@ -58,13 +70,26 @@ def message_open(request: HttpRequest, token: str) -> HttpResponse:
             request.session["message_done"] = str(DONE.get(step, lambda: "")())
             return redirect(request.path)
     else:
-        message = message_mark(message=message, step="read", actor_name=via)
+        if _is_recipient(request, message):
+            message = message_mark(message=message, step="read", actor=request.user)
         context["done"] = request.session.pop("message_done", "")
     return render(
         request,
         "messaging/open.html",
         {**_page(message), **context},
         status=400 if "error" in context else 200,
+    )
+
+
+def _is_recipient(request: HttpRequest, message: Message) -> bool:
+    """The signed-in person the message is for, or one of its unit's members."""
+    if not request.user.is_authenticated:
+        return False
+    person = own_person(request.user)
+    if person is None:
+        return False
+    return message.person_id == person.pk or (
+        message.unit_id is not None and message.unit_id == person.unit_id
     )
 
 
