@@ -57,7 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--direct-number")
     p.add_argument("--mobile")
     p.add_argument("--mobile-consent", type=_yes_no, help="may the mobile be given to callers (S3): yes|no")
+    p.add_argument(
+        "--consent-record", default="", help="with yes: the owner's written consent on record (S3)"
+    )
     p.add_argument("--manager", action="store_true", help="the person manages their unit")
+    p = person_sub.add_parser(
+        "consent", help="record the owner's written consent to give out their mobile (S3)"
+    )
+    p.add_argument("email")
+    p.add_argument("consent", type=_yes_no, help="yes|no")
+    p.add_argument("--record", default="", help="with yes: what the written consent is, e.g. a signed form")
 
     p = person_sub.add_parser("deactivate", help="the person has left (E1): calls go to the switchboard")
     p.add_argument("email")

@@ -120,9 +120,21 @@ def person_add(args):
         direct_number=args.direct_number,
         mobile=args.mobile,
         mobile_consent=args.mobile_consent,
+        consent_record=args.consent_record,
         manager=args.manager,
     )
     print(f"{person.name} <{person.email}>")
+    return 0
+
+
+@verb("person", "consent")
+def person_consent(args):
+    from vaxel.directory.selectors import person_get
+
+    mobile = directory.mobile_consent_set(
+        person=person_get(args.email), consent=args.consent, record=args.record
+    )
+    print(f"{args.email}: {mobile.get_consent_source_display() if mobile.disclosure_consent else 'private'}")
     return 0
 
 
@@ -341,6 +353,7 @@ def message_mark(args):
 
 @verb("outbox")
 def outbox(args):
+    from vaxel.core.logs import mask
     from vaxel.messaging.selectors import outbox_overview
 
     overview = outbox_overview()
@@ -354,7 +367,7 @@ def outbox(args):
                 f"{row['last_error']}"
             )
         for row in overview["failed"]:
-            print(f"  {row['id']}  cannot be sent: {row['last_error']}")
+            print(f"  {row['id']}  cannot be sent: {mask(row['last_error'])}")
     return 0
 
 

@@ -4,10 +4,11 @@ from django.contrib.auth.admin import UserAdmin
 
 from vaxel.access.models import ApiToken
 from vaxel.audit.admin import AuditedAdmin
+from vaxel.core.admin import VaxelModelAdmin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(VaxelModelAdmin):
     """Tokens are created with `vaxel token create` (the secret is shown once); here they can be seen."""
 
     list_display = ["name", "prefix", "owner", "scopes", "created_at", "last_used_at", "revoked_at"]

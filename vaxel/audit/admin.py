@@ -8,10 +8,11 @@ from vaxel.audit.models import Change, ChangeAction
 from vaxel.audit.references import reference
 from vaxel.audit.selectors import changes_shown
 from vaxel.audit.services import change_record
+from vaxel.core.admin import VaxelModelAdmin
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(VaxelModelAdmin):
     """Read-only: the audit log is never edited."""
 
     list_display = ["at", "actor_name", "entity", "action", "summary", "unit"]
@@ -64,7 +65,7 @@ def _unit_of(obj: models.Model):
     return person.unit if person is not None else None
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(VaxelModelAdmin):
     """Edits in the Django admin are recorded in the same change log as every other
     change, before → after, and reach the switchboard's change feed (C1)."""
 

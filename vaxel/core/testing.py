@@ -56,6 +56,7 @@ def small_municipality() -> Municipality:
         direct_number="0370-331002",
         mobile="070-2345678",
         mobile_consent=True,
+        consent_record="Björn's signed consent form",
     )
     group = directory.shared_number_add(
         number="0370-335001", unit="Bygglov", members=[anna.email, bjorn.email], name="Bygglovsgruppen"

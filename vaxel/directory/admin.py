@@ -24,8 +24,10 @@ class PhoneNumberInline(admin.TabularInline):
     model = PhoneNumber
     fk_name = "person"
     extra = 0
-    fields = ["shown", "kind", "disclosure_consent"]
-    readonly_fields = ["shown", "kind"]
+    # Consent is the owner's (S3): shown here, given on Min sida or recorded in writing
+    # with `vaxel person consent`, never ticked by an administrator.
+    fields = ("shown", "kind", "disclosure_consent", "consent_source", "consent_record", "consent_changed_at")
+    readonly_fields = fields
 
     @admin.display(description=_("number"))
     def shown(self, number: PhoneNumber) -> str:

@@ -198,6 +198,13 @@ class PersonCreateSerializer(serializers.Serializer):
     direct_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     mobile = serializers.CharField(required=False, allow_blank=True, max_length=40)
     mobile_consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+    consent_record = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        default="",
+        help_text="with mobile_consent true: the owner's written consent on record (S3)",
+    )
     manager = serializers.BooleanField(required=False, default=False)
 
 
@@ -247,6 +254,7 @@ class PersonList(APIView):
             direct_number=values.get("direct_number") or None,
             mobile=values.get("mobile") or None,
             mobile_consent=values.get("mobile_consent"),
+            consent_record=values.get("consent_record", ""),
             manager=values.get("manager", False),
             actor=request.user,
         )

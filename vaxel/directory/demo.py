@@ -84,6 +84,7 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
                     else None
                 ),
                 mobile_consent=(rng.random() < data["mobile_consent_share"]) if has_mobile else None,
+                consent_record="demo: signed consent form",
                 manager=manager,
             )
             members.append(f"{email}@{org['email_domain']}")

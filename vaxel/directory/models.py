@@ -128,6 +128,11 @@ class NumberKind(models.TextChoices):
     SHARED = "shared", _("shared number")
 
 
+class ConsentSource(models.TextChoices):
+    SELF = "self", _("by the owner, in Växel")
+    WRITTEN = "written", _("in writing, recorded")
+
+
 class PhoneNumber(models.Model):
     """A telephone number owned by exactly one person (direct or mobile) or one group
     (shared). A mobile is shown to anyone only with its owner's consent (S3)."""
@@ -142,6 +147,20 @@ class PhoneNumber(models.Model):
     )
     disclosure_consent = models.BooleanField(_("may be given to callers"), default=False)
     consent_changed_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
+    # Consent is the owner's: given by themselves (Min sida), or a written consent of
+    # theirs that someone recorded, with who recorded it and what the record is.
+    consent_source = models.CharField(
+        _("consent given"), max_length=10, choices=ConsentSource.choices, blank=True
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    consent_record = models.CharField(_("written consent"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("phone number")

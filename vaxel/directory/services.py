@@ -13,7 +13,16 @@ from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import one_line
 from vaxel.core.time import now
-from vaxel.directory.models import Keyword, NumberGroup, NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.models import (
+    ConsentSource,
+    Keyword,
+    NumberGroup,
+    NumberKind,
+    Organisation,
+    Person,
+    PhoneNumber,
+    Unit,
+)
 from vaxel.directory.selectors import people_get, person_get, unit_get
 
 
@@ -125,6 +134,7 @@ def person_add(
     direct_number: str | None = None,
     mobile: str | None = None,
     mobile_consent: bool | None = None,
+    consent_record: str = "",
     manager: bool = False,
     actor=None,
 ) -> Person:
@@ -159,6 +169,7 @@ def person_add(
         )
     for e164 in filter(None, (direct_e164, mobile_e164)):
         _ensure_number_free(e164)
+    consent_record = _written_consent(bool(mobile and mobile_consent), consent_record)
     person = Person.objects.create(name=name, email=email, title=title, unit=home)
     if direct_e164:
         PhoneNumber.objects.create(e164=direct_e164, kind=NumberKind.DIRECT, person=person)
@@ -169,6 +180,9 @@ def person_add(
             person=person,
             disclosure_consent=bool(mobile_consent),
             consent_changed_at=now(),
+            consent_source=ConsentSource.WRITTEN if mobile_consent else "",
+            consent_recorded_by=actor if mobile_consent and actor is not None and actor.pk else None,
+            consent_record=consent_record,
         )
     if manager:
         home.managers.add(person)
@@ -310,15 +324,46 @@ def number_reassign(*, number: str, to: str, actor=None) -> PhoneNumber:
     return owned
 
 
+def _written_consent(consent: bool, record: str) -> str:
+    """S3: someone other than the owner may say yes only with the owner's written consent
+    on record, and says what that record is."""
+    record = one_line(record, field=_("The written consent"), longest=300)
+    if consent and not record:
+        raise InvalidInput(
+            _(
+                "Only the owner gives consent to give out a mobile (S3): they do it on Min sida, "
+                "or you record their written consent, e.g. --consent-record 'signed form 2026-12-01'."
+            ),
+            error_id="consent_not_the_owners",
+        )
+    return record if consent else ""
+
+
 @transaction.atomic
-def mobile_consent_set(*, person: Person, consent: bool, actor=None) -> PhoneNumber:
-    """S3: may the person's mobile be given to callers. The date of the choice is kept."""
+def mobile_consent_set(*, person: Person, consent: bool, actor=None, record: str = "") -> PhoneNumber:
+    """S3: may the person's mobile be given to callers. Consent is the owner's: given by
+    themselves (`actor` is their own login), or a written consent of theirs recorded by
+    someone else (`record` says what it is). Anyone may make a mobile private. Who, how
+    and when is kept."""
     mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
     if mobile is None:
         raise NotFound(_("%(name)s has no mobile number.") % {"name": person.name}, error_id="no_mobile")
+    own = actor is not None and actor.pk is not None and actor.pk == person.user_id
+    written = "" if own else _written_consent(consent, record)
     mobile.disclosure_consent = consent
     mobile.consent_changed_at = now()
-    mobile.save(update_fields=["disclosure_consent", "consent_changed_at"])
+    mobile.consent_source = "" if not consent else ConsentSource.SELF if own else ConsentSource.WRITTEN
+    mobile.consent_recorded_by = actor if actor is not None and actor.pk else None
+    mobile.consent_record = written
+    mobile.save(
+        update_fields=[
+            "disclosure_consent",
+            "consent_changed_at",
+            "consent_source",
+            "consent_recorded_by",
+            "consent_record",
+        ]
+    )
     change_record(
         actor=actor,
         entity="number",
@@ -331,7 +376,7 @@ def mobile_consent_set(*, person: Person, consent: bool, actor=None) -> PhoneNum
             else _("%(name)s keeps the mobile private")
         )
         % {"name": person.name},
-        after=person_facts(person),
+        after={**person_facts(person), "consent": mobile.consent_source or "none"},
     )
     return mobile
 

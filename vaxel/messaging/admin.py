@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from vaxel.core.admin import VaxelModelAdmin
+from vaxel.core.logs import mask
 from vaxel.messaging.models import Message, MessageEvent, OutboxEmail
 
 
@@ -15,7 +18,7 @@ class MessageEventInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VaxelModelAdmin):
     """Messages are taken with `vaxel message take`, the API or the console; here they are looked up."""
 
     list_display = [
@@ -40,13 +43,13 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(VaxelModelAdmin):
     """Delivery state: what was sent, what waits and why."""
 
     list_display = [
         "id",
         "created_at",
-        "subject",
+        "subject_shown",
         "state",
         "attempts",
         "next_attempt_at",
@@ -54,7 +57,17 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "sent_at",
     ]
     list_filter = ["state"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+    # What was sent may hold a caller's number that was public then; here it shows no
+    # digits, since the consent may have been withdrawn since (S3).
+    exclude = ["subject", "text", "html"]
+    readonly_fields = [
+        *(f.name for f in OutboxEmail._meta.fields if f.name not in ("subject", "text", "html")),
+        "subject_shown",
+    ]
+
+    @admin.display(description=_("subject"))
+    def subject_shown(self, email: OutboxEmail) -> str:
+        return mask(email.subject)
 
     def has_add_permission(self, request) -> bool:
         return False

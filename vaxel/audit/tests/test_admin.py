@@ -131,3 +131,78 @@ def test_s3_the_admins_own_history_never_holds_a_mobiles_digits(client, logins, 
     assert "deleted" in history
     for written in (BJORN_PUBLIC_MOBILE, "070-234 56 78", "0702345678"):
         assert written not in history
+
+
+def test_s3_no_admin_list_narrows_on_digits_the_admin_may_not_see(client, logins, town):
+    """A message from Anna's private mobile: neither a lookup in the URL nor a search
+    tells the administrator anything about its digits."""
+    from vaxel.messaging.services import message_take
+
+    message_take(
+        subject="Nycklar", caller_name="Anna", caller_number=ANNA_SECRET_MOBILE, for_person=town.bjorn.email
+    )
+    admin = admin_client(client, logins)
+    for lookup in (
+        "caller_number__startswith",
+        "caller_number",
+        "caller_number__contains",
+        "caller_number__gt",
+    ):
+        for prefix in ("+4670123", "+4671"):
+            assert admin.get(f"/admin/messaging/message/?{lookup}={prefix}").status_code == 400, lookup
+    counts = {
+        prefix: admin.get("/admin/messaging/message/", {"q": prefix}).content.decode().count("/change/")
+        for prefix in ("+4670123", "0701234567", "+4671")
+    }
+    assert len(set(counts.values())) == 1  # the right digits find no more than wrong ones
+    assert admin.get("/admin/messaging/message/?status=new").status_code == 200  # offered filters work
+
+
+def test_s3_consent_is_the_owners_alone(client, logins, town, capsys):
+    """The admin cannot tick it; the command line and the API take it only with the
+    owner's written consent on record; the owner gives it on Min sida."""
+    from rest_framework.test import APIClient
+
+    from vaxel.cli import main
+    from vaxel.directory.models import ConsentSource
+
+    anna = Person.objects.get(pk=town.anna.pk)
+    numbers = list(anna.numbers.order_by("pk"))
+    form = {
+        "name": anna.name,
+        "email": anna.email,
+        "title": anna.title,
+        "unit": anna.unit_id,
+        "active": "on",
+        "user": anna.user_id,
+        "numbers-TOTAL_FORMS": str(len(numbers)),
+        "numbers-INITIAL_FORMS": str(len(numbers)),
+        "numbers-MIN_NUM_FORMS": "0",
+        "numbers-MAX_NUM_FORMS": "1000",
+    }
+    for i, number in enumerate(numbers):
+        form.update({f"numbers-{i}-id": str(number.pk), f"numbers-{i}-person": str(anna.pk)})
+        form[f"numbers-{i}-disclosure_consent"] = "on"
+    admin_client(client, logins).post(f"/admin/directory/person/{anna.pk}/change/", form)
+    mobile = PhoneNumber.objects.get(e164=ANNA_SECRET_MOBILE)
+    assert mobile.disclosure_consent is False
+
+    assert main(["person", "consent", anna.email, "yes"]) == 1
+    assert "Min sida" in capsys.readouterr().err
+    api = APIClient()
+    api.login(username=logins["administrator"].username, password=PASSWORD)
+    person = {"name": "Dag Ö", "email": "dag@example.se", "unit": "Bygglov", "mobile": "076-5556677"}
+    answer = api.post("/api/v1/people/", {**person, "mobile_consent": True}, format="json")
+    assert answer.status_code == 400 and answer.json()["error"]["id"] == "consent_not_the_owners"
+    assert not Person.objects.filter(email="dag@example.se").exists()
+
+    assert main(["person", "consent", anna.email, "yes", "--record", "blankett 2026-12-01, dnr 12"]) == 0
+    mobile.refresh_from_db()
+    assert mobile.disclosure_consent and mobile.consent_source == ConsentSource.WRITTEN
+    assert mobile.consent_record == "blankett 2026-12-01, dnr 12" and mobile.consent_changed_at
+
+    client.logout()
+    client.login(username=logins["manager"].username, password=PASSWORD)  # Anna herself
+    client.post("/min-sida/", {"action": "consent", "consent": "yes"})
+    mobile.refresh_from_db()
+    assert mobile.consent_source == ConsentSource.SELF and mobile.consent_recorded_by == logins["manager"]
