@@ -191,6 +191,21 @@ AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and os.environ.get("VAXEL_SECURE_COOKIES", "1") == "1"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# HTTPS outside development: plain HTTP is redirected and browsers are told to use HTTPS
+# only (HSTS). TLS is ended by the reverse proxy in front (docs/security.md), which is
+# named in VAXEL_TRUSTED_PROXIES so its X-Forwarded-Proto is believed. The telephone
+# system's own endpoints are asked over the internal network and are never redirected.
+_HTTPS = not (DEBUG or _TESTING)
+SECURE_SSL_REDIRECT = os.environ.get("VAXEL_SSL_REDIRECT", "1" if _HTTPS else "0") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^pbx/", r"^api/v1/(calls|call-events)/"]
+SECURE_HSTS_SECONDS = int(os.environ.get("VAXEL_HSTS_SECONDS", "31536000" if _HTTPS else "0"))
+# Växel's own host name and those below it (vaxel.kommun.se, *.vaxel.kommun.se), not the
+# municipality's other sites.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The browsers' preload list binds the whole registrable domain (all of kommun.se's
+# sites) and cannot be taken back quickly: the municipality's choice, never Växel's.
+SECURE_HSTS_PRELOAD = os.environ.get("VAXEL_HSTS_PRELOAD", "") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

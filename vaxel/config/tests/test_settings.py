@@ -1,6 +1,7 @@
 """Settings that protect a running instance (security)."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,25 @@ def test_security_a_development_server_makes_its_own_random_key_and_keeps_it(tmp
 
 def test_security_the_key_from_the_environment_wins(tmp_path):
     assert secret_key(tmp_path, VAXEL_SECRET_KEY="k" * 60) == "k" * 60
+
+
+def deploy_check(data_dir: Path, **environ: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXEL_") and k != "DATABASE_URL"}
+    env.update(VAXEL_DATA_DIR=str(data_dir), VAXEL_SECRET_KEY=secrets.token_urlsafe(60), **environ)
+    manage = Path(__file__).resolve().parents[3] / "manage.py"
+    return subprocess.run(
+        [sys.executable, str(manage), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_security_a_production_instance_passes_the_deploy_check(tmp_path):
+    done = deploy_check(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # a plain-HTTP intranet may turn HTTPS off, and the check then says so
+    plain = deploy_check(tmp_path, VAXEL_SSL_REDIRECT="0", VAXEL_HSTS_SECONDS="0")
+    assert plain.returncode != 0 and "SECURE_SSL_REDIRECT" in plain.stdout + plain.stderr
