@@ -19,8 +19,8 @@ class Calendar(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=CalendarKind.choices)
     url = models.URLField(_("address"), max_length=1000, blank=True)
     username = models.CharField(_("user name"), max_length=200, blank=True)
-    # A CalDAV app password, as the server issued it; never shown again after entry.
-    password = models.CharField(max_length=500, blank=True)
+    # A CalDAV app password, sealed (vaxel.core.sealed); never shown again after entry.
+    password = models.CharField(max_length=1000, blank=True)
     uploaded = models.TextField(blank=True)  # the .ics of an uploaded calendar
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)

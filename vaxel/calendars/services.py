@@ -19,6 +19,7 @@ from vaxel.calendars import fetch
 from vaxel.calendars.ical import Occurrence, checked_calendar, occurrences, parse_reason_words
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.core.errors import InvalidInput
+from vaxel.core.sealed import seal, unseal
 from vaxel.core.time import local, now
 from vaxel.directory.models import Person
 from vaxel.messaging.outbox import deliver_after_commit, outbox_add
@@ -62,7 +63,7 @@ def calendar_add(
                     _("A CalDAV calendar needs an https:// address: the password goes with each request."),
                     error_id="caldav_needs_https",
                 )
-            calendar.username, calendar.password = username.strip()[:200], password[:500]
+            calendar.username, calendar.password = username.strip()[:200], seal(password[:500])
         if Calendar.objects.filter(person=person, url=calendar.url).exists():
             raise InvalidInput(_("That calendar is already connected."), error_id="calendar_exists")
     calendar.save()
@@ -137,7 +138,7 @@ def _read(calendar: Calendar, start: datetime, end: datetime) -> tuple[bytes | N
         return calendar.uploaded.encode(), None
     if calendar.kind == CalendarKind.CALDAV:
         data = fetch.fetch_caldav(
-            calendar.url, username=calendar.username, password=calendar.password, start=start, end=end
+            calendar.url, username=calendar.username, password=unseal(calendar.password), start=start, end=end
         )
         return data, None
     fetched = fetch.fetch_feed(calendar.url, etag=calendar.etag, last_modified=calendar.last_modified)

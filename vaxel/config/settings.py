@@ -344,6 +344,9 @@ VAXEL_LIVE_BACKEND = os.environ.get("VAXEL_LIVE_BACKEND", "")
 # absence "until further notice" is questioned.
 VAXEL_CALENDAR_SYNC_SECONDS = int(os.environ.get("VAXEL_CALENDAR_SYNC_SECONDS", "110"))
 VAXEL_CALENDAR_DAYS_AHEAD = int(os.environ.get("VAXEL_CALENDAR_DAYS_AHEAD", "60"))
+# Fernet keys that seal secrets kept at rest (CalDAV passwords), comma-separated, newest
+# first; without them a key is derived from VAXEL_SECRET_KEY (vaxel/core/sealed.py).
+VAXEL_DATA_KEY = os.environ.get("VAXEL_DATA_KEY", "")
 # Calendars are read only from public internet addresses; these hosts (e.g. the
 # organisation's own Exchange or CalDAV server) are allowed as well.
 VAXEL_CALENDAR_ALLOWED_HOSTS = [

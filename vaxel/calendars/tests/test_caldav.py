@@ -24,6 +24,8 @@ AT = datetime(2026, 10, 19, 8, 0, tzinfo=STOCKHOLM)
 @pytest.fixture
 def radicale(tmp_path, settings):
     settings.VAXEL_CALENDAR_ALLOWED_HOSTS = ["127.0.0.1"]  # Radicale runs on loopback
+    htpasswd = tmp_path / "users"
+    htpasswd.write_text("anna:app-lösen\n")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -35,7 +37,11 @@ def radicale(tmp_path, settings):
             "--server-hosts",
             f"127.0.0.1:{port}",
             "--auth-type",
-            "none",
+            "htpasswd",  # the app password must arrive, opened from its seal, for anything to be read
+            "--auth-htpasswd-filename",
+            str(htpasswd),
+            "--auth-htpasswd-encryption",
+            "plain",
             "--storage-filesystem-folder",
             str(tmp_path / "collections"),
             "--logging-level",

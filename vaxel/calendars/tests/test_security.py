@@ -107,3 +107,21 @@ def test_security_one_failing_calendar_stops_no_other(town, feeds, monkeypatch):
     assert good.ok_at is not None and good.error == ""
     assert bad.error and bad.failures == 1 and bad.ok_at is None
     assert Absence.objects.filter(person=town.anna).count() == 1
+
+
+def test_security_a_caldav_password_is_sealed_at_rest(town, settings):
+    from vaxel.core.sealed import unseal
+
+    settings.VAXEL_CALENDAR_ALLOWED_HOSTS = ["127.0.0.1"]
+    calendar = calendar_add(
+        person=town.anna,
+        kind=CalendarKind.CALDAV,
+        url="http://127.0.0.1:9/dav/",
+        username="anna",
+        password="app-lösen-123",
+    )
+    stored = Calendar.objects.filter(pk=calendar.pk).values_list("password", flat=True).get()
+    assert "app-lösen-123" not in stored and stored.startswith("fernet:")
+    assert unseal(stored) == "app-lösen-123"
+    settings.VAXEL_DATA_KEY = "a" * 43 + "="  # another key: the stored password is opened by none
+    assert unseal(stored) == ""
