@@ -14,7 +14,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's loop stops with the module, not at the end of the run
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -76,7 +76,8 @@ def asgi_server(transactional_db, settings):
     import time
 
     import uvicorn
-    from django.core.asgi import get_asgi_application
+
+    from vaxel.config.asgi import build_application
 
     settings.SERVESTATIC_USE_FINDERS = True  # static files without collectstatic
     with socket.socket() as probe:
@@ -84,7 +85,7 @@ def asgi_server(transactional_db, settings):
         port = probe.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            get_asgi_application(),
+            build_application(),
             host="127.0.0.1",
             port=port,
             lifespan="off",

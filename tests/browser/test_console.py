@@ -16,6 +16,8 @@ from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_arrive
 
 WIDE = {"width": 1400, "height": 900}
+# A Tuesday morning: "back at 12:00" is said as today's time, whatever the real hour.
+pytestmark = pytest.mark.clock("2026-12-01T10:00")
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ import urllib.request
 
 import pytest
 import uvicorn
-from django.core.asgi import get_asgi_application
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from vaxel.access.services import token_create
 from vaxel.access.throttles import PerAddress, PerClient
+from vaxel.config.asgi import build_application
 from vaxel.config.serving import server_options
 from vaxel.core.testing import PASSWORD
 
@@ -33,7 +33,7 @@ class Server:
             port = probe.getsockname()[1]
         options = server_options(host="127.0.0.1", port=port)
         options.pop("workers")
-        self.server = uvicorn.Server(uvicorn.Config(get_asgi_application(), lifespan="off", **options))
+        self.server = uvicorn.Server(uvicorn.Config(build_application(), lifespan="off", **options))
         self.url = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -35,7 +35,9 @@ def test_security_the_key_from_the_environment_wins(tmp_path):
 
 
 def deploy_check(data_dir: Path, **environ: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXEL_") and k != "DATABASE_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("VAXEL_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     env.update(VAXEL_DATA_DIR=str(data_dir), VAXEL_SECRET_KEY=secrets.token_urlsafe(60), **environ)
     manage = Path(__file__).resolve().parents[3] / "manage.py"
     return subprocess.run(

@@ -29,11 +29,22 @@ def media(transactional_db):
         box["port"], box["server"] = transport.get_extra_info("sockname")[1], server
         started.set()
         loop.run_forever()
+        # Stopped: end the sessions still running, as `vaxel media` does when it stops,
+        # so no task is left pending when the loop goes.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        transport.close()
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
-    threading.Thread(target=run, daemon=True).start()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
     started.wait(5)
     yield box
     loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
 
 
 class Caller:
