@@ -56,6 +56,15 @@ def live_listeners_stopped(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def cache_cleared():
+    """Each test starts with an empty cache: the API's throttle counts of another test's
+    tokens (the same ids, rolled back and made again) must not count against it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def routing_snapshot_forgotten():
     """Each test starts with no cached routing snapshot: a test's data is rolled back
     without the change announcements a real deployment relies on."""

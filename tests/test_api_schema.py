@@ -18,6 +18,8 @@ from schemathesis.specs.openapi.checks import (
 
 from vaxel.config.wsgi import application
 
+pytestmark = pytest.mark.fuzz  # generated requests to every operation
+
 EXAMPLES_PER_OPERATION = 25
 RAN: Counter[str] = Counter()
 

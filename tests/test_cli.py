@@ -282,6 +282,7 @@ def test_route_json_for_an_absent_person_and_the_switchboard(town, capsys):
     assert code == 0 and out.startswith("queue → 0370-33 10 00") and "Välkommen till Testby kommun." in out
 
 
+@pytest.mark.processes
 def test_the_installed_console_script_works_on_a_fresh_sqlite_file(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["VAXEL_DATA_DIR"] = str(tmp_path)

@@ -7,11 +7,14 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from django.urls import resolve
 from rest_framework.test import APIClient
 
 from tests.test_page_matrix import PAGES, SIGN_IN
 from vaxel.core.testing import PASSWORD
+
+pytestmark = pytest.mark.fuzz  # hostile values to every parameter
 
 HOSTILE = [
     "²",  # a digit to str.isdigit(), not to int()

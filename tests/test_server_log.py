@@ -11,6 +11,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
+pytestmark = pytest.mark.processes  # vaxel serve
+
 SECRET_MOBILE = "+46701234567"
 WRITTEN = [SECRET_MOBILE, "46701234567", "0701234567", "701234567", "070-123 45 67", "070-1234567"]
 

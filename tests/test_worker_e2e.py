@@ -13,6 +13,8 @@ import redis
 
 from vaxel.messaging.tests.conftest import SmtpServer
 
+pytestmark = pytest.mark.processes  # the command line and the job worker
+
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
 

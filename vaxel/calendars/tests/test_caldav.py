@@ -17,6 +17,8 @@ from vaxel.calendars.models import Calendar, CalendarKind
 from vaxel.calendars.services import calendar_add, calendar_sync
 from vaxel.core.time import STOCKHOLM
 
+pytestmark = pytest.mark.processes  # a Radicale server
+
 OUTLOOK = (Path(__file__).parent / "ics" / "outlook.ics").read_text()
 AT = datetime(2026, 10, 19, 8, 0, tzinfo=STOCKHOLM)
 

@@ -15,8 +15,17 @@ ICS = (
 )
 
 
-def ics(*, extra: str = "", uid: str = "u", start: str = "20261202T080000Z", end: str = "20261202T090000Z"):
-    return ICS.format(uid=uid, start=start, end=end, extra=extra).encode()
+def ics(*, extra: str = "", uid: str = "u") -> bytes:
+    """One event tomorrow at 08:00–09:00 (UTC), within the window a sync reads."""
+    from datetime import timedelta
+
+    from vaxel.core.time import now
+
+    tomorrow = (now() + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+    start, end = tomorrow, tomorrow + timedelta(hours=1)
+    return ICS.format(
+        uid=uid, start=f"{start:%Y%m%dT%H%M%SZ}", end=f"{end:%Y%m%dT%H%M%SZ}", extra=extra
+    ).encode()
 
 
 @pytest.mark.parametrize(

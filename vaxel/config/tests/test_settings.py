@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.processes  # Django started afresh
+
 
 def secret_key(data_dir: Path, **environ: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VAXEL_")}

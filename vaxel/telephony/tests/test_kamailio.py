@@ -28,6 +28,7 @@ from vaxel.telephony.tests.conftest import Caller
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 GATEWAY = "10.0.0.5"
+pytestmark = pytest.mark.processes  # Kamailio
 
 if not Path(KAMAILIO).exists():
     if os.environ.get("CI"):
