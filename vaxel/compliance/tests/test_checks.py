@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from rest_framework.test import APIClient
 
 from vaxel.availability.models import Absence
@@ -17,6 +18,7 @@ from vaxel.servicelevels.services import service_level_set
 from vaxel.telephony.services import call_arrive
 
 TUESDAY_9 = datetime(2026, 11, 24, 9, tzinfo=STOCKHOLM)  # a week that is over: callbacks can be late
+pytestmark = pytest.mark.clock("2026-12-01T10:00")  # the week after it
 WEEK = {"first": date(2026, 11, 23), "last": date(2026, 11, 29)}
 
 
