@@ -31,7 +31,7 @@ import json
 
 from vaxel.directory.search import Entry, SearchIndex, fold, trigrams
 
-DATA = json.loads((Path(__file__).parent.parent / "vaxel/directory/demo_data/municipality.json").read_text())
+DATA = json.loads((Path(__file__).parent.parent / "vaxel/demo/demo_data/municipality.json").read_text())
 PREFIXES = [
     "Sjö",
     "Lind",

@@ -49,7 +49,7 @@ from vaxel.access.services import token_create, user_add
 from vaxel.availability.models import Absence
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
-from vaxel.telephony.sipclient import SipClient
+from vaxel.telephony.sip_udp import SipClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"

@@ -52,3 +52,8 @@ def unit_calendar_conflicts(unit_id: int, *, at: datetime, days: int = 14) -> li
             dict(row, person=person) for row in calendar_events(person, at=at, days=days) if row["warning"]
         ]
     return sorted(rows, key=lambda r: r["event"].starts_at)
+
+
+def calendars_all():
+    """Every calendar with its owner, as the administrator's list shows them."""
+    return Calendar.objects.select_related("person").order_by("person__email", "pk")

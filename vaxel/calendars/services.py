@@ -22,6 +22,7 @@ from vaxel.core.errors import InvalidInput
 from vaxel.core.sealed import seal, unseal
 from vaxel.core.time import local, now
 from vaxel.directory.models import Person
+from vaxel.directory.selectors import person_get
 from vaxel.messaging.outbox import deliver_after_commit, outbox_add
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,21 @@ def calendar_add(
         % {"name": person.name, "kind": calendar.get_kind_display()},
     )
     return calendar
+
+
+def calendar_connect(*, email: str, actor=None, **where) -> tuple[Calendar, dict[str, object]]:
+    """Connect a calendar to the person with this e-mail address and read it at once
+    (the command line, where an administrator waits for the answer)."""
+    calendar = calendar_add(person=person_get(email), actor=actor, **where)
+    return calendar, calendar_sync(calendar)
+
+
+def calendars_sync_all(*, at: datetime | None = None) -> int:
+    """Read every calendar now, due or not; each failing one is its own problem."""
+    calendars = list(Calendar.objects.select_related("person__unit"))
+    for calendar in calendars:
+        calendar_sync(calendar, at=at)
+    return len(calendars)
 
 
 @transaction.atomic

@@ -112,3 +112,12 @@ def run_async(coroutine):
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome.get("value")
+
+
+def vaxel_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run a `vaxel` verb in this process: (exit code, stdout, stderr)."""
+    from vaxel.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -96,6 +96,21 @@ RECORD_FIELDS = (
     "transferred",
 )
 BATCH = 500
+
+
+def call_records_recount(*, first: date | None = None, last: date | None = None) -> int:
+    """Make the call records again from the stored events of the calls that have events
+    from `first` to `last` (Stockholm days; either may be open): after numbers were added
+    to the directory, or opening or telephone hours were corrected afterwards."""
+    from vaxel.core.time import at_local
+    from vaxel.telephony.models import CallEvent
+
+    events = CallEvent.objects.all()
+    if first is not None:
+        events = events.filter(at__gte=at_local(first, time(0)))
+    if last is not None:
+        events = events.filter(at__lt=at_local(last + timedelta(days=1), time(0)))
+    return call_records_refresh(events.values_list("call_id", flat=True).distinct().iterator())
 
 
 def call_records_refresh(call_ids: Iterable[str]) -> int:

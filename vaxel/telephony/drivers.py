@@ -54,7 +54,7 @@ class SipDriver:
         import socket
 
         from vaxel.core.errors import Conflict
-        from vaxel.telephony.sipclient import SipClient
+        from vaxel.telephony.sip_udp import SipClient
 
         host, _sep, port = settings.VAXEL_PBX_CONTROL.rpartition(":")
         client = SipClient(host or settings.VAXEL_PBX_CONTROL, int(port or 5060), timeout=3)

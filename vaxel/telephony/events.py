@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -63,6 +64,36 @@ def call_event_checked(data: Mapping[str, Any], *, source: str) -> CallEvent:
         ).hexdigest()
     )
     return event
+
+
+def call_events_from_file(path: Path) -> tuple[list[CallEvent], list[str]]:
+    """Events from a call-detail file as Swedish systems write it: UTF-8 (with or without
+    a byte-order mark) or Windows-1252. A file that is missing or not text is refused."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise InvalidInput(
+            _("There is no file %(path)s to read; check the name.") % {"path": str(path)[:200]},
+            error_id="file_not_found",
+        ) from None
+    if b"\x00" in data:
+        raise InvalidInput(
+            _("%(path)s is not a text file (it holds NUL bytes); export the calls as CSV.")
+            % {"path": path.name},
+            error_id="not_text",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                _("%(path)s is neither UTF-8 nor Windows-1252 text; export the calls as CSV.")
+                % {"path": path.name},
+                error_id="not_text",
+            ) from None
+    return call_events_from_csv(text)
 
 
 def call_events_from_csv(text: str) -> tuple[list[CallEvent], list[str]]:

@@ -70,7 +70,7 @@ def queue_cards(*, viewer=None) -> dict[str, Any]:
 def simulator_directory():
     """What simulated callers may ask for, from the directory as it is."""
     from vaxel.directory.models import Keyword, Person, Unit
-    from vaxel.telephony.simulator import Directory
+    from vaxel.telephony.simulation import Directory
 
     return Directory(
         people=tuple(Person.objects.filter(active=True).values_list("name", flat=True)),

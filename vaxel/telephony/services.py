@@ -16,6 +16,7 @@ from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import identifier, one_line
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
 from vaxel.routing.selectors import route_now
@@ -204,6 +205,22 @@ def call_end(
 
 
 SIMULATOR_LOGIN = "simulator"
+
+
+def simulation_switchboard(*, rate: float, patience: float, count: int | None) -> str:
+    """The switchboard number a simulation calls, once its rate, patience and count are
+    possible ones; InvalidInput says what to give instead."""
+    if rate <= 0 or patience <= 0 or (count is not None and count < 1):
+        raise InvalidInput(
+            _("--rate and --patience must be above 0, and --count at least 1."), error_id="invalid_rate"
+        )
+    switchboard = organisation_get().switchboard_number
+    if not switchboard:
+        raise InvalidInput(
+            _("No switchboard number yet; set it with 'vaxel organisation set --switchboard-number'."),
+            error_id="no_switchboard",
+        )
+    return switchboard
 
 
 @transaction.atomic

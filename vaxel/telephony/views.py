@@ -24,8 +24,8 @@ from vaxel.core.phone import lookup_key
 from vaxel.core.time import now
 from vaxel.routing.cache import route_cached
 from vaxel.routing.values import Action
+from vaxel.telephony.pbx_answers import pbx_answer
 from vaxel.telephony.prompts import prompt_file, prompt_path_for, prompt_text
-from vaxel.telephony.sip import pbx_answer
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token stops working here within this time
 _tokens: dict[str, tuple[float, bool]] = {}

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from vaxel.telephony.media import media_endpoint, peers_parse
-from vaxel.telephony.sipclient import parse_response, request
+from vaxel.telephony.sip_udp import parse_response, request
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, s
 from vaxel.core.time import STOCKHOLM, local_date, now
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.models import Call, CallState
-from vaxel.telephony.sipclient import SipClient, invite, request
+from vaxel.telephony.sip_udp import SipClient, invite, request
 from vaxel.telephony.tests.conftest import Caller
 
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"

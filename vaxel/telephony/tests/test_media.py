@@ -13,7 +13,7 @@ from vaxel.core.testing import ANNA_DIRECT, small_municipality
 from vaxel.messaging.models import Message, OutboxEmail
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.prompts import prompt_file, prompt_path_for
-from vaxel.telephony.sipclient import request
+from vaxel.telephony.sip_udp import request
 from vaxel.telephony.tests.conftest import Caller
 
 pytestmark = pytest.mark.skipif(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vaxel.core.time import local, now
-from vaxel.telephony.simulator import Directory, SimulatedCall, arrivals
+from vaxel.telephony.simulation import Directory, SimulatedCall, arrivals
 
 
 class ApiError(Exception):
@@ -46,6 +46,22 @@ class Client:
             raise ApiError(f"{method} {path}: HTTP {error.code} {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             raise ApiError(f"{method} {path}: {error}") from None
+
+
+def client_for(base_url: str, token: str) -> Client:
+    """A client of the Växel at `base_url`; InvalidInput when it is no such address."""
+    from django.utils.translation import gettext as _
+
+    from vaxel.core.errors import InvalidInput
+
+    try:
+        return Client(base_url, token)
+    except ApiError:
+        raise InvalidInput(
+            _("%(url)r is not an http:// or https:// address of Växel; give it with --url.")
+            % {"url": base_url},
+            error_id="invalid_url",
+        ) from None
 
 
 @dataclass(order=True)

@@ -1,4 +1,4 @@
-from vaxel.directory.demo import demo_load
+from vaxel.demo.municipality import demo_load
 from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
 from vaxel.servicelevels.models import CallRecord
 

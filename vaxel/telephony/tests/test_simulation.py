@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaxel.core.time import STOCKHOLM
-from vaxel.telephony.simulator import Directory, arrivals, load_at
+from vaxel.telephony.simulation import Directory, arrivals, load_at
 
 DIRECTORY = Directory(
     people=("Anna Sjöberg", "Björn Åberg", "Cecilia Öst"),

@@ -1,0 +1,113 @@
+"""`vaxel absence|opening-hours|next-opening`: absences (E3, E7) and opening hours (S4)."""
+
+import argparse
+import sys
+
+from vaxel.availability import services
+from vaxel.availability.schedule import format_hours, format_weekly
+from vaxel.availability.selectors import opening_hours_get, telephone_hours_conflicts, telephone_hours_text
+from vaxel.core.cli import Verbs, at_of, print_json
+from vaxel.core.time import iso, now, parse_day, parse_instant
+from vaxel.directory.selectors import unit_get
+from vaxel.routing.selectors import absence_overview, next_opening_overview
+
+
+def register(verbs: Verbs) -> None:
+    absence = verbs.group("absence", help="absences (diversions)")
+    p = absence.verb("add", absence_add, help="add an absence; touching ones merge (E3)")
+    p.add_argument("email")
+    p.add_argument("--reason", required=True, help="meeting, lunch, … or möte, lunch, …")
+    p.add_argument("--from", dest="starts", required=True, help="ISO 8601; without offset: Stockholm time")
+    p.add_argument("--until", help="ISO 8601; leave out for until further notice")
+    p.add_argument("--note", default="")
+    p.add_argument("--divert-to", default="switchboard", help="switchboard | voicemail | colleague:EMAIL")
+    p = absence.verb("list", absence_list, help="current and coming absences, merged (E3)")
+    p.add_argument("email")
+    p.add_argument("--at", help="list from this time (default: now)")
+    p.add_argument("--json", action="store_true")
+    p = absence.verb("clear", absence_clear, help="end the current absence now")
+    p.add_argument("email")
+    p.add_argument("--upcoming", action="store_true", help="also remove planned absences")
+
+    hours = verbs.group("opening-hours", help="the switchboard's opening hours (S4)")
+    p = hours.verb("set", opening_hours_set, help="set weekly hours and/or hours on days before holidays")
+    p.add_argument("--weekly", help='e.g. "mon-thu 08:00-16:30, fri 08:00-15:00"')
+    p.add_argument("--eve-hours", help='e.g. "08:00-12:00"; "" removes them')
+    hours.verb("show", opening_hours_show, help="show the opening hours")
+    exceptions = hours.group("exception", help="dated exceptions")
+    p = exceptions.verb("add", exception_add, help="close a day, or open it only some hours")
+    p.add_argument("date", help="YYYY-MM-DD")
+    p.add_argument("--closed", action="store_true")
+    p.add_argument("--hours", help="HH:MM-HH:MM")
+    p.add_argument("--unit", help="an exception to this unit's telephone hours instead")
+
+    p = verbs.verb("next-opening", next_opening, help="when the switchboard opens next (S4)")
+    p.add_argument("--at", help="ISO 8601 (default: now)")
+    p.add_argument("--json", action="store_true")
+
+
+def absence_add(args: argparse.Namespace) -> int:
+    absence = services.absence_add(
+        email=args.email,
+        reason=args.reason,
+        starts_at=parse_instant(args.starts, field="--from"),
+        ends_at=parse_instant(args.until, field="--until") if args.until else None,
+        note=args.note,
+        divert_to=args.divert_to,
+    )
+    print(f"{absence.person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
+    conflicts = telephone_hours_conflicts(
+        person=absence.person, reason=absence.reason, starts_at=absence.starts_at, ends_at=absence.ends_at
+    )
+    if conflicts:
+        print(telephone_hours_text(absence.person, conflicts), file=sys.stderr)
+    return 0
+
+
+def absence_list(args: argparse.Namespace) -> int:
+    overview = absence_overview(email=args.email, at=at_of(args))
+    if args.json:
+        print_json(overview)
+    else:
+        for item in overview["absences"]:
+            reasons = "+".join(item["reasons"])
+            print(f"{item['starts_at']} → {item['ends_at'] or '…'}  {reasons}")
+    return 0
+
+
+def absence_clear(args: argparse.Namespace) -> int:
+    print(services.absence_clear(email=args.email, at=now(), upcoming=args.upcoming))
+    return 0
+
+
+def opening_hours_set(args: argparse.Namespace) -> int:
+    services.opening_hours_set(weekly=args.weekly, eve_hours=args.eve_hours)
+    return opening_hours_show(args)
+
+
+def opening_hours_show(args: argparse.Namespace) -> int:
+    schedule = opening_hours_get()
+    print(format_weekly(schedule.weekly) or "-")
+    if schedule.eve_hours:
+        print(f"eve: {format_hours(schedule.eve_hours)}")
+    return 0
+
+
+def exception_add(args: argparse.Namespace) -> int:
+    unit = unit_get(args.unit) if args.unit else None
+    exception = services.schedule_exception_add(
+        day=parse_day(args.date), closed=args.closed, hours=args.hours, unit=unit
+    )
+    print(exception)
+    return 0
+
+
+def next_opening(args: argparse.Namespace) -> int:
+    overview = next_opening_overview(at=at_of(args))
+    if args.json:
+        print_json(overview)
+    else:
+        print(
+            overview["announcement"] if not overview["open_now"] else f"open, closes {overview['closes_at']}"
+        )
+    return 0
