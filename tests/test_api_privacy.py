@@ -70,11 +70,12 @@ def secrets_town(town):
         mobile_consent=False,
     )
     absence_add(
-        email=town.anna.email,
+        person=town.anna,
         reason="meeting",
         starts_at=parse_instant("2020-01-01T08:00"),
         ends_at=None,
-        divert_to=f"colleague:{town.bjorn.email}",
+        divert_to="colleague",
+        colleague=town.bjorn,
     )
     NumberGroup.objects.get(pk=town.group.pk).members.add(town.cecilia)
     # Anna calls from her private mobile and leaves a message for Björn.

@@ -45,7 +45,7 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
 ):
     town = switchboard_open_today
     back = now() + timedelta(hours=2)
-    absence_add(email=town.anna.email, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
+    absence_add(person=town.anna, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
     page = open_console(browser, asgi_server, "operator")
     assert "Säg: ”Välkommen till Testby kommun”" in page.text_content("#state")
     assert page.evaluate("document.activeElement.id") == "search"  # keyboard first

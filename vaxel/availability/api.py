@@ -12,10 +12,10 @@ from vaxel.access.roles import access_absence_write, access_directory_read
 from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason, DivertTo
 from vaxel.availability.models import Schedule, ScheduleKind
-from vaxel.availability.selectors import telephone_hours_conflicts
 from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant, validated
 from vaxel.directory.api import ScheduleSerializer, schedule_data
 from vaxel.directory.models import Person
+from vaxel.directory.selectors import person_get
 from vaxel.routing.selectors import absence_overview, next_opening_overview
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -118,21 +118,20 @@ class PersonAbsences(APIView):
         access_absence_write(request.user, person, token_of(request))
         values = validated(AbsenceCreateSerializer, request)
         target = values["divert_to"]
-        absence = services.absence_add(
-            email=person.email,
+        colleague = values.get("colleague") if target == DivertTo.COLLEAGUE else None
+        added = services.absence_add(
+            person=person,
             reason=values["reason"],
             starts_at=values["starts_at"],
             ends_at=values.get("ends_at"),
             note=values.get("note", ""),
-            divert_to=f"{target}:{values['colleague']}" if target == DivertTo.COLLEAGUE else target,
+            divert_to=target,
+            colleague=person_get(colleague) if colleague else None,
             actor=request.user,
-        )
-        conflicts = telephone_hours_conflicts(
-            person=person, reason=absence.reason, starts_at=absence.starts_at, ends_at=absence.ends_at
         )
         body = {
             **absence_overview(email=person.email, at=query_instant(request)),
-            "telephone_hours_conflicts": [{"starts_at": s, "ends_at": e} for s, e in conflicts],
+            "telephone_hours_conflicts": [{"starts_at": s, "ends_at": e} for s, e in added.conflicts],
         }
         return Response(AbsenceCreatedSerializer(body).data, status=201)
 
@@ -149,7 +148,7 @@ class PersonAbsencesClear(APIView):
         access_absence_write(request.user, person, token_of(request))
         data = validated(AbsenceClearSerializer, request)
         changed = services.absence_clear(
-            email=person.email,
+            person=person,
             at=query_instant(request),
             upcoming=data["upcoming"],
             actor=request.user,

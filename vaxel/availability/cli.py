@@ -5,10 +5,10 @@ import sys
 
 from vaxel.availability import services
 from vaxel.availability.schedule import format_hours, format_weekly
-from vaxel.availability.selectors import opening_hours_get, telephone_hours_conflicts, telephone_hours_text
+from vaxel.availability.selectors import opening_hours_get, telephone_hours_text
 from vaxel.core.cli import Verbs, at_of, print_json
 from vaxel.core.time import iso, now, parse_day, parse_instant
-from vaxel.directory.selectors import unit_get
+from vaxel.directory.selectors import person_get, unit_get
 from vaxel.routing.selectors import absence_overview, next_opening_overview
 
 
@@ -47,20 +47,22 @@ def register(verbs: Verbs) -> None:
 
 
 def absence_add(args: argparse.Namespace) -> int:
-    absence = services.absence_add(
-        email=args.email,
+    person = person_get(args.email)
+    target, colleague = services.parse_divert_to(args.divert_to)
+    added = services.absence_add(
+        person=person,
         reason=args.reason,
         starts_at=parse_instant(args.starts, field="--from"),
         ends_at=parse_instant(args.until, field="--until") if args.until else None,
         note=args.note,
-        divert_to=args.divert_to,
+        divert_to=target,
+        colleague=colleague,
     )
-    print(f"{absence.person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
-    conflicts = telephone_hours_conflicts(
-        person=absence.person, reason=absence.reason, starts_at=absence.starts_at, ends_at=absence.ends_at
-    )
-    if conflicts:
-        print(telephone_hours_text(absence.person, conflicts), file=sys.stderr)
+    absence = added.absence
+    assert absence is not None  # confirmed: the command line warns, and writes
+    print(f"{person.email} {absence.reason} {iso(absence.starts_at)} → {iso(absence.ends_at) or '…'}")
+    if added.conflicts:
+        print(telephone_hours_text(person, added.conflicts), file=sys.stderr)
     return 0
 
 
@@ -76,7 +78,7 @@ def absence_list(args: argparse.Namespace) -> int:
 
 
 def absence_clear(args: argparse.Namespace) -> int:
-    print(services.absence_clear(email=args.email, at=now(), upcoming=args.upcoming))
+    print(services.absence_clear(person=person_get(args.email), at=now(), upcoming=args.upcoming))
     return 0
 
 

@@ -1,5 +1,6 @@
 """Writes of absences and schedules (E3, E7, S4). Validation comes before any write."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -7,14 +8,15 @@ from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
-from vaxel.availability.constants import REASON_ALIASES, AbsenceReason, DivertTo
+from vaxel.availability.constants import REASON_ALIASES, AbsenceReason, AbsenceSource, DivertTo
 from vaxel.availability.merging import absence_at
 from vaxel.availability.models import Absence, Schedule, ScheduleException, ScheduleKind, WeeklyHours
 from vaxel.availability.schedule import format_hours, format_weekly, parse_hours, parse_weekly
-from vaxel.availability.selectors import absences_merged, schedule_value
+from vaxel.availability.selectors import absences_merged, schedule_value, telephone_hours_conflicts
 from vaxel.core.errors import InvalidInput
+from vaxel.core.text import one_line
 from vaxel.core.time import iso, local
-from vaxel.directory.models import Unit
+from vaxel.directory.models import Person, Unit
 from vaxel.directory.selectors import person_get
 
 
@@ -32,12 +34,13 @@ def parse_reason(text: str) -> AbsenceReason:
     )
 
 
-def parse_divert_to(text: str | None) -> tuple[DivertTo, str | None]:
-    """'switchboard', 'voicemail' or 'colleague:EMAIL'."""
+def parse_divert_to(text: str | None) -> tuple[DivertTo, Person | None]:
+    """'switchboard', 'voicemail' or 'colleague:EMAIL', as the command line and the forms
+    write it: the target and, for a colleague, the person."""
     kind, _sep, email = (text or DivertTo.SWITCHBOARD).partition(":")
     kind = kind.strip().lower()
     if kind == DivertTo.COLLEAGUE and email.strip():
-        return DivertTo.COLLEAGUE, email.strip()
+        return DivertTo.COLLEAGUE, person_get(email.strip())
     if kind in (DivertTo.SWITCHBOARD, DivertTo.VOICEMAIL) and not email:
         return DivertTo(kind), None
     raise InvalidInput(
@@ -47,42 +50,68 @@ def parse_divert_to(text: str | None) -> tuple[DivertTo, str | None]:
     )
 
 
+@dataclass(frozen=True)
+class AbsenceAdded:
+    """What adding an absence came to: the absence (None when it waits for a confirmation)
+    and where it lies in the unit's telephone hours (E7)."""
+
+    absence: Absence | None
+    conflicts: list[tuple[datetime, datetime]]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.absence is None
+
+
 @transaction.atomic
 def absence_add(
     *,
-    email: str,
+    person: Person,
     reason: str,
     starts_at: datetime,
     ends_at: datetime | None,
     note: str = "",
-    divert_to: str | None = None,
+    divert_to: DivertTo | str = DivertTo.SWITCHBOARD,
+    colleague: Person | None = None,
+    confirmed: bool = True,
     actor=None,
-) -> Absence:
-    """Record an absence. It is stored as entered; E3 merging happens when absences
-    are read (availability.selectors), so removing one part never loses another."""
-    person = person_get(email)
+) -> AbsenceAdded:
+    """Record an absence (E3), checked against the unit's telephone hours (E7) in this one
+    place for every surface. With `confirmed=False` an absence that lies in them is not
+    written: the answer carries the conflicts for the person to confirm. It is stored as
+    entered; merging happens when absences are read, so removing one part never loses
+    another."""
     checked_reason = parse_reason(reason)
-    target, colleague_email = parse_divert_to(divert_to)
+    target = DivertTo(divert_to) if divert_to in DivertTo.values else None
+    if target is None or (target == DivertTo.COLLEAGUE) != (colleague is not None):
+        raise InvalidInput(
+            _("%(value)r is not a diversion target; use switchboard, voicemail or colleague:EMAIL.")
+            % {"value": divert_to},
+            error_id="invalid_divert_to",
+        )
     if ends_at is not None and ends_at <= starts_at:
         raise InvalidInput(
             _("The absence ends (%(end)s) before or when it starts (%(start)s); the end must be later.")
             % {"end": ends_at.isoformat(), "start": starts_at.isoformat()},
             error_id="absence_ends_before_start",
         )
-    colleague = person_get(colleague_email) if colleague_email else None
     if colleague is not None and colleague.pk == person.pk:
         raise InvalidInput(
             _("Calls cannot be diverted to the absent person themselves; name a colleague."),
             error_id="invalid_divert_to",
         )
-    if len(note) > 200:
-        raise InvalidInput(_("The note is longer than 200 characters; shorten it."), error_id="note_too_long")
+    note = one_line(note, field=_("The note"), longest=200)
+    conflicts = telephone_hours_conflicts(
+        person=person, reason=checked_reason, starts_at=starts_at, ends_at=ends_at
+    )
+    if conflicts and not confirmed:
+        return AbsenceAdded(None, conflicts)
     absence = Absence.objects.create(
         person=person,
         reason=checked_reason,
         starts_at=starts_at,
         ends_at=ends_at,
-        note=note.strip(),
+        note=note,
         divert_to=target,
         divert_colleague=colleague,
     )
@@ -102,7 +131,26 @@ def absence_add(
         },
         after=_absence_facts(absence),
     )
-    return absence
+    return AbsenceAdded(absence, conflicts)
+
+
+def calendar_absence_add(
+    *, person: Person, reason: str, starts_at: datetime, ends_at: datetime, note: str
+) -> Absence:
+    """A busy calendar event's absence (E3, the calendar the source). The calendar's sync
+    checks E7 and records its changes once per sync, so neither happens here."""
+    return Absence.objects.create(
+        person=person,
+        reason=reason,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note[:200],
+        source=AbsenceSource.CALENDAR,
+    )
+
+
+def calendar_absence_remove(absence: Absence) -> None:
+    absence.delete()
 
 
 def _short(at: datetime) -> str:
@@ -122,11 +170,10 @@ def _absence_facts(absence: Absence) -> dict:
 
 
 @transaction.atomic
-def absence_clear(*, email: str, at: datetime, upcoming: bool = False, actor=None) -> int:
+def absence_clear(*, person: Person, at: datetime, upcoming: bool = False, actor=None) -> int:
     """The person is back: end the absence running at `at` (E3: all parts of the merged
     absence). With upcoming, also remove every absence planned after `at`.
     Returns how many entered absences were ended or removed."""
-    person = person_get(email)
     current = absence_at(absences_merged(person, since=at), at)
     ids = [p.id for p in current.parts if p.id is not None] if current else []
     changed = Absence.objects.filter(pk__in=ids, starts_at__lte=at).update(ends_at=at)

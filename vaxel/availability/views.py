@@ -15,7 +15,6 @@ from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.presets import preset_absence
 from vaxel.availability.selectors import (
     people_cards,
-    telephone_hours_conflicts,
     telephone_hours_text,
     working_hours_get,
 )
@@ -96,7 +95,7 @@ def my_status(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "back":
-            services.absence_clear(email=person.email, at=at, actor=request.user)
+            services.absence_clear(person=person, at=at, actor=request.user)
         elif action == "greeting":
             greeting_record(person=person, text=request.POST.get("greeting", ""), actor=request.user)
         elif action == "consent":
@@ -105,27 +104,26 @@ def my_status(request: HttpRequest) -> HttpResponse:
             )
         elif action == "absence":
             reason, starts_at, ends_at = _absence_from(request.POST, at)
-            conflicts = telephone_hours_conflicts(
-                person=person, reason=reason, starts_at=starts_at, ends_at=ends_at
-            )
-            if conflicts and request.POST.get("confirm_e7") != "yes":  # E7: warn, write nothing yet
-                return render(
-                    request,
-                    "availability/my_status.html",
-                    _context(
-                        person, at, warning=telephone_hours_text(person, conflicts), pending=request.POST
-                    ),
-                    status=409,
-                )
-            services.absence_add(
-                email=person.email,
+            target, colleague = services.parse_divert_to(request.POST.get("divert_to") or None)
+            added = services.absence_add(
+                person=person,
                 reason=reason,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 note=request.POST.get("note", ""),
-                divert_to=request.POST.get("divert_to") or None,
+                divert_to=target,
+                colleague=colleague,
+                confirmed=request.POST.get("confirm_e7") == "yes",
                 actor=request.user,
             )
+            if added.needs_confirmation:  # E7: warn, write nothing yet
+                warning = telephone_hours_text(person, added.conflicts)
+                return render(
+                    request,
+                    "availability/my_status.html",
+                    _context(person, at, warning=warning, pending=request.POST),
+                    status=409,
+                )
         else:
             raise VaxelError(_("Choose what to do."), error_id="invalid_action")
     except VaxelError as error:

@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
-from vaxel.availability.constants import AbsenceSource
 from vaxel.availability.models import Absence
 from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text, unit_telephone_hours
+from vaxel.availability.services import calendar_absence_add, calendar_absence_remove
 from vaxel.calendars import fetch
 from vaxel.calendars.ical import Occurrence, checked_calendar, occurrences, parse_reason_words
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
@@ -23,7 +22,7 @@ from vaxel.core.sealed import seal, unseal
 from vaxel.core.time import local, now
 from vaxel.directory.models import Person
 from vaxel.directory.selectors import person_get
-from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+from vaxel.messaging.outbox import outbox_add
 
 logger = logging.getLogger(__name__)
 LONGEST_WAIT = timedelta(minutes=30)  # between retries of a failing calendar
@@ -98,13 +97,14 @@ def calendars_sync_all(*, at: datetime | None = None) -> int:
 @transaction.atomic
 def calendar_remove(*, calendar: Calendar, actor=None) -> None:
     """Disconnect a calendar; the absences it made go with it, manual ones stay."""
-    Absence.objects.filter(calendar_event__calendar=calendar).delete()
-    person = calendar.person
+    for absence in Absence.objects.filter(calendar_event__calendar=calendar):
+        calendar_absence_remove(absence)
+    person, calendar_id = calendar.person, calendar.pk
     calendar.delete()
     change_record(
         actor=actor,
         entity="calendar",
-        entity_id=person.pk,
+        entity_id=calendar_id,
         action=ChangeAction.DELETED,
         unit=person.unit,
         summary=_("%(name)s disconnected a calendar") % {"name": person.name},
@@ -116,7 +116,7 @@ def calendar_event_toggle(*, event: CalendarEvent, diverts: bool, actor=None) ->
     """The employee turns one calendar event off as a diversion (or on again)."""
     event.disabled = not diverts
     if event.disabled and event.absence is not None:
-        event.absence.delete()
+        calendar_absence_remove(event.absence)
         event.absence = None
     elif not event.disabled and event.busy and event.absence is None:
         event.absence = _absence_for(event)
@@ -124,7 +124,7 @@ def calendar_event_toggle(*, event: CalendarEvent, diverts: bool, actor=None) ->
     person = event.calendar.person
     change_record(
         actor=actor,
-        entity="absence",
+        entity="calendar_event",
         entity_id=event.pk,
         action=ChangeAction.UPDATED,
         unit=person.unit,
@@ -139,13 +139,12 @@ def calendar_event_toggle(*, event: CalendarEvent, diverts: bool, actor=None) ->
 
 
 def _absence_for(event: CalendarEvent) -> Absence:
-    return Absence.objects.create(
+    return calendar_absence_add(
         person=event.calendar.person,
         reason=event.reason,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        note=event.title[:200],
-        source=AbsenceSource.CALENDAR,
+        note=event.title,
     )
 
 
@@ -236,7 +235,7 @@ def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: 
         if changed:
             # What a person did by hand ("I am back") to an unchanged event stands.
             if event.absence is not None:
-                event.absence.delete()
+                calendar_absence_remove(event.absence)
                 event.absence = None
             if diverts:
                 event.absence = _absence_for(event)
@@ -248,15 +247,15 @@ def _apply(calendar: Calendar, found: list[Occurrence], *, start: datetime, at: 
     for key, event in existing.items():
         if key not in seen and event.ends_at > start:
             if event.absence is not None:
-                event.absence.delete()
+                calendar_absence_remove(event.absence)
             event.delete()
             counts["removed"] += 1
     person = calendar.person
     if any(counts.values()):
         change_record(
             actor=None,
-            entity="absence",
-            entity_id=person.pk,
+            entity="calendar",
+            entity_id=calendar.pk,
             action=ChangeAction.UPDATED,
             unit=person.unit,
             summary=_("Calendar of %(name)s: %(created)d new, %(changed)d changed, %(removed)d removed")
@@ -290,7 +289,6 @@ def _notify_conflicts(person: Person, events: list[CalendarEvent]) -> None:
         subject=_("Your calendar: %(count)d in the telephone hours (E7)") % {"count": len(hits)},
         text=render_to_string("calendars/email_conflict.txt", context),
     )
-    deliver_after_commit()
 
 
 def calendars_sync_due(*, at: datetime | None = None, limit: int = 2000) -> int:
@@ -306,73 +304,3 @@ def calendars_sync_due(*, at: datetime | None = None, limit: int = 2000) -> int:
             logger.exception("Calendar %s failed to sync", calendar.pk)
             _failed(calendar, _("The calendar could not be read; Växel tries again later."), at=at)
     return len(due)
-
-
-@transaction.atomic
-def open_absences_nudge(*, at: datetime | None = None) -> int:
-    """A forgotten diversion: an absence "until further notice" that has run longer than
-    VAXEL_OPEN_ABSENCE_NUDGE_HOURS. Its owner is asked, once, whether it still holds."""
-    at = at or now()
-    since = at - timedelta(hours=settings.VAXEL_OPEN_ABSENCE_NUDGE_HOURS)
-    stale = Absence.objects.filter(
-        Q(ends_at__isnull=True), starts_at__lte=since, nudged_at__isnull=True, person__active=True
-    ).select_related("person")
-    count = 0
-    for absence in stale:
-        _ask(
-            absence,
-            at=at,
-            subject=_("Are you still away? Your diversion runs until further notice"),
-            template="calendars/email_nudge.txt",
-            since=local(absence.starts_at),
-            reason=absence.get_reason_display(),
-        )
-        count += 1
-    return count
-
-
-def _ask(absence: Absence, *, at: datetime, subject: str, template: str, **context) -> None:
-    """E-mail the absent person a question about their diversion, once (nudged_at)."""
-    context.update(person=absence.person, link=f"{settings.VAXEL_BASE_URL}/min-sida/")
-    outbox_add(recipients=[absence.person.email], subject=subject, text=render_to_string(template, context))
-    absence.nudged_at = at
-    absence.save(update_fields=["nudged_at"])
-    deliver_after_commit()
-
-
-@transaction.atomic
-def forgotten_diversions_nudge(*, at: datetime | None = None, calls: int = 2) -> int:
-    """A forgotten diversion the other way round: the absence has ended, yet calls to the
-    person's direct number go unanswered (from the telephone system's call events).
-    After `calls` unanswered calls and none answered, the person is asked, once."""
-    from vaxel.directory.models import NumberKind, PhoneNumber
-    from vaxel.telephony.models import CallEvent, CallEventKind
-
-    at = at or now()
-    ended = Absence.objects.filter(
-        ends_at__gt=at - timedelta(hours=4), ends_at__lte=at, nudged_at__isnull=True, person__active=True
-    ).select_related("person")
-    count = 0
-    for absence in ended:
-        direct = PhoneNumber.objects.filter(person=absence.person, kind=NumberKind.DIRECT).first()
-        if direct is None:
-            continue
-        events = CallEvent.objects.filter(called=direct.e164, at__gte=absence.ends_at, at__lte=at)
-        answered = set(events.filter(kind=CallEventKind.ANSWERED).values_list("call_id", flat=True))
-        finished = set(
-            events.filter(kind__in=[CallEventKind.ENDED, CallEventKind.ABANDONED]).values_list(
-                "call_id", flat=True
-            )
-        )
-        if answered or len(finished) < calls or absence.ends_at is None:
-            continue
-        _ask(
-            absence,
-            at=at,
-            subject=_("Your diversion has ended, but your phone is not answered"),
-            template="calendars/email_unanswered.txt",
-            back=local(absence.ends_at),
-            calls=len(finished),
-        )
-        count += 1
-    return count

@@ -1,18 +1,12 @@
-"""Calendar jobs on the huey queue: synchronising due calendars every minute (each
-feed about every two minutes, VAXEL_CALENDAR_SYNC_SECONDS), the daily nudge about
-absences "until further notice", and the check for diversions that ended while the
-phone still goes unanswered."""
+"""Calendar jobs on the huey queue: reading a calendar just connected, and
+synchronising due calendars every minute (each feed about every two minutes,
+VAXEL_CALENDAR_SYNC_SECONDS)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from vaxel.calendars.models import Calendar
-from vaxel.calendars.services import (
-    calendar_sync,
-    calendars_sync_due,
-    forgotten_diversions_nudge,
-    open_absences_nudge,
-)
+from vaxel.calendars.services import calendar_sync, calendars_sync_due
 
 
 @db_task()
@@ -27,13 +21,3 @@ def read_calendar(calendar_id: int) -> dict | None:
 @lock_task("calendars-sync")  # one sync at a time, however many workers
 def sync_calendars() -> int:
     return calendars_sync_due()
-
-
-@db_periodic_task(crontab(minute="15", hour="8"))
-def nudge_open_absences() -> int:
-    return open_absences_nudge()
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def nudge_forgotten_diversions() -> int:
-    return forgotten_diversions_nudge()

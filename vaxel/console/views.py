@@ -15,7 +15,7 @@ from django_htmx.http import retarget, trigger_client_event
 
 from vaxel.access.roles import access_absence_write, access_console
 from vaxel.availability.constants import AbsenceReason
-from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text
+from vaxel.availability.selectors import telephone_hours_text
 from vaxel.availability.services import absence_add, absence_clear
 from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
 from vaxel.core import live
@@ -174,16 +174,20 @@ def absence(request: HttpRequest) -> HttpResponse:
         person = person_get(post.get("email", ""))
         access_absence_write(request.user, person)
         if post.get("action") == "clear":
-            absence_clear(email=person.email, at=at, actor=request.user)
+            absence_clear(person=person, at=at, actor=request.user)
             return _done(request, _("%(name)s is back.") % {"name": person.name}, "vx-change")
-        reason = post.get("reason", "")
         until = post.get("until", "").strip()
-        ends_at = parse_instant(until, field=_("back")) if until else None
-        conflicts = telephone_hours_conflicts(person=person, reason=reason, starts_at=at, ends_at=ends_at)
-        if conflicts and post.get("confirm_e7") != "yes":
-            context = {"warning": telephone_hours_text(person, conflicts), "pending": post}
+        added = absence_add(
+            person=person,
+            reason=post.get("reason", ""),
+            starts_at=at,
+            ends_at=parse_instant(until, field=_("back")) if until else None,
+            confirmed=post.get("confirm_e7") == "yes",
+            actor=request.user,
+        )
+        if added.needs_confirmation:
+            context = {"warning": telephone_hours_text(person, added.conflicts), "pending": post}
             return retarget(render(request, "console/_e7_confirm.html", context), "#notice")
-        absence_add(email=person.email, reason=reason, starts_at=at, ends_at=ends_at, actor=request.user)
     except VaxelError as error:
         return _refused(request, error)
     return _done(request, _("%(name)s is marked absent.") % {"name": person.name}, "vx-change")

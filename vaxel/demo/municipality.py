@@ -122,18 +122,20 @@ def demo_admin_create(*, password: str | None = None) -> str | None:
 def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
     """Absences around today, so the demo shows merged diversions (E3) at once."""
     count = 0
+    people = {p.email: p for p in Person.objects.filter(email__in=emails).select_related("unit")}
     for email in rng.sample(emails, k=len(emails) // 8):
+        person = people[email]
         kind = rng.random()
         if kind < 0.35:  # meeting then lunch: one absence 10–13 (E3)
             availability.absence_add(
-                email=email,
+                person=person,
                 reason="meeting",
                 starts_at=at_local(today, time(10)),
                 ends_at=at_local(today, time(12)),
                 note="Ledningsgrupp",
             )
             availability.absence_add(
-                email=email,
+                person=person,
                 reason="lunch",
                 starts_at=at_local(today, time(12)),
                 ends_at=at_local(today, time(13)),
@@ -141,21 +143,21 @@ def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
         elif kind < 0.6:
             start = at_local(today, time(rng.choice([8, 9, 13, 14])))
             availability.absence_add(
-                email=email,
+                person=person,
                 reason=rng.choice(["meeting", "home_visit", "training"]),
                 starts_at=start,
                 ends_at=start + timedelta(hours=2),
             )
         elif kind < 0.8:
             availability.absence_add(
-                email=email,
+                person=person,
                 reason="vacation",
                 starts_at=at_local(today - timedelta(days=2), time(0)),
                 ends_at=at_local(today + timedelta(days=rng.randrange(1, 9)), time(8)),
             )
         elif kind < 0.9:
             availability.absence_add(
-                email=email,
+                person=person,
                 reason="sick",
                 starts_at=at_local(today, time(7)),
                 ends_at=None,
@@ -163,7 +165,7 @@ def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:
             )
         else:
             availability.absence_add(
-                email=email,
+                person=person,
                 reason="gone_for_the_day",
                 starts_at=at_local(today, time(15)),
                 ends_at=at_local(today + timedelta(days=1), time(8)),

@@ -245,7 +245,7 @@ def person_deactivate(*, email: str, actor=None) -> Person:
     """E1: someone leaves. Their login stops working, they leave their shared-number
     groups, calls to their direct number go to the switchboard (the routing decision
     flags number_owner_left), and the unit's managers are asked to reassign the number."""
-    from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+    from vaxel.messaging.outbox import outbox_add
 
     person = person_get(email)
     if not person.active:
@@ -283,7 +283,6 @@ def person_deactivate(*, email: str, actor=None) -> Person:
             "e164": direct.e164,
         }
         outbox_add(recipients=managers, subject=subject, text=text)
-        deliver_after_commit()
     return person
 
 

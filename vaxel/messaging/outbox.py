@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
+from huey.contrib.djhuey import db_task
 
 from vaxel.core.time import now
 from vaxel.messaging.models import Message, OutboxEmail, OutboxState
@@ -34,7 +35,10 @@ def outbox_add(
     message: Message | None = None,
     attachment: str = "",
 ) -> OutboxEmail:
+    """An e-mail to send, committed with the change that caused it; a worker is asked to
+    send it once the transaction commits (and the periodic delivery sends it anyway)."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "vaxel.local"
+    transaction.on_commit(_deliver_soon)
     return OutboxEmail.objects.create(
         recipients=sorted(set(recipients)),
         subject=" ".join(subject.split())[:300],  # a header is one line, whatever made it
@@ -46,11 +50,19 @@ def outbox_add(
     )
 
 
-def deliver_after_commit() -> None:
-    """Ask a worker to send the outbox once the current transaction has committed."""
-    from vaxel.messaging.tasks import deliver_outbox
+@db_task()
+def deliver_outbox() -> int:
+    return outbox_deliver()
 
-    transaction.on_commit(deliver_outbox)
+
+def _deliver_soon() -> None:
+    """Ask a worker to send now. If the job queue cannot be reached (Redis down), the
+    e-mail is still committed: the periodic delivery sends it when the queue is back,
+    and whatever asked for it has not failed."""
+    try:
+        deliver_outbox()
+    except Exception:
+        logger.warning("The job queue is not reachable; the outbox is sent by the next periodic run")
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -7,20 +7,22 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
+from vaxel.availability.models import Absence
 from vaxel.availability.schedule import add_working_time, working_time_between
 from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput
 from vaxel.core.text import one_line
-from vaxel.core.time import now
+from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import person_get, unit_get
 from vaxel.messaging.emails import follow_up_email, message_email
 from vaxel.messaging.models import EventKind, Message, MessageEvent, MessageKind, MessageStatus
-from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+from vaxel.messaging.outbox import outbox_add
 from vaxel.servicelevels.selectors import callback_within
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -176,7 +178,6 @@ def message_take(
         message=message,
         attachment=message.recording,
     )
-    deliver_after_commit()
     return message
 
 
@@ -283,8 +284,6 @@ def follow_up_run(*, at: datetime | None = None) -> dict[str, int]:
                 at,
             )
             counts["unread_escalated"] += 1
-    if any(counts.values()):
-        deliver_after_commit()
     return counts
 
 
@@ -332,5 +331,36 @@ def digest_send(*, at: datetime | None = None) -> int | None:
             outbox_add(recipients=[person.email], subject=subject, text=text, html=html)
         run.sent = len(by_person)
         run.save(update_fields=["sent"])
-        deliver_after_commit()
     return run.sent
+
+
+def nudge_send(absence: Absence, *, at: datetime, subject: str, template: str, **context) -> None:
+    """E-mail the absent person a question about their diversion, once (`nudged_at`)."""
+    context.update(person=absence.person, link=f"{settings.VAXEL_BASE_URL}/min-sida/")
+    outbox_add(recipients=[absence.person.email], subject=subject, text=render_to_string(template, context))
+    Absence.objects.filter(pk=absence.pk).update(nudged_at=at)
+
+
+@transaction.atomic
+def open_absences_nudge(*, at: datetime | None = None) -> int:
+    """A forgotten diversion: an absence "until further notice" that has run longer than
+    VAXEL_OPEN_ABSENCE_NUDGE_HOURS. Its owner is asked, once, whether it still holds."""
+    at = at or now()
+    since = at - timedelta(hours=settings.VAXEL_OPEN_ABSENCE_NUDGE_HOURS)
+    stale = list(
+        Absence.objects.filter(
+            ends_at__isnull=True, starts_at__lte=since, nudged_at__isnull=True, person__active=True
+        )
+        .select_related("person")
+        .order_by("pk")
+    )
+    for absence in stale:
+        nudge_send(
+            absence,
+            at=at,
+            subject=_("Are you still away? Your diversion runs until further notice"),
+            template="messaging/email_open_absence.txt",
+            since=local(absence.starts_at),
+            reason=absence.get_reason_display(),
+        )
+    return len(stale)

@@ -1,20 +1,16 @@
 """Background work on the huey queue: sending the outbox, reminders and escalations,
-the daily digest. The worker runs them (`vaxel worker`); in tests they run at once."""
+the daily digest, the question about absences "until further notice". The worker runs
+them (`vaxel worker`); in tests they run at once."""
 
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from vaxel.messaging.outbox import outbox_deliver
-from vaxel.messaging.services import digest_send, follow_up_run
+from vaxel.messaging.outbox import outbox_deliver  # the outbox's own job, deliver_outbox, lives there
+from vaxel.messaging.services import digest_send, follow_up_run, open_absences_nudge
 
 logger = logging.getLogger(__name__)
-
-
-@db_task()
-def deliver_outbox() -> int:
-    return outbox_deliver()
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -31,3 +27,8 @@ def follow_up() -> dict:
 @db_periodic_task(crontab(minute="*/5"))
 def daily_digest() -> int | None:
     return digest_send()
+
+
+@db_periodic_task(crontab(minute="15", hour="8"))
+def nudge_open_absences() -> int:
+    return open_absences_nudge()

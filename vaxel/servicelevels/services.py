@@ -212,7 +212,7 @@ def weekly_reports_send(*, at: datetime | None = None) -> int | None:
     from vaxel.compliance.selectors import compliance_report
     from vaxel.core.time import local
     from vaxel.directory.models import Person
-    from vaxel.messaging.outbox import deliver_after_commit, outbox_add
+    from vaxel.messaging.outbox import outbox_add
     from vaxel.servicelevels.emails import missed_email, summary_email
     from vaxel.servicelevels.figures import verdict, week_of
     from vaxel.servicelevels.models import WeeklyReportRun
@@ -260,7 +260,6 @@ def weekly_reports_send(*, at: datetime | None = None) -> int | None:
             sent += 1
         run.sent = sent
         run.save(update_fields=["sent"])
-        deliver_after_commit()
     return sent
 
 

@@ -4,26 +4,27 @@ to the open consoles."""
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
+from vaxel.availability.models import Absence
 from vaxel.core import live, phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import identifier, one_line
-from vaxel.core.time import now
+from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message
-from vaxel.messaging.services import message_take
+from vaxel.messaging.services import message_take, nudge_send
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
 from vaxel.servicelevels.services import call_records_refresh
 from vaxel.telephony.drivers import driver_get
-from vaxel.telephony.models import Call, CallEvent, CallState
+from vaxel.telephony.models import Call, CallEvent, CallEventKind, CallState
 
 
 def _announce(call: Call) -> None:
@@ -308,3 +309,56 @@ def media_recorded(*, uri: str, caller: str, alaw: bytes) -> Message | None:
     number = unquote(uri.removeprefix("sip:").split("@", 1)[0]).removeprefix("voicemail-")
     calling = caller.split("sip:", 1)[-1].split("@", 1)[0]
     return voicemail_take(number=number, caller=calling, alaw=alaw)
+
+
+@transaction.atomic
+def forgotten_diversions_nudge(*, at: datetime | None = None, calls: int = 2) -> int:
+    """A forgotten diversion the other way round: the absence has ended, yet calls to the
+    person's direct number go unanswered (from the telephone system's call events).
+    After `calls` unanswered calls and none answered, the person is asked, once. A few
+    queries in all, however many absences ended."""
+    at = at or now()
+    ended = list(
+        Absence.objects.filter(
+            ends_at__gt=at - timedelta(hours=4), ends_at__lte=at, nudged_at__isnull=True, person__active=True
+        ).select_related("person")
+    )
+    if not ended:
+        return 0
+    directs = dict(
+        PhoneNumber.objects.filter(
+            person_id__in={a.person_id for a in ended}, kind=NumberKind.DIRECT
+        ).values_list("person_id", "e164")
+    )
+    events = CallEvent.objects.filter(
+        called__in=set(directs.values()),
+        at__gte=min(a.ends_at for a in ended if a.ends_at is not None),
+        at__lte=at,
+        kind__in=[CallEventKind.ANSWERED, CallEventKind.ENDED, CallEventKind.ABANDONED],
+    ).values_list("called", "call_id", "kind", "at")
+    by_number: dict[str, list[tuple[str, str, datetime]]] = {}
+    for called, call_id, kind, when in events:
+        by_number.setdefault(called, []).append((call_id, kind, when))
+    count = 0
+    for absence in ended:
+        number = directs.get(absence.person_id)
+        if number is None or absence.ends_at is None:
+            continue
+        since = [
+            (call_id, kind) for call_id, kind, when in by_number.get(number, []) if when >= absence.ends_at
+        ]
+        if any(kind == CallEventKind.ANSWERED for _call, kind in since):
+            continue
+        finished = {call_id for call_id, kind in since}
+        if len(finished) < calls:
+            continue
+        nudge_send(
+            absence,
+            at=at,
+            subject=_("Your diversion has ended, but your phone is not answered"),
+            template="telephony/email_unanswered.txt",
+            back=local(absence.ends_at),
+            calls=len(finished),
+        )
+        count += 1
+    return count

@@ -60,11 +60,11 @@ def test_a_deletion_in_the_admin_is_logged_with_what_was_there(client, logins, t
     from vaxel.core.time import parse_instant
 
     absence = absence_add(
-        email=town.bjorn.email,
+        person=town.bjorn,
         reason="lunch",
         starts_at=parse_instant("2026-12-01T12:00"),
         ends_at=parse_instant("2026-12-01T13:00"),
-    )
+    ).absence
     answer = admin_client(client, logins).post(
         f"/admin/availability/absence/{absence.pk}/delete/", {"post": "yes"}
     )

@@ -19,7 +19,6 @@ from vaxel.calendars.services import (
     calendar_event_toggle,
     calendar_sync,
     calendars_sync_due,
-    open_absences_nudge,
 )
 from vaxel.core.errors import InvalidInput
 from vaxel.core.time import STOCKHOLM
@@ -51,7 +50,7 @@ def test_e3_busy_events_become_absences_and_free_or_tentative_ones_do_not(anna_f
 def test_e3_a_manual_absence_merges_with_the_calendar_and_what_was_said_by_hand_wins(anna_feed):
     calendar_sync(anna_feed, at=AT)
     absence_add(
-        email=anna_feed.person.email,
+        person=anna_feed.person,
         reason="sick",
         starts_at=stockholm(2026, 10, 20, 8),
         ends_at=stockholm(2026, 10, 20, 9, 30),
@@ -133,7 +132,7 @@ def test_an_event_turned_off_stops_diverting_and_stays_off(anna_feed, feeds):
 def test_i_am_back_during_a_calendar_meeting_stands_after_the_next_sync(anna_feed, feeds):
     calendar_sync(anna_feed, at=AT)
     back = stockholm(2026, 10, 20, 9, 20)
-    absence_clear(email=anna_feed.person.email, at=back)
+    absence_clear(person=anna_feed.person, at=back)
     feeds.files["/anna.ics"] = OUTLOOK + b"\n"
     calendar_sync(anna_feed, at=back + timedelta(minutes=2))
     assert Absence.objects.get(starts_at=stockholm(2026, 10, 20, 9)).ends_at == back
@@ -170,57 +169,3 @@ def test_only_due_calendars_are_synchronised(anna_feed, feeds):
     assert calendars_sync_due(at=AT) == 1
     assert calendars_sync_due(at=AT + timedelta(seconds=30)) == 0  # not due again yet
     assert calendars_sync_due(at=AT + timedelta(minutes=2)) == 1
-
-
-def test_an_absence_until_further_notice_is_questioned_once_after_three_days(town):
-    absence_add(email=town.bjorn.email, reason="sick", starts_at=AT, ends_at=None)
-    assert open_absences_nudge(at=AT + timedelta(hours=71)) == 0
-    assert open_absences_nudge(at=AT + timedelta(hours=73)) == 1
-    assert open_absences_nudge(at=AT + timedelta(hours=100)) == 0
-    [email] = OutboxEmail.objects.all()
-    assert email.recipients == [town.bjorn.email] and "tills vidare" in email.text
-
-
-def test_a_diversion_that_ended_while_calls_go_unanswered_is_questioned(town):
-    from vaxel.calendars.services import forgotten_diversions_nudge
-    from vaxel.telephony.models import CallEvent
-
-    lunch_end = stockholm(2026, 12, 1, 13)
-    absence_add(
-        email=town.anna.email, reason="lunch", starts_at=stockholm(2026, 12, 1, 12), ends_at=lunch_end
-    )
-    for n, minute in enumerate((5, 20)):
-        for kind in ("arrived", "ended"):
-            CallEvent.objects.create(
-                event_id=f"{n}{kind}",
-                call_id=f"c{n}",
-                kind=kind,
-                at=lunch_end + timedelta(minutes=minute),
-                called="+46370331001",
-            )
-    assert (
-        forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=10)) == 0
-    )  # one call is not yet a pattern
-    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=30)) == 1
-    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=40)) == 0  # asked once
-    [email] = OutboxEmail.objects.all()
-    assert email.recipients == [town.anna.email] and "13:00" in email.text
-
-
-def test_a_diversion_followed_by_an_answered_call_is_left_alone(town):
-    from vaxel.calendars.services import forgotten_diversions_nudge
-    from vaxel.telephony.models import CallEvent
-
-    lunch_end = stockholm(2026, 12, 1, 13)
-    absence_add(
-        email=town.anna.email, reason="lunch", starts_at=stockholm(2026, 12, 1, 12), ends_at=lunch_end
-    )
-    for n, kind in enumerate(("ended", "ended", "answered")):
-        CallEvent.objects.create(
-            event_id=str(n),
-            call_id=f"c{n}",
-            kind=kind,
-            at=lunch_end + timedelta(minutes=5 + n),
-            called="+46370331001",
-        )
-    assert forgotten_diversions_nudge(at=lunch_end + timedelta(minutes=30)) == 0

@@ -28,11 +28,9 @@ def rules_of(findings, person=None):
 
 def test_every_rule_is_checked_and_names_its_rule(town):
     absence_add(
-        email=town.anna.email, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
+        person=town.anna, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
     )
-    absence_add(
-        email=town.anna.email, reason="vacation", starts_at=TUESDAY_9 + timedelta(days=1), ends_at=None
-    )
+    absence_add(person=town.anna, reason="vacation", starts_at=TUESDAY_9 + timedelta(days=1), ends_at=None)
     Absence.objects.filter(reason="vacation").update(nudged_at=TUESDAY_9 + timedelta(days=2))  # E3 asked
     late = message_take(
         subject="Garage", caller_number="036-123456", for_person=town.anna.email, at=TUESDAY_9
@@ -65,7 +63,7 @@ def test_a_period_with_nothing_has_only_the_standing_findings(town):
 
 def test_managers_get_their_units_in_the_api_and_bad_periods_are_refused(town, logins):
     absence_add(
-        email=town.anna.email, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
+        person=town.anna, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
     )
     client = APIClient()
     client.login(username="anna", password=PASSWORD)
@@ -86,7 +84,7 @@ def test_managers_get_their_units_in_the_api_and_bad_periods_are_refused(town, l
 
 def test_the_report_from_the_command_line_as_csv(town, capsys):
     absence_add(
-        email=town.anna.email, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
+        person=town.anna, reason="meeting", starts_at=TUESDAY_9, ends_at=TUESDAY_9 + timedelta(hours=2)
     )
     argv = [
         "report",

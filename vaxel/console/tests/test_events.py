@@ -32,7 +32,7 @@ def test_c1_a_change_and_a_call_reach_an_open_console_at_once(town, logins, sett
         await asyncio.sleep(0.05)
         start = now()
         await sync_to_async(absence_add)(
-            email=town.anna.email, reason="lunch", starts_at=start, ends_at=start + timedelta(hours=1)
+            person=town.anna, reason="lunch", starts_at=start, ends_at=start + timedelta(hours=1)
         )
         change = await asyncio.wait_for(received, timeout=5)
         received = asyncio.ensure_future(anext(stream))

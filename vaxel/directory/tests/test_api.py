@@ -37,13 +37,13 @@ def test_units_are_a_tree_with_keywords_and_telephone_hours(api, town):
 
 def test_e3_e7_e2_a_person_shows_availability_back_time_telephone_hours_and_answer_phrase(api, town):
     absence_add(
-        email=town.anna.email,
+        person=town.anna,
         reason="meeting",
         starts_at=parse_instant("2026-12-01T10:00"),
         ends_at=parse_instant("2026-12-01T12:00"),
     )
     absence_add(
-        email=town.anna.email,
+        person=town.anna,
         reason="lunch",
         starts_at=parse_instant("2026-12-01T12:00"),
         ends_at=parse_instant("2026-12-01T13:00"),

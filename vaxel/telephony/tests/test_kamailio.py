@@ -144,7 +144,7 @@ def test_an_invite_to_a_present_person_is_redirected_to_them(kamailio):
 def test_e3_an_absent_person_goes_to_the_switchboard_with_diversion_reason_and_back_time(kamailio, town):
     open_today()
     back = (now() + timedelta(hours=2)).replace(second=0, microsecond=0)
-    absence_add(email=town.anna.email, reason="lunch", starts_at=now() - timedelta(minutes=1), ends_at=back)
+    absence_add(person=town.anna, reason="lunch", starts_at=now() - timedelta(minutes=1), ends_at=back)
     answer = kamailio.call(ANNA_DIRECT)
     assert answer.status == 302 and answer.header("contact") == f"<sip:{SWITCHBOARD}@{GATEWAY}>;q=1.0"
     diversion = answer.header("diversion")
@@ -162,9 +162,7 @@ def test_s1_a_call_to_the_open_switchboard_is_queued_and_reaches_the_consoles(ka
 
 
 def test_a_shared_number_rings_its_available_members(kamailio, town):
-    absence_add(
-        email=town.bjorn.email, reason="meeting", starts_at=now() - timedelta(minutes=1), ends_at=None
-    )
+    absence_add(person=town.bjorn, reason="meeting", starts_at=now() - timedelta(minutes=1), ends_at=None)
     answer = kamailio.call(GROUP_NUMBER)
     assert answer.status == 302 and answer.header("contact") == f"<sip:{ANNA_DIRECT}@{GATEWAY}>;q=1.0"
 

@@ -50,7 +50,7 @@ def test_a_present_person_is_rung_directly(pbx):
 def test_e3_an_absent_person_is_diverted_with_reason_and_back_time(pbx, town):
     open_today()
     back = (now() + timedelta(hours=2)).replace(second=0, microsecond=0)
-    absence_add(email=town.anna.email, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
+    absence_add(person=town.anna, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
     _status, answer = route(pbx, ANNA_DIRECT)  # the snapshot notices the change at once
     assert answer["contact"] == f"<sip:{SWITCHBOARD}@10.0.0.5>;q=1.0"
     assert answer["diversion"].startswith(
