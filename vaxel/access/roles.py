@@ -154,3 +154,12 @@ def access_console(user, token=None) -> None:
         raise Forbidden(
             _("Only the switchboard's operators and administrators work with calls."), error_id="forbidden"
         )
+
+
+def access_units_managed(user):
+    """The units whose facts this user keeps (C1, C2): every unit for an administrator,
+    a manager's own and those below them, none for anyone else."""
+    units = Unit.objects.order_by("name")
+    if Role.ADMINISTRATOR in roles_of(user):
+        return units
+    return units.filter(pk__in=managed_unit_ids(user))

@@ -12,11 +12,11 @@ from vaxel.access.roles import access_absence_write, access_directory_read
 from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason, DivertTo
 from vaxel.availability.models import Schedule, ScheduleKind
+from vaxel.availability.people_api import ScheduleSerializer, schedule_data
+from vaxel.availability.selectors import absence_overview, next_opening_overview
 from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant, validated
-from vaxel.directory.api import ScheduleSerializer, schedule_data
 from vaxel.directory.models import Person
 from vaxel.directory.selectors import person_get
-from vaxel.routing.selectors import absence_overview, next_opening_overview
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -94,7 +94,7 @@ def _person(pk: int) -> Person:
 
 
 def _overview(person: Person, request: Request) -> dict:
-    return AbsenceListSerializer(absence_overview(email=person.email, at=query_instant(request))).data
+    return AbsenceListSerializer(absence_overview(person=person, at=query_instant(request))).data
 
 
 class PersonAbsences(APIView):
@@ -130,7 +130,7 @@ class PersonAbsences(APIView):
             actor=request.user,
         )
         body = {
-            **absence_overview(email=person.email, at=query_instant(request)),
+            **absence_overview(person=person, at=query_instant(request)),
             "telephone_hours_conflicts": [{"starts_at": s, "ends_at": e} for s, e in added.conflicts],
         }
         return Response(AbsenceCreatedSerializer(body).data, status=201)

@@ -5,11 +5,15 @@ import sys
 
 from vaxel.availability import services
 from vaxel.availability.schedule import format_hours, format_weekly
-from vaxel.availability.selectors import opening_hours_get, telephone_hours_text
+from vaxel.availability.selectors import (
+    absence_overview,
+    next_opening_overview,
+    opening_hours_get,
+    telephone_hours_text,
+)
 from vaxel.core.cli import Verbs, at_of, print_json
 from vaxel.core.time import iso, now, parse_day, parse_instant
 from vaxel.directory.selectors import person_get, unit_get
-from vaxel.routing.selectors import absence_overview, next_opening_overview
 
 
 def register(verbs: Verbs) -> None:
@@ -67,7 +71,7 @@ def absence_add(args: argparse.Namespace) -> int:
 
 
 def absence_list(args: argparse.Namespace) -> int:
-    overview = absence_overview(email=args.email, at=at_of(args))
+    overview = absence_overview(person=person_get(args.email), at=at_of(args))
     if args.json:
         print_json(overview)
     else:

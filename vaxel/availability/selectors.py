@@ -5,12 +5,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from vaxel.availability.constants import AbsenceSource
+from vaxel.availability import announcements
+from vaxel.availability.constants import AbsenceSource, activity_for
 from vaxel.availability.merging import AbsencePart, MergedAbsence, absence_at, merge_absences
 from vaxel.availability.models import Absence, Schedule, ScheduleKind
-from vaxel.availability.schedule import Hours, is_open
+from vaxel.availability.schedule import Hours, current_interval, is_open, next_opening
 from vaxel.availability.schedule import Schedule as ScheduleValue
+from vaxel.core.time import iso
 from vaxel.directory.models import NumberKind, Person
+from vaxel.directory.selectors import organisation_get
 
 
 def absence_part(absence: Absence) -> AbsencePart:
@@ -100,7 +103,6 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
     selected and numbers prefetched."""
     from vaxel.core.api import phone
     from vaxel.directory.selectors import answer_phrase, organisation_get
-    from vaxel.routing.announcements import person_absent
 
     organisation = organisation_get().name
     absences = current_absences([p.pk for p in people], at)
@@ -132,7 +134,7 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
                     "reasons": list(absence.reasons),
                     "since": absence.starts_at,
                     "back_at": absence.ends_at,
-                    "announcement": person_absent(
+                    "announcement": announcements.person_absent(
                         person.name, reason=reason or "other", back_at=absence.ends_at, now=at
                     ),
                 },
@@ -199,3 +201,55 @@ def working_hours_get() -> ScheduleValue:
     from vaxel.availability.schedule import parse_weekly
 
     return ScheduleValue(weekly=parse_weekly(settings.VAXEL_WORKING_HOURS, field="VAXEL_WORKING_HOURS"))
+
+
+def next_opening_overview(*, at: datetime) -> dict[str, Any]:
+    """S4: is the switchboard open at `at`, and when does it open next."""
+    schedule = opening_hours_get()
+    interval = current_interval(schedule, at)
+    opening = next_opening(schedule, at)
+    organisation = organisation_get().name
+    return {
+        "at": iso(at),
+        "open_now": interval is not None,
+        "closes_at": iso(interval[1]) if interval else None,
+        "next_opening": iso(opening),
+        "announcement": (
+            announcements.greeting(organisation)
+            if interval
+            else announcements.switchboard_closed(organisation, next_opening=opening, now=at)
+        ),
+    }
+
+
+def absence_overview(*, person: Person, at: datetime) -> dict[str, Any]:
+    """E3: a person's current and coming absences, merged, with what a caller hears."""
+    merged = absences_merged(person, since=at)
+    return {
+        "email": person.email,
+        "name": person.name,
+        "absences": [
+            {
+                "starts_at": iso(m.starts_at),
+                "ends_at": iso(m.ends_at),
+                "current": m.covers(at),
+                "reasons": list(m.reasons),
+                "activity": activity_for(m.part_at(max(at, m.starts_at)).reason),
+                "announcement": announcements.person_absent(
+                    person.name, reason=m.part_at(max(at, m.starts_at)).reason, back_at=m.ends_at, now=at
+                ),
+                "parts": [
+                    {
+                        "id": p.id,
+                        "reason": p.reason,
+                        "starts_at": iso(p.starts_at),
+                        "ends_at": iso(p.ends_at),
+                        "note": p.note,
+                        "divert_to": p.divert_to,
+                    }
+                    for p in m.parts
+                ],
+            }
+            for m in merged
+        ],
+    }

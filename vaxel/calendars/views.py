@@ -71,7 +71,7 @@ def _change(request: HttpRequest, person) -> str:
 def my_calendar(request: HttpRequest) -> HttpResponse:
     person = own_person(request.user)
     if person is None:
-        return render(request, "availability/no_person.html", status=403)
+        return render(request, "selfservice/no_person.html", status=403)
     error = ""
     if request.method == "POST":
         try:

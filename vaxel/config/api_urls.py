@@ -4,17 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from vaxel.access.api import Me
 from vaxel.audit.api import ChangeList
 from vaxel.availability.api import NextOpening, OpeningHours, PersonAbsences, PersonAbsencesClear
+from vaxel.availability.people_api import PersonDetail, PersonList, Search, UnitDetail, UnitList
 from vaxel.compliance.api import ComplianceReport
-from vaxel.directory.api import (
-    NumberDetail,
-    NumberList,
-    PersonDetail,
-    PersonList,
-    Search,
-    SharedNumberCreate,
-    UnitDetail,
-    UnitList,
-)
+from vaxel.directory.api import NumberDetail, NumberList, SharedNumberCreate
 from vaxel.messaging.api import MessageDetail, MessageList, MessageStep
 from vaxel.routing.api import Route
 from vaxel.servicelevels.api import ServiceLevelReport

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "vaxel.console",
     "vaxel.calendars",
     "vaxel.compliance",
+    "vaxel.selfservice",
     "huey.contrib.djhuey",
 ]
 

@@ -6,12 +6,12 @@ from django.views import defaults
 
 from vaxel.access.oidc import sso_callback, sso_start
 from vaxel.access.views import start
-from vaxel.availability.views import my_status
 from vaxel.calendars.views import my_calendar
 from vaxel.core.api import api_or_page_error
-from vaxel.directory.views import my_units
 from vaxel.messaging.views import message_open, my_messages
 from vaxel.routing.views import status
+from vaxel.selfservice.my_page import my_status
+from vaxel.selfservice.my_units import my_units
 from vaxel.servicelevels import views as statistics
 from vaxel.telephony import views as pbx_views
 

@@ -104,7 +104,7 @@ def unit_board(unit_id: int, at: datetime) -> dict[str, Any] | None:
 
 
 def switchboard_state(at: datetime) -> dict[str, Any]:
-    from vaxel.routing.selectors import next_opening_overview
+    from vaxel.availability.selectors import next_opening_overview
 
     return next_opening_overview(at=at)
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from vaxel.availability import announcements
 from vaxel.availability.constants import DivertTo, activity_for
 from vaxel.availability.merging import MergedAbsence, absence_at
 from vaxel.availability.schedule import is_open, next_opening
 from vaxel.core.phone import lookup_key
-from vaxel.routing import announcements
 from vaxel.routing.values import (
     AbsenceInfo,
     Action,

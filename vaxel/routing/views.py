@@ -1,9 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vaxel.availability.selectors import next_opening_overview
 from vaxel.core.time import now
 from vaxel.directory.selectors import organisation_get
-from vaxel.routing.selectors import next_opening_overview
 
 
 def status(request: HttpRequest) -> HttpResponse:

@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_console
+from vaxel.availability import announcements
+from vaxel.availability.selectors import next_opening_overview
 from vaxel.core.api import ErrorSerializer, validated
 from vaxel.core.errors import InvalidInput, NotFound
 from vaxel.directory.selectors import organisation_get
-from vaxel.routing import announcements
-from vaxel.routing.selectors import next_opening_overview
 from vaxel.telephony.events import call_event_checked
 from vaxel.telephony.models import Call, CallEventKind, CallState
 from vaxel.telephony.selectors import call_card, live_calls

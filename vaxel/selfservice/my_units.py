@@ -7,16 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vaxel.access.constants import Role
-from vaxel.access.roles import managed_unit_ids, roles_of
+from vaxel.access.roles import access_units_managed
 from vaxel.audit.selectors import unit_log
+from vaxel.availability.people_api import schedule_data
 from vaxel.availability.selectors import people_cards
 from vaxel.availability.services import schedule_exception_add, telephone_hours_set
 from vaxel.calendars.selectors import unit_calendar_conflicts
 from vaxel.core.errors import InvalidInput, VaxelError
 from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_day
-from vaxel.directory.api import schedule_data
 from vaxel.directory.models import Unit
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import parse_keywords, unit_keywords_set
@@ -24,23 +23,15 @@ from vaxel.servicelevels.selectors import service_level_get
 from vaxel.servicelevels.services import service_level_set
 
 
-def _allowed_units(user) -> set[int] | None:
-    """None: every unit (administrators)."""
-    return None if Role.ADMINISTRATOR in roles_of(user) else managed_unit_ids(user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_units(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    allowed = _allowed_units(request.user)
-    units = Unit.objects.order_by("name")
-    if allowed is not None:
-        units = units.filter(pk__in=allowed)
+    units = access_units_managed(request.user)
     if not units.exists():
-        return render(request, "directory/not_manager.html", status=403)
+        return render(request, "selfservice/not_manager.html", status=403)
     unit = units.filter(pk=pk).first() if pk is not None else units.first()
     if unit is None:  # another manager's unit: refused, nothing shown
-        return render(request, "directory/not_manager.html", status=403)
+        return render(request, "selfservice/not_manager.html", status=403)
     error = ""
     if request.method == "POST":
         try:
@@ -62,7 +53,7 @@ def my_units(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "calendar_conflicts": unit_calendar_conflicts(unit.pk, at=now()),
         "error": error,
     }
-    return render(request, "directory/my_units.html", context, status=400 if error else 200)
+    return render(request, "selfservice/my_units.html", context, status=400 if error else 200)
 
 
 def _change(request: HttpRequest, unit: Unit) -> None:

@@ -14,6 +14,7 @@ from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.presets import preset_absence
 from vaxel.availability.selectors import (
+    absence_overview,
     people_cards,
     telephone_hours_text,
     working_hours_get,
@@ -25,7 +26,6 @@ from vaxel.directory.selectors import people_query
 from vaxel.directory.services import mobile_consent_set
 from vaxel.mobiles.selectors import greeting_for
 from vaxel.mobiles.services import greeting_record
-from vaxel.routing.selectors import absence_overview
 
 
 def _absence_from(post, at):
@@ -73,7 +73,7 @@ def _context(person: Person, at, **extra) -> dict:
                 "reasons": " + ".join(str(AbsenceReason(r).label) for r in a["reasons"]),
                 "announcement": a["announcement"],
             }
-            for a in absence_overview(email=person.email, at=at)["absences"]
+            for a in absence_overview(person=person, at=at)["absences"]
         ],
         "reasons": AbsenceReason.choices,
         "mobile": mobile,
@@ -88,10 +88,10 @@ def _context(person: Person, at, **extra) -> dict:
 def my_status(request: HttpRequest) -> HttpResponse:
     person = own_person(request.user)
     if person is None:
-        return render(request, "availability/no_person.html", status=403)
+        return render(request, "selfservice/no_person.html", status=403)
     at = now()
     if request.method == "GET":
-        return render(request, "availability/my_status.html", _context(person, at))
+        return render(request, "selfservice/my_status.html", _context(person, at))
     action = request.POST.get("action", "")
     try:
         if action == "back":
@@ -120,7 +120,7 @@ def my_status(request: HttpRequest) -> HttpResponse:
                 warning = telephone_hours_text(person, added.conflicts)
                 return render(
                     request,
-                    "availability/my_status.html",
+                    "selfservice/my_status.html",
                     _context(person, at, warning=warning, pending=request.POST),
                     status=409,
                 )
@@ -128,6 +128,6 @@ def my_status(request: HttpRequest) -> HttpResponse:
             raise VaxelError(_("Choose what to do."), error_id="invalid_action")
     except VaxelError as error:
         return render(
-            request, "availability/my_status.html", _context(person, at, error=error.message), status=400
+            request, "selfservice/my_status.html", _context(person, at, error=error.message), status=400
         )
     return redirect("my-status")
