@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-pytest_plugins = ["vaxel.core.testing_clock"]
+pytest_plugins = ["vaxel.core.testing_clock", "vaxel.core.testing_smtp"]
 
 
 @pytest.fixture(autouse=True)

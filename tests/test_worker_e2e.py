@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from vaxel.messaging.tests.conftest import SmtpServer
+from vaxel.core.testing_smtp import SmtpServer
 
 pytestmark = pytest.mark.processes  # the command line and the job worker
 

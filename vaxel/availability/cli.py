@@ -1,4 +1,4 @@
-"""`vaxel absence|opening-hours|next-opening`: absences (E3, E7) and opening hours (S4)."""
+"""`vaxel unit|absence|opening-hours|next-opening`: absences (E3, E7) and opening hours (S4)."""
 
 import argparse
 import sys
@@ -14,9 +14,17 @@ from vaxel.availability.selectors import (
 from vaxel.core.cli import Verbs, at_of, print_json
 from vaxel.core.time import iso, now, parse_day, parse_instant
 from vaxel.directory.selectors import person_get, unit_get
+from vaxel.directory.services import parse_keywords
 
 
 def register(verbs: Verbs) -> None:
+    unit = verbs.group("unit", help="units (förvaltningar, enheter)")
+    p = unit.verb("add", unit_add, help="add a unit, with its telephone hours")
+    p.add_argument("name")
+    p.add_argument("--parent", help="the unit above this one")
+    p.add_argument("--keywords", help='services it handles, comma separated: "bygglov,detaljplan"')
+    p.add_argument("--telephone-hours", help='weekly telephone hours, e.g. "mon-fri 08:30-10:00"')
+
     absence = verbs.group("absence", help="absences (diversions)")
     p = absence.verb("add", absence_add, help="add an absence; touching ones merge (E3)")
     p.add_argument("email")
@@ -48,6 +56,17 @@ def register(verbs: Verbs) -> None:
     p = verbs.verb("next-opening", next_opening, help="when the switchboard opens next (S4)")
     p.add_argument("--at", help="ISO 8601 (default: now)")
     p.add_argument("--json", action="store_true")
+
+
+def unit_add(args: argparse.Namespace) -> int:
+    unit = services.unit_open(
+        name=args.name,
+        parent=args.parent,
+        keywords=parse_keywords(args.keywords),
+        telephone_hours=args.telephone_hours,
+    )
+    print(unit.name)
+    return 0
 
 
 def absence_add(args: argparse.Namespace) -> int:

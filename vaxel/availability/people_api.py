@@ -15,6 +15,7 @@ from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_directory_read, access_directory_write
 from vaxel.availability.schedule import format_hours, format_weekly
 from vaxel.availability.selectors import absent_person_ids, people_cards, schedule_value
+from vaxel.availability.services import unit_open
 from vaxel.core.api import (
     AT_PARAMETER,
     ErrorSerializer,
@@ -145,7 +146,7 @@ class UnitList(APIView):
     def post(self, request: Request) -> Response:
         access_directory_write(request.user, token_of(request))
         values = validated(UnitCreateSerializer, request)
-        unit = services.unit_add(
+        unit = unit_open(
             name=values["name"],
             parent=values.get("parent") or None,
             keywords=values.get("keywords") or [],

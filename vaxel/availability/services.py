@@ -18,6 +18,7 @@ from vaxel.core.text import one_line
 from vaxel.core.time import iso, local
 from vaxel.directory.models import Person, Unit
 from vaxel.directory.selectors import person_get
+from vaxel.directory.services import unit_add
 
 
 def parse_reason(text: str) -> AbsenceReason:
@@ -254,6 +255,22 @@ def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None
         schedule.save()
     _record_schedule(schedule, actor, _("Switchboard opening hours changed"), before)
     return schedule
+
+
+@transaction.atomic
+def unit_open(
+    *,
+    name: str,
+    parent: str | None = None,
+    keywords: list[str] | None = None,
+    telephone_hours: str | None = None,
+    actor=None,
+) -> Unit:
+    """A new unit with its telephone hours (E7), in one step."""
+    unit = unit_add(name=name, parent=parent, keywords=keywords, actor=actor)
+    if telephone_hours:
+        telephone_hours_set(unit=unit, weekly=telephone_hours, actor=actor)
+    return unit
 
 
 @transaction.atomic

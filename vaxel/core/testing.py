@@ -35,7 +35,7 @@ class Municipality:
 def small_municipality() -> Municipality:
     directory.organisation_set(name=ORGANISATION, switchboard_number="0370-331000")
     availability.opening_hours_set(weekly="mon-thu 08:00-16:30, fri 08:00-15:00", eve_hours="08:00-12:00")
-    unit = directory.unit_add(
+    unit = availability.unit_open(
         name="Bygglov", keywords=["bygglov", "detaljplan"], telephone_hours="mon-fri 08:30-10:00"
     )
     anna = directory.person_add(

@@ -96,3 +96,17 @@ def parse_day(text: str, *, field: str = "date") -> date:
 def iso(at: datetime | None) -> str | None:
     """ISO 8601 in Stockholm time, carrying its offset."""
     return None if at is None else local(at).isoformat()
+
+
+def period(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the first day's Stockholm midnight to the midnight after the last day."""
+    if first < date(1900, 1, 1) or last > date(2999, 12, 31) or (last - first).days > 3660:
+        raise InvalidInput(
+            _("Choose a period of at most ten years, between 1900 and 2999."), error_id="period_out_of_range"
+        )
+    if last < first:
+        raise InvalidInput(
+            _("The period ends (%(last)s) before it begins (%(first)s).") % {"last": last, "first": first},
+            error_id="period_ends_before_start",
+        )
+    return at_local(first, time(0)), at_local(last + timedelta(days=1), time(0))

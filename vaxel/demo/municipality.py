@@ -56,7 +56,7 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
     created = 0
     everyone: list[str] = []
     for unit, parent in units:
-        directory.unit_add(
+        availability.unit_open(
             name=unit["name"],
             parent=parent,
             keywords=unit["keywords"],

@@ -1,4 +1,4 @@
-"""`vaxel organisation|unit|person|shared-number|number`: the directory (E1, S3)."""
+"""`vaxel organisation|person|shared-number|number`: the directory (E1, S3)."""
 
 import argparse
 
@@ -14,13 +14,6 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--name")
     p.add_argument("--switchboard-number")
     org.verb("show", organisation_show, help="show the organisation")
-
-    unit = verbs.group("unit", help="units (förvaltningar, enheter)")
-    p = unit.verb("add", unit_add, help="add a unit")
-    p.add_argument("name")
-    p.add_argument("--parent", help="the unit above this one")
-    p.add_argument("--keywords", help='services it handles, comma separated: "bygglov,detaljplan"')
-    p.add_argument("--telephone-hours", help='weekly telephone hours, e.g. "mon-fri 08:30-10:00"')
 
     person = verbs.group("person", help="employees")
     p = person.verb("add", person_add, help="add an employee")
@@ -68,17 +61,6 @@ def organisation_set(args: argparse.Namespace) -> int:
 def organisation_show(args: argparse.Namespace) -> int:
     organisation = organisation_get()
     print(f"{organisation.name or '-'}: {display(organisation.switchboard_number) or '-'}")
-    return 0
-
-
-def unit_add(args: argparse.Namespace) -> int:
-    unit = services.unit_add(
-        name=args.name,
-        parent=args.parent,
-        keywords=services.parse_keywords(args.keywords),
-        telephone_hours=args.telephone_hours,
-    )
-    print(unit.name)
     return 0
 
 

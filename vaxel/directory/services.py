@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
-from vaxel.core import phone
+from vaxel.core import events, phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import one_line
 from vaxel.core.time import now
@@ -89,11 +89,8 @@ def unit_add(
     name: str,
     parent: str | None = None,
     keywords: list[str] | None = None,
-    telephone_hours: str | None = None,
     actor=None,
 ) -> Unit:
-    from vaxel.availability.services import telephone_hours_set
-
     name = one_line(name, field=_("The unit's name"), longest=200)
     if not name:
         raise InvalidInput(_("A unit needs a name."), error_id="empty_name")
@@ -106,8 +103,6 @@ def unit_add(
     parent_unit = unit_get(parent) if parent else None
     unit = Unit.objects.create(name=name, parent=parent_unit)
     Keyword.objects.bulk_create([Keyword(unit=unit, word=w) for w in keywords or []])
-    if telephone_hours:
-        telephone_hours_set(unit=unit, weekly=telephone_hours, actor=actor)
     change_record(
         actor=actor,
         entity="unit",
@@ -244,9 +239,8 @@ def _ensure_number_free(e164: str) -> None:
 def person_deactivate(*, email: str, actor=None) -> Person:
     """E1: someone leaves. Their login stops working, they leave their shared-number
     groups, calls to their direct number go to the switchboard (the routing decision
-    flags number_owner_left), and the unit's managers are asked to reassign the number."""
-    from vaxel.messaging.outbox import outbox_add
-
+    flags number_owner_left), and the unit's managers are asked to reassign the number
+    (by whoever listens to PERSON_LEFT: messaging e-mails them)."""
     person = person_get(email)
     if not person.active:
         raise Conflict(_("%(name)s has already left.") % {"name": person.name}, error_id="already_inactive")
@@ -267,22 +261,7 @@ def person_deactivate(*, email: str, actor=None) -> Person:
         before=before,
         after=person_facts(person),
     )
-    managers = list(person.unit.managers.filter(active=True).values_list("email", flat=True))
-    if direct is not None and managers:
-        subject = _("Reassign the number %(number)s: %(name)s has left") % {
-            "number": phone.display(direct.e164),
-            "name": person.name,
-        }
-        text = _(
-            "%(name)s in %(unit)s has left. Calls to %(number)s now go to the switchboard. "
-            "Give the number to someone else with 'vaxel number reassign %(e164)s --to EMAIL' (E1)."
-        ) % {
-            "name": person.name,
-            "unit": person.unit.name,
-            "number": phone.display(direct.e164),
-            "e164": direct.e164,
-        }
-        outbox_add(recipients=managers, subject=subject, text=text)
+    events.publish(events.PERSON_LEFT, person=person, direct_number=direct.e164 if direct else None)
     return person
 
 

@@ -364,3 +364,24 @@ def open_absences_nudge(*, at: datetime | None = None) -> int:
             reason=absence.get_reason_display(),
         )
     return len(stale)
+
+
+def leaver_reported(*, person: Person, direct_number: str | None) -> None:
+    """E1: the unit's managers are asked to give a leaver's direct number to someone."""
+    managers = list(person.unit.managers.filter(active=True).values_list("email", flat=True))
+    if direct_number is None or not managers:
+        return
+    subject = _("Reassign the number %(number)s: %(name)s has left") % {
+        "number": phone.display(direct_number),
+        "name": person.name,
+    }
+    text = _(
+        "%(name)s in %(unit)s has left. Calls to %(number)s now go to the switchboard. "
+        "Give the number to someone else with 'vaxel number reassign %(e164)s --to EMAIL' (E1)."
+    ) % {
+        "name": person.name,
+        "unit": person.unit.name,
+        "number": phone.display(direct_number),
+        "e164": direct_number,
+    }
+    outbox_add(recipients=managers, subject=subject, text=text)

@@ -6,3 +6,10 @@ class ServiceLevelsConfig(AppConfig):
     name = "vaxel.servicelevels"
     label = "servicelevels"
     verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from vaxel.core import events
+        from vaxel.servicelevels.services import call_records_refresh
+
+        # A call's statistics record is made again whenever the telephone system reports on it.
+        events.subscribe(events.CALL_EVENTS_STORED, lambda *, call_ids: call_records_refresh(call_ids))

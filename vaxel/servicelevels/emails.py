@@ -1,23 +1,18 @@
-"""The managers' weekly e-mails: a service level missed (with the figures and the chart)
-and the compliance summary, in the organisation's language."""
+"""The managers' weekly e-mail when a service level was missed: the figures and the
+chart, in the organisation's language."""
 
-from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from vaxel.compliance.checks import Finding
 from vaxel.directory.selectors import organisation_get
 from vaxel.servicelevels.exports import figures_row
 from vaxel.servicelevels.selectors import StatisticsReport
 
-FINDINGS_LISTED = 30
 
-
-def _week(monday: date) -> int:
+def week_number(monday: date) -> int:
     return monday.isocalendar().week
 
 
@@ -28,7 +23,7 @@ def missed_email(report: StatisticsReport, monday: date, chart: str) -> tuple[st
     week = report.weeks[monday]
     context = {
         "unit": scope.label,
-        "week": _week(monday),
+        "week": week_number(monday),
         "monday": monday,
         "sunday": monday + timedelta(days=6),
         "targets": scope.targets,
@@ -46,27 +41,3 @@ def missed_email(report: StatisticsReport, monday: date, chart: str) -> tuple[st
         render_to_string("servicelevels/email_missed.txt", context),
         render_to_string("servicelevels/email_missed.html", context),
     )
-
-
-def summary_email(name: str, monday: date, findings: list[Finding]) -> tuple[str, str]:
-    """Subject and text: the week's compliance findings, counted per rule, the first listed."""
-    context = {
-        "name": name,
-        "week": _week(monday),
-        "monday": monday,
-        "sunday": monday + timedelta(days=6),
-        "counts": sorted(Counter(f.rule for f in findings).items()),
-        "findings": findings[:FINDINGS_LISTED],
-        "more": max(0, len(findings) - FINDINGS_LISTED),
-        "link": f"{settings.VAXEL_BASE_URL}/min-sida/statistik/",
-        "organisation": organisation_get().name,
-    }
-    subject = ngettext(
-        "The telephone routine in week %(week)d: %(count)d finding",
-        "The telephone routine in week %(week)d: %(count)d findings",
-        len(findings),
-    ) % {
-        "week": context["week"],
-        "count": len(findings),
-    }
-    return subject, render_to_string("servicelevels/email_summary.txt", context)

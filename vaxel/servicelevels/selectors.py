@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.core.errors import Forbidden, InvalidInput, NotFound
 from vaxel.core.text import record_id
-from vaxel.core.time import STOCKHOLM, now
+from vaxel.core.time import STOCKHOLM, now, period
 from vaxel.servicelevels.figures import Tally, Targets, grouped, month_of, percentile, tally_sum, week_of
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
 
@@ -200,7 +200,6 @@ def statistics_report(
 ) -> StatisticsReport:
     """The scope's figures for the days first–last (Stockholm days), every count made in
     the database: per day, per time to answer, and per weekday and hour."""
-    from vaxel.compliance.selectors import period
     from vaxel.messaging.models import MessageKind
 
     if last < first:

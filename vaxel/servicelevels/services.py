@@ -2,15 +2,18 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
 from vaxel.core.errors import InvalidInput
-from vaxel.core.time import now
+from vaxel.core.time import local
 from vaxel.directory.models import Unit
-from vaxel.servicelevels.models import ServiceLevel
+from vaxel.messaging.outbox import outbox_add
+from vaxel.servicelevels.emails import missed_email
+from vaxel.servicelevels.figures import verdict, week_of
+from vaxel.servicelevels.models import ServiceLevel, WeeklyReportRun
 from vaxel.servicelevels.selectors import statistics_report, statistics_scope
 
 FIELDS = ("callback_working_hours", "answer_within_seconds", "answer_share_percent")
@@ -201,65 +204,40 @@ def _records_refresh(call_ids: list[str]) -> None:
 WEEKS_CHARTED = 8
 
 
-def weekly_reports_send(*, at: datetime | None = None) -> int | None:
-    """Mondays from VAXEL_WEEKLY_REPORT_AT (Stockholm time), once a week: each unit whose
-    last week missed a target gets its managers an e-mail with the figures and the chart
-    (C2); each manager gets the week's compliance summary. Returns the e-mails queued,
-    or None when not due."""
-    from django.db import IntegrityError
-
-    from vaxel.access.roles import units_and_below
-    from vaxel.compliance.selectors import compliance_report
-    from vaxel.core.time import local
-    from vaxel.directory.models import Person
-    from vaxel.messaging.outbox import outbox_add
-    from vaxel.servicelevels.emails import missed_email, summary_email
-    from vaxel.servicelevels.figures import verdict, week_of
-    from vaxel.servicelevels.models import WeeklyReportRun
-
-    at = at or now()
+def weekly_run_claim(*, at: datetime) -> tuple[WeeklyReportRun, date] | None:
+    """The week whose reports are due now (Mondays from VAXEL_WEEKLY_REPORT_AT, Stockholm
+    time), claimed once however many workers ask: the run and last week's Monday, or
+    None when not due or already claimed."""
     wall = local(at)
     if wall.weekday() != 0 or wall.strftime("%H:%M") < settings.VAXEL_WEEKLY_REPORT_AT:
         return None
     monday = week_of(wall.date()) - timedelta(weeks=1)
     try:
         with transaction.atomic():
-            run = WeeklyReportRun.objects.create(week=monday)
+            return WeeklyReportRun.objects.create(week=monday), monday
     except IntegrityError:
         return None  # already sent this week
+
+
+@transaction.atomic
+def missed_service_levels_send(*, monday: date, at: datetime) -> int:
+    """C2: each unit whose week from `monday` missed a target gets its managers an
+    e-mail with the figures and the chart. Returns the e-mails queued."""
     sent = 0
-    with transaction.atomic():
-        for unit in Unit.objects.filter(managers__active=True).distinct().prefetch_related("managers"):
-            recipients = [p.email for p in unit.managers.all() if p.active and p.email]
-            scope = statistics_scope(unit=str(unit.pk))
-            report = statistics_report(
-                scope,
-                first=monday - timedelta(weeks=WEEKS_CHARTED - 1),
-                last=monday + timedelta(days=6),
-                at=at,
-            )
-            if not recipients or verdict(report.weeks[monday], scope.targets).met is not False:
-                continue
-            chart = _chart_file(report, f"service-level-{unit.pk}-{monday}")
-            subject, text, html = missed_email(report, monday, chart.name)
-            outbox_add(
-                recipients=recipients,
-                subject=subject,
-                text=text,
-                html=html,
-                attachment=f"charts/{chart.name}",
-            )
-            sent += 1
-        for person in (
-            Person.objects.filter(managed_units__isnull=False, active=True).exclude(email="").distinct()
-        ):
-            unit_ids = units_and_below(set(Unit.objects.filter(managers=person).values_list("id", flat=True)))
-            findings = compliance_report(first=monday, last=monday + timedelta(days=6), unit_ids=unit_ids)
-            subject, text = summary_email(person.name, monday, findings)
-            outbox_add(recipients=[person.email], subject=subject, text=text)
-            sent += 1
-        run.sent = sent
-        run.save(update_fields=["sent"])
+    for unit in Unit.objects.filter(managers__active=True).distinct().prefetch_related("managers"):
+        recipients = [p.email for p in unit.managers.all() if p.active and p.email]
+        scope = statistics_scope(unit=str(unit.pk))
+        report = statistics_report(
+            scope, first=monday - timedelta(weeks=WEEKS_CHARTED - 1), last=monday + timedelta(days=6), at=at
+        )
+        if not recipients or verdict(report.weeks[monday], scope.targets).met is not False:
+            continue
+        chart = _chart_file(report, f"service-level-{unit.pk}-{monday}")
+        subject, text, html = missed_email(report, monday, chart.name)
+        outbox_add(
+            recipients=recipients, subject=subject, text=text, html=html, attachment=f"charts/{chart.name}"
+        )
+        sent += 1
     return sent
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
 from vaxel.availability.models import Absence
-from vaxel.core import live, phone
+from vaxel.core import events, live, phone
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import identifier, one_line
 from vaxel.core.time import local, now
@@ -22,7 +22,6 @@ from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take, nudge_send
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
-from vaxel.servicelevels.services import call_records_refresh
 from vaxel.telephony.drivers import driver_get
 from vaxel.telephony.models import Call, CallEvent, CallEventKind, CallState
 
@@ -238,11 +237,12 @@ def simulator_token_issue():
     return token_create(owner=SIMULATOR_LOGIN, scopes=[Scope.EVENTS.value], name="simulator")
 
 
-def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
+def call_events_store(reported: Iterable[CallEvent]) -> tuple[int, int]:
     """Store checked events; an event already stored is not stored again. The calls
-    they are about are recorded again for the statistics. Returns (stored, duplicates)."""
+    they are about are recorded again for the statistics (CALL_EVENTS_STORED). Returns
+    (stored, duplicates)."""
     stored, duplicates, calls = 0, 0, set()
-    for event in events:
+    for event in reported:
         try:
             with transaction.atomic():
                 event.save()
@@ -250,7 +250,7 @@ def call_events_store(events: Iterable[CallEvent]) -> tuple[int, int]:
             calls.add(event.call_id)
         except IntegrityError:
             duplicates += 1
-    call_records_refresh(calls)
+    events.publish(events.CALL_EVENTS_STORED, call_ids=calls)
     return stored, duplicates
 
 
@@ -265,7 +265,7 @@ def _log(call: Call, kind: str, at: datetime, **fields: str) -> None:
         event_id=f"vaxel:{call.external_id}:{kind}"[:200],
         defaults={"call_id": call.external_id, "kind": kind, "at": at, "called": call.called, **fields},
     )
-    call_records_refresh([call.external_id])
+    events.publish(events.CALL_EVENTS_STORED, call_ids=[call.external_id])
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up

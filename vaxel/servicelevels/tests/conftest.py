@@ -75,6 +75,3 @@ def tuesday(town):
         calling=CECILIA_DIRECT,
     )
     return town
-
-
-from vaxel.messaging.tests.conftest import smtp  # noqa: E402, F401  (a real SMTP server on 127.0.0.1)

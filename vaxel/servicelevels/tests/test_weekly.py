@@ -3,8 +3,9 @@ and chart (C2), and the compliance summary."""
 
 from datetime import datetime
 
+from vaxel.compliance.services import weekly_reports_send
 from vaxel.core.time import STOCKHOLM
-from vaxel.servicelevels.services import service_level_set, weekly_reports_send
+from vaxel.servicelevels.services import service_level_set
 
 MONDAY_7 = datetime(2026, 11, 30, 7, 5, tzinfo=STOCKHOLM)
 

@@ -1,3 +1,6 @@
+"""A real SMTP server on 127.0.0.1 for the tests (aiosmtpd), and the `smtp` fixture that
+points Django's real SMTP backend at it. A pytest plugin of the whole suite."""
+
 import socket
 from email import message_from_bytes, policy
 

@@ -1,9 +1,9 @@
-"""Background work on the huey queue: the managers' weekly e-mails (C2)."""
+"""Background work on the huey queue: the managers' weekly e-mails."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from vaxel.servicelevels.services import weekly_reports_send
+from vaxel.compliance.services import weekly_reports_send
 
 
 @db_periodic_task(crontab(minute="*/15"))
