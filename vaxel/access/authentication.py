@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from vaxel.access.models import ApiToken
 from vaxel.access.selectors import token_authenticate
 
 
@@ -52,6 +53,5 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 def token_of(request):
     """The ApiToken behind a request, or None for a browser session."""
-    from vaxel.access.models import ApiToken
 
     return request.auth if isinstance(request.auth, ApiToken) else None

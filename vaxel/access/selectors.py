@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from vaxel.access.models import ApiToken, token_hash
+from vaxel.core.errors import NotFound
 from vaxel.core.time import now
 
 TOKEN_PREFIX = "vx"
@@ -36,8 +37,6 @@ def user_get(username: str):
     """A login by its user name; NotFound says how to make one."""
     from django.contrib.auth import get_user_model
     from django.utils.translation import gettext as _
-
-    from vaxel.core.errors import NotFound
 
     user = get_user_model().objects.filter(username=(username or "").strip()).first()
     if user is None:

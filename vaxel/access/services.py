@@ -13,6 +13,7 @@ from vaxel.access.selectors import TOKEN_PREFIX
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import one_line
 from vaxel.core.time import now
+from vaxel.directory.models import Person
 from vaxel.directory.selectors import person_get
 
 
@@ -138,7 +139,6 @@ def sso_user_create(*, email: str):
     with that e-mail address (employee, and manager where they manage a unit), with no
     password of its own. None when no active person has the address: single sign-on
     opens Växel to the organisation's staff, not to everyone in the identity provider."""
-    from vaxel.directory.models import Person
 
     person = Person.objects.filter(
         email__iexact=(email or "").strip(), active=True, user__isnull=True

@@ -6,14 +6,23 @@ from typing import Any
 from django.db.models import Q
 
 from vaxel.availability import announcements
-from vaxel.availability.constants import AbsenceSource, activity_for
+from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES, AbsenceSource, activity_for
 from vaxel.availability.merging import AbsencePart, MergedAbsence, absence_at, merge_absences
 from vaxel.availability.models import Absence, Schedule, ScheduleKind
-from vaxel.availability.schedule import Hours, current_interval, is_open, next_opening
+from vaxel.availability.schedule import (
+    Hours,
+    current_interval,
+    format_weekly,
+    is_open,
+    next_opening,
+    overlapping_intervals,
+    parse_weekly,
+)
 from vaxel.availability.schedule import Schedule as ScheduleValue
-from vaxel.core.time import iso
+from vaxel.core.api import phone
+from vaxel.core.time import iso, local
 from vaxel.directory.models import NumberKind, Person
-from vaxel.directory.selectors import organisation_get
+from vaxel.directory.selectors import answer_phrase, organisation_get
 
 
 def absence_part(absence: Absence) -> AbsencePart:
@@ -101,8 +110,6 @@ def people_cards(people: list[Person], at: datetime) -> list[dict[str, Any]]:
     with consent, S3), availability with reason and back time (E3), whether their unit
     is in telephone hours (E7) and their answer phrase (E2). People need their unit
     selected and numbers prefetched."""
-    from vaxel.core.api import phone
-    from vaxel.directory.selectors import answer_phrase, organisation_get
 
     organisation = organisation_get().name
     absences = current_absences([p.pk for p in people], at)
@@ -166,8 +173,6 @@ def telephone_hours_conflicts(
 ):
     """E7: where an absence of this kind would lie inside the person's unit's telephone
     hours. Empty for reasons the routine does not forbid there (sick, vacation, …)."""
-    from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES
-    from vaxel.availability.schedule import overlapping_intervals
 
     if reason not in TELEPHONE_HOURS_BREACHES:
         return []
@@ -180,9 +185,6 @@ def telephone_hours_conflicts(
 def telephone_hours_text(person: Person, conflicts, *, hours=_NOT_LOADED) -> str:
     """The E7 warning, naming the unit's telephone hours and where the absence hits them."""
     from django.utils.translation import gettext as _
-
-    from vaxel.availability.schedule import format_weekly
-    from vaxel.core.time import local
 
     schedule = unit_telephone_hours(person.unit_id) if hours is _NOT_LOADED else hours
     hours = format_weekly(schedule.weekly if schedule is not None else {})
@@ -197,8 +199,6 @@ def telephone_hours_text(person: Person, conflicts, *, hours=_NOT_LOADED) -> str
 def working_hours_get() -> ScheduleValue:
     """Working time (E4, E5, presets): VAXEL_WORKING_HOURS; public holidays and eves closed."""
     from django.conf import settings
-
-    from vaxel.availability.schedule import parse_weekly
 
     return ScheduleValue(weekly=parse_weekly(settings.VAXEL_WORKING_HOURS, field="VAXEL_WORKING_HOURS"))
 

@@ -6,6 +6,7 @@ import sys
 
 from django.core.management import call_command
 
+from vaxel.config.serving import server_options
 from vaxel.core.cli import Verbs
 
 
@@ -26,8 +27,6 @@ def migrate(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
-
-    from vaxel.config.serving import server_options
 
     call_command("collectstatic", interactive=False, verbosity=0)
     worker = None if args.no_worker else subprocess.Popen([sys.executable, "-m", "vaxel.cli", "worker"])

@@ -7,9 +7,14 @@ from typing import Any
 from vaxel.audit.selectors import changes_feed
 from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.schedule import format_weekly
-from vaxel.availability.selectors import people_cards, schedule_value, telephone_hours_now
+from vaxel.availability.selectors import (
+    next_opening_overview,
+    people_cards,
+    schedule_value,
+    telephone_hours_now,
+)
 from vaxel.core.phone import display
-from vaxel.directory.models import Unit
+from vaxel.directory.models import NumberGroup, Unit
 from vaxel.directory.selectors import people_query, search_directory, unit_paths
 
 FEED_LENGTH = 30
@@ -24,7 +29,6 @@ def _labelled(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _shared_numbers(unit_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    from vaxel.directory.models import NumberGroup
 
     result: dict[int, list[dict[str, Any]]] = {}
     for group in NumberGroup.objects.filter(unit_id__in=unit_ids).select_related("number").order_by("name"):
@@ -104,7 +108,6 @@ def unit_board(unit_id: int, at: datetime) -> dict[str, Any] | None:
 
 
 def switchboard_state(at: datetime) -> dict[str, Any]:
-    from vaxel.availability.selectors import next_opening_overview
 
     return next_opening_overview(at=at)
 

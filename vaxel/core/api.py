@@ -13,7 +13,8 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from vaxel.core import errors
-from vaxel.core.time import parse_instant
+from vaxel.core.phone import display
+from vaxel.core.time import now, parse_instant
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,6 @@ class NewestFirst(CursorPagination):
 
 def query_instant(request, name: str = "at"):
     """An optional ?at= time (ISO 8601); now when absent."""
-    from vaxel.core.time import now
 
     text = request.query_params.get(name)
     return parse_instant(text, field=name) if text else now()
@@ -116,7 +116,6 @@ class PhoneSerializer(serializers.Serializer):
 
 
 def phone(e164: str | None) -> dict | None:
-    from vaxel.core.phone import display
 
     return {"e164": e164, "display": display(e164)} if e164 else None
 

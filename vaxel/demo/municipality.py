@@ -11,10 +11,14 @@ from pathlib import Path
 import phonenumbers
 from django.db import transaction
 
+from vaxel.access.services import user_add
 from vaxel.availability import services as availability
+from vaxel.core import phone
 from vaxel.core.time import at_local, local_date, now
 from vaxel.directory import services as directory
-from vaxel.directory.models import Person
+from vaxel.directory.models import Organisation, Person, PhoneNumber
+from vaxel.servicelevels.services import call_records_refresh
+from vaxel.telephony.models import CallEvent
 
 DATA = Path(__file__).parent / "demo_data" / "municipality.json"
 
@@ -108,8 +112,6 @@ def demo_admin_create(*, password: str | None = None) -> str | None:
     (generated unless given), or None when users exist."""
     from django.contrib.auth import get_user_model
 
-    from vaxel.access.services import user_add
-
     users = get_user_model()
     if users.objects.exists():
         return None
@@ -180,11 +182,6 @@ DEMO_CALL_WEEKS = 8
 def _demo_calls(rng: random.Random, today: date, *, per_day: int) -> int:
     """Eight weeks of call history for the statistics page, as a PBX would have reported
     it: most calls in the morning, some answered late, some abandoned, a few internal."""
-    from vaxel.core import phone
-    from vaxel.core.time import at_local
-    from vaxel.directory.models import Organisation, PhoneNumber
-    from vaxel.servicelevels.services import call_records_refresh
-    from vaxel.telephony.models import CallEvent
 
     numbers = list(PhoneNumber.objects.exclude(kind="mobile").values_list("e164", flat=True))
     switchboard = phone.lookup_key(Organisation.objects.get().switchboard_number) or ""

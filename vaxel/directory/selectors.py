@@ -3,8 +3,10 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from vaxel.audit.models import Change
 from vaxel.core.errors import InvalidInput, NotFound
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.search import Entry, SearchIndex
 
 
 def organisation_get() -> Organisation:
@@ -115,8 +117,6 @@ DIRECTORY_ENTITIES = ("person", "unit", "number", "shared_number")
 def search_index():
     """The search index of the directory, rebuilt when the directory changed. The change
     log is shared by every server process, so each process notices another's changes."""
-    from vaxel.audit.models import Change
-    from vaxel.directory.search import Entry, SearchIndex
 
     version = (
         Change.objects.filter(entity__in=DIRECTORY_ENTITIES)

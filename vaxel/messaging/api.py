@@ -11,6 +11,7 @@ from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_message_take, messages_visible
 from vaxel.core.api import ErrorSerializer, Pages, validated
 from vaxel.core.phone import display
+from vaxel.core.time import now
 from vaxel.directory.privacy import number_shown, numbers_hidden
 from vaxel.messaging.models import EventKind, Message, MessageKind, MessageStatus
 from vaxel.messaging.selectors import messages_query
@@ -71,7 +72,6 @@ class StepSerializer(serializers.Serializer):
 
 
 def message_data(message: Message, *, hidden: set[str] | None = None) -> dict:
-    from vaxel.core.time import now
 
     public = number_shown(message.caller_number, was_public=message.caller_number_public, hidden=hidden)
     return {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
 from vaxel.availability.models import Absence
-from vaxel.availability.schedule import add_working_time, working_time_between
+from vaxel.availability.schedule import add_working_time, hours_on, working_time_between
 from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
 from vaxel.core.errors import Conflict, InvalidInput
@@ -20,8 +20,8 @@ from vaxel.core.text import one_line
 from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import person_get, unit_get
-from vaxel.messaging.emails import follow_up_email, message_email
-from vaxel.messaging.models import EventKind, Message, MessageEvent, MessageKind, MessageStatus
+from vaxel.messaging.emails import digest_email, follow_up_email, message_email
+from vaxel.messaging.models import DigestRun, EventKind, Message, MessageEvent, MessageKind, MessageStatus
 from vaxel.messaging.outbox import outbox_add
 from vaxel.servicelevels.selectors import callback_within
 
@@ -302,11 +302,6 @@ def digest_send(*, at: datetime | None = None) -> int | None:
     """The daily digest (working days, at VAXEL_DIGEST_AT Stockholm time or later):
     each employee's open messages and callbacks in one e-mail. None when not due."""
     from django.db import IntegrityError
-
-    from vaxel.availability.schedule import hours_on
-    from vaxel.core.time import local
-    from vaxel.messaging.emails import digest_email
-    from vaxel.messaging.models import DigestRun
 
     at = at or now()
     today = local(at).date()

@@ -21,7 +21,7 @@ from vaxel.availability.selectors import (
 )
 from vaxel.core.errors import VaxelError
 from vaxel.core.time import now, parse_instant
-from vaxel.directory.models import NumberKind, Person
+from vaxel.directory.models import NumberKind, Person, Unit
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import mobile_consent_set
 from vaxel.mobiles.selectors import greeting_for
@@ -59,7 +59,6 @@ def _shown(text: str) -> str:
 
 
 def _context(person: Person, at, **extra) -> dict:
-    from vaxel.directory.models import Unit
 
     card = people_cards([people_query().get(pk=person.pk)], at)[0]
     mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()

@@ -10,9 +10,14 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from vaxel.access.roles import units_and_below
+from vaxel.core import phone
 from vaxel.core.errors import Forbidden, InvalidInput, NotFound
 from vaxel.core.text import record_id
 from vaxel.core.time import STOCKHOLM, now, period
+from vaxel.directory.models import NumberKind, PhoneNumber, Unit
+from vaxel.directory.selectors import organisation_get
+from vaxel.messaging.models import Message, MessageKind
 from vaxel.servicelevels.figures import Tally, Targets, grouped, month_of, percentile, tally_sum, week_of
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
 
@@ -72,7 +77,6 @@ class StatisticsScope:
         return found.none() if self.kind == "number" else found
 
     def messages(self):
-        from vaxel.messaging.models import Message
 
         if self.kind == "unit":
             return Message.objects.filter(Q(person__unit_id__in=self.unit_ids) | Q(unit_id__in=self.unit_ids))
@@ -88,10 +92,6 @@ def statistics_scope(
 ) -> StatisticsScope:
     """The scope asked for, if the asker may see it (allowed_units None: everything;
     otherwise only those units and their shared numbers). Nothing named: the organisation."""
-    from vaxel.access.roles import units_and_below
-    from vaxel.core import phone
-    from vaxel.directory.models import NumberKind, PhoneNumber, Unit
-    from vaxel.directory.selectors import organisation_get
 
     def targets(unit_id: int | None) -> Targets:
         return Targets(**service_level_get(unit_id))
@@ -146,7 +146,6 @@ def statistics_scope(
 
 def statistics_scope_choices(allowed_units: set[int] | None) -> list[tuple[str, str]]:
     """What someone may choose on the statistics page: (choice, label), their units first."""
-    from vaxel.directory.models import NumberKind, PhoneNumber, Unit
 
     units = Unit.objects.order_by("name")
     numbers = (
@@ -200,7 +199,6 @@ def statistics_report(
 ) -> StatisticsReport:
     """The scope's figures for the days first–last (Stockholm days), every count made in
     the database: per day, per time to answer, and per weekday and hour."""
-    from vaxel.messaging.models import MessageKind
 
     if last < first:
         raise InvalidInput(

@@ -7,14 +7,21 @@ from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
+from vaxel.availability.models import Schedule, ScheduleKind
+from vaxel.availability.selectors import opening_hours_get, schedule_value
+from vaxel.core import phone
 from vaxel.core.errors import InvalidInput
-from vaxel.core.time import local
-from vaxel.directory.models import Unit
+from vaxel.core.time import at_local, local
+from vaxel.directory.models import PhoneNumber, Unit
+from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.outbox import outbox_add
+from vaxel.servicelevels.charts import chart_image
 from vaxel.servicelevels.emails import missed_email
 from vaxel.servicelevels.figures import verdict, week_of
-from vaxel.servicelevels.models import ServiceLevel, WeeklyReportRun
+from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel, WeeklyReportRun
+from vaxel.servicelevels.records import arrival_fields, call_facts
 from vaxel.servicelevels.selectors import statistics_report, statistics_scope
+from vaxel.telephony.models import CallEvent
 
 FIELDS = ("callback_working_hours", "answer_within_seconds", "answer_share_percent")
 
@@ -105,8 +112,6 @@ def call_records_recount(*, first: date | None = None, last: date | None = None)
     """Make the call records again from the stored events of the calls that have events
     from `first` to `last` (Stockholm days; either may be open): after numbers were added
     to the directory, or opening or telephone hours were corrected afterwards."""
-    from vaxel.core.time import at_local
-    from vaxel.telephony.models import CallEvent
 
     events = CallEvent.objects.all()
     if first is not None:
@@ -127,14 +132,6 @@ def call_records_refresh(call_ids: Iterable[str]) -> int:
 
 @transaction.atomic
 def _records_refresh(call_ids: list[str]) -> None:
-    from vaxel.availability.models import Schedule, ScheduleKind
-    from vaxel.availability.selectors import opening_hours_get, schedule_value
-    from vaxel.core import phone
-    from vaxel.directory.models import PhoneNumber
-    from vaxel.directory.selectors import organisation_get
-    from vaxel.servicelevels.models import CallRecord, CallScope
-    from vaxel.servicelevels.records import arrival_fields, call_facts
-    from vaxel.telephony.models import CallEvent
 
     by_call: dict[str, list[CallEvent]] = {}
     for event in CallEvent.objects.filter(call_id__in=call_ids).only(
@@ -244,8 +241,6 @@ def missed_service_levels_send(*, monday: date, at: datetime) -> int:
 def _chart_file(report, name: str):
     """The answered-in-time chart as a PNG in the data folder, for an e-mail to carry."""
     from pathlib import Path
-
-    from vaxel.servicelevels.charts import chart_image
 
     folder = Path(settings.DATA_DIR) / "charts"
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,10 @@ from vaxel.access.services import token_revoke
 from vaxel.core.cli import Verbs
 from vaxel.core.phone import display
 from vaxel.telephony.events import call_events_from_file
+from vaxel.telephony.media import media_endpoint
 from vaxel.telephony.selectors import simulator_directory
 from vaxel.telephony.services import call_events_store, simulation_switchboard, simulator_token_issue
+from vaxel.telephony.simulator_client import ApiError, Client, client_for, run
 
 
 def register(verbs: Verbs) -> None:
@@ -57,8 +59,6 @@ def media(args: argparse.Namespace) -> int:
     """The announcement and voicemail endpoint Kamailio sends calls to."""
     import asyncio
 
-    from vaxel.telephony.media import media_endpoint
-
     host, _sep, port = args.listen.rpartition(":")
 
     async def run() -> None:
@@ -71,7 +71,6 @@ def media(args: argparse.Namespace) -> int:
 
 
 def simulate(args: argparse.Namespace) -> int:
-    from vaxel.telephony.simulator_client import ApiError, Client, client_for, run
 
     switchboard = simulation_switchboard(rate=args.rate, patience=args.patience, count=args.count)
     client: Client = client_for(args.url, args.token or "")

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from vaxel.core.errors import Conflict
 from vaxel.core.text import identifier
 from vaxel.telephony.models import Call
+from vaxel.telephony.sip_udp import SipClient
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +54,6 @@ class SipDriver:
     def _send(self, call: Call, method: str, extra: str) -> int:
         import secrets
         import socket
-
-        from vaxel.core.errors import Conflict
-        from vaxel.telephony.sip_udp import SipClient
 
         host, _sep, port = settings.VAXEL_PBX_CONTROL.rpartition(":")
         client = SipClient(host or settings.VAXEL_PBX_CONTROL, int(port or 5060), timeout=3)

@@ -27,6 +27,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from vaxel.telephony.g711 import FRAME, frames
+from vaxel.telephony.selectors import media_audio
+from vaxel.telephony.services import media_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -259,9 +261,6 @@ async def media_endpoint(
     """The media endpoint as `vaxel media` runs it: prompts and greetings from Växel,
     recordings handed over as messages (E5), peers from VAXEL_MEDIA_PEERS."""
     from django.conf import settings
-
-    from vaxel.telephony.selectors import media_audio
-    from vaxel.telephony.services import media_recorded
 
     async def prompt_for(request: SipRequest) -> bytes:
         return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))

@@ -6,10 +6,15 @@ from django.db.models import QuerySet
 
 from vaxel.audit.services import actor_label
 from vaxel.core.phone import display
-from vaxel.directory.models import NumberKind, PhoneNumber
+from vaxel.directory.models import Keyword, NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.privacy import number_shown
 from vaxel.directory.selectors import search_directory
+from vaxel.mobiles.selectors import greeting_for
+from vaxel.telephony.g711 import wav_audio
 from vaxel.telephony.models import LIVE_STATES, Call, CallState
+from vaxel.telephony.prompts import prompt_file, prompt_text
+from vaxel.telephony.services import voicemail_person
+from vaxel.telephony.simulation import Directory
 
 
 def live_calls() -> QuerySet[Call]:
@@ -69,8 +74,6 @@ def queue_cards(*, viewer=None) -> dict[str, Any]:
 
 def simulator_directory():
     """What simulated callers may ask for, from the directory as it is."""
-    from vaxel.directory.models import Keyword, Person, Unit
-    from vaxel.telephony.simulation import Directory
 
     return Directory(
         people=tuple(Person.objects.filter(active=True).values_list("name", flat=True)),
@@ -88,10 +91,6 @@ def media_prompt_text(uri: str, prompt_address: str) -> str:
     address came with the call."""
     from urllib.parse import unquote
 
-    from vaxel.mobiles.selectors import greeting_for
-    from vaxel.telephony.prompts import prompt_text
-    from vaxel.telephony.services import voicemail_person
-
     user = unquote(uri.removeprefix("sip:").split("@", 1)[0])
     if user.startswith("voicemail-"):
         person = voicemail_person(user.removeprefix("voicemail-"))
@@ -107,7 +106,5 @@ def media_prompt_text(uri: str, prompt_address: str) -> str:
 
 def media_audio(uri: str, prompt_address: str) -> bytes:
     """The A-law audio the media endpoint plays for a call to `uri`."""
-    from vaxel.telephony.g711 import wav_audio
-    from vaxel.telephony.prompts import prompt_file
 
     return wav_audio(prompt_file(media_prompt_text(uri, prompt_address)).read_bytes())[1]

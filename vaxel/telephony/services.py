@@ -10,6 +10,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from vaxel.access.constants import Role, Scope
+from vaxel.access.services import token_create, user_add
 from vaxel.audit.services import actor_label
 from vaxel.availability.models import Absence
 from vaxel.core import events, live, phone
@@ -18,11 +20,12 @@ from vaxel.core.text import identifier, one_line
 from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.directory.selectors import organisation_get
-from vaxel.messaging.models import Message
+from vaxel.messaging.models import Message, MessageKind
 from vaxel.messaging.services import message_take, nudge_send
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
 from vaxel.telephony.drivers import driver_get
+from vaxel.telephony.g711 import pcm16_wav
 from vaxel.telephony.models import Call, CallEvent, CallEventKind, CallState
 
 
@@ -229,9 +232,6 @@ def simulator_token_issue():
     (created the first time). Revoke it when the simulation ends."""
     from django.contrib.auth import get_user_model
 
-    from vaxel.access.constants import Role, Scope
-    from vaxel.access.services import token_create, user_add
-
     if not get_user_model().objects.filter(username=SIMULATOR_LOGIN).exists():
         user_add(username=SIMULATOR_LOGIN, roles=Role.OPERATOR.value)
     return token_create(owner=SIMULATOR_LOGIN, scopes=[Scope.EVENTS.value], name="simulator")
@@ -273,7 +273,6 @@ VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who
 
 def voicemail_person(number: str):
     """The person whose voicemail a number is (their direct number), or None."""
-    from vaxel.directory.models import PhoneNumber
 
     found = PhoneNumber.objects.filter(e164=phone.lookup_key(number) or "", kind=NumberKind.DIRECT)
     owner = found.select_related("person__unit").first()
@@ -284,8 +283,6 @@ def voicemail_person(number: str):
 def voicemail_take(*, number: str, caller: str, alaw: bytes) -> Message | None:
     """A caller left a voicemail for the person with this number: it becomes a message
     (E5) with the recording attached; a call back when the caller's number is known."""
-    from vaxel.messaging.models import MessageKind
-    from vaxel.telephony.g711 import pcm16_wav
 
     person = voicemail_person(number)
     if person is None or len(alaw) < VOICEMAIL_SHORTEST:

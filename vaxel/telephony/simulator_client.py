@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vaxel.core.errors import InvalidInput
 from vaxel.core.time import local, now
 from vaxel.telephony.simulation import Directory, SimulatedCall, arrivals
 
@@ -51,8 +52,6 @@ class Client:
 def client_for(base_url: str, token: str) -> Client:
     """A client of the Växel at `base_url`; InvalidInput when it is no such address."""
     from django.utils.translation import gettext as _
-
-    from vaxel.core.errors import InvalidInput
 
     try:
         return Client(base_url, token)
