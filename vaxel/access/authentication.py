@@ -10,6 +10,21 @@ from vaxel.access.models import ApiToken
 from vaxel.access.selectors import token_authenticate
 
 
+def presented_token(header: str) -> str:
+    """The token in an Authorization header: `Bearer <token>`, or HTTP Basic with the
+    token as the password (what SIP servers such as Kamailio can send); "" when none."""
+    scheme, _sep, value = header.strip().partition(" ")
+    if scheme == "Bearer":
+        return value.strip()
+    if scheme == "Basic":
+        try:
+            password = base64.b64decode(value.strip()).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return password if password.startswith("vx_") else ""
+    return ""
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer vx_<key id>_<secret>`, or HTTP Basic with the token as the
     password (what SIP servers such as Kamailio can send). request.auth is the ApiToken."""
@@ -17,20 +32,15 @@ class TokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode(errors="replace").split()
-        if len(header) == 2 and header[0] == "Basic":
-            try:
-                password = base64.b64decode(header[1]).decode().partition(":")[2]
-            except (ValueError, UnicodeDecodeError):
-                return None
-            if not password.startswith("vx_"):
-                return None  # not a token: another scheme's business
-            header = [self.keyword, password]
-        if not header or header[0] != self.keyword:
+        header = authentication.get_authorization_header(request).decode(errors="replace")
+        if not header.startswith(("Bearer", "Basic")):
             return None
-        if len(header) != 2:
+        presented = presented_token(header)
+        if not presented:
+            if header.startswith("Basic"):
+                return None  # a password, not a token: another scheme's business
             raise exceptions.AuthenticationFailed(_("Send the token as 'Authorization: Bearer vx_…'."))
-        token = token_authenticate(header[1])
+        token = token_authenticate(presented)
         if token is None:
             raise exceptions.AuthenticationFailed(_("The API token is unknown or revoked."))
         return token.owner, token

@@ -34,6 +34,13 @@ def diversion_reason(decision: RouteDecision) -> str:
     return "unavailable"
 
 
+def spoken_text(decision: RouteDecision) -> str:
+    """What the media endpoint says to the caller: the announcement of a call that is
+    diverted, sent to voicemail or told the switchboard is closed; "" otherwise."""
+    spoken = decision.action in (Action.ANNOUNCE, Action.DIVERT, Action.VOICEMAIL)
+    return decision.announcement if spoken else ""
+
+
 def pbx_answer(
     decision: RouteDecision, *, gateway: str, media: str, serial: bool = False, prompt: str = ""
 ) -> dict[str, Any]:
@@ -45,6 +52,7 @@ def pbx_answer(
         "diversion": "",
         "prompt": prompt,
         "queue": "",
+        "text": spoken_text(decision),
     }
     if decision.action == Action.ANNOUNCE:
         answer.update(action="announce", contact=_uri("announcement", media))

@@ -4,7 +4,6 @@ served by `asgi_route` in front of Django's middleware (vaxel/config/asgi.py); t
 Django view serves the same answer elsewhere (tests, WSGI)."""
 
 import asyncio
-import base64
 import hashlib
 import json
 import time
@@ -18,13 +17,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vaxel.access.authentication import presented_token
 from vaxel.access.constants import Scope
 from vaxel.access.selectors import token_authenticate
+from vaxel.core.api import error_body
 from vaxel.core.phone import lookup_key
 from vaxel.core.time import now
 from vaxel.routing.cache import route_cached
-from vaxel.routing.values import Action
-from vaxel.telephony.pbx_answers import pbx_answer
+from vaxel.telephony.pbx_answers import pbx_answer, spoken_text
 from vaxel.telephony.prompts import prompt_file, prompt_path_for, prompt_text
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token stops working here within this time
@@ -36,26 +36,12 @@ def _compact(data: dict) -> bytes:
 
 
 def _error(status: int, error_id: str, message: str) -> tuple[int, bytes]:
-    return status, _compact({"error": {"id": error_id, "message": message}})
-
-
-def _presented(header: str) -> str:
-    """The token from `Bearer <token>`, or from Basic auth's password (Kamailio's
-    http_client sends credentials written into its connection's URL that way)."""
-    scheme, _sep, value = header.partition(" ")
-    if scheme == "Bearer":
-        return value.strip()
-    if scheme == "Basic":
-        try:
-            return base64.b64decode(value.strip()).decode().partition(":")[2]
-        except (ValueError, UnicodeDecodeError):
-            return ""
-    return ""
+    return status, _compact(error_body(error_id, message))
 
 
 def _refusal(authorization: str) -> tuple[int, bytes] | None:
     """A token with the route scope is the PBX's key; None when it is good."""
-    presented = _presented(authorization)
+    presented = presented_token(authorization)
     if not presented:
         return _error(401, "not_authenticated", _("Send the PBX token as 'Authorization: Bearer vx_…'."))
     key = hashlib.sha256(presented.encode()).hexdigest()
@@ -86,11 +72,7 @@ def route_answer(authorization: str, query: Mapping[str, str]) -> tuple[int, byt
         if lookup_key(called) is None:
             return _error(400, "invalid_phone_number", _("Give the dialled number as ?to=+46370331000."))
         decision = route_cached(called=called, calling=query.get("from", "").strip()[:40] or None, at=now())
-        spoken = (
-            decision.announcement
-            if decision.action in (Action.ANNOUNCE, Action.DIVERT, Action.VOICEMAIL)
-            else ""
-        )
+        spoken = spoken_text(decision)
         answer = pbx_answer(
             decision,
             gateway=query.get("gw", "").strip()[:100] or settings.VAXEL_PBX_GATEWAY,
@@ -98,7 +80,6 @@ def route_answer(authorization: str, query: Mapping[str, str]) -> tuple[int, byt
             serial=settings.VAXEL_PBX_FORK == "serial",
             prompt=f"{settings.VAXEL_BASE_URL}{prompt_path_for(spoken)}" if spoken else "",
         )
-        answer["text"] = spoken
         return 200, _compact(answer)
 
 
