@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from vaxel.access.constants import GROUP_ROLES, Role, Scope
+from vaxel.access.errors import MissingScope, NoRole
 from vaxel.core.errors import Forbidden
 from vaxel.directory.models import Person, Unit
 
@@ -50,10 +51,9 @@ def _token_allows(token, scope: Scope) -> bool:
 
 def require_scope(token, scope: Scope) -> None:
     if not _token_allows(token, scope):
-        raise Forbidden(
+        raise MissingScope(
             _("This API token lacks the scope %(scope)s; ask an administrator for a token that has it.")
             % {"scope": scope.value},
-            error_id="missing_scope",
             details={"scope": scope.value},
         )
 
@@ -63,13 +63,13 @@ def access_directory_read(user, token=None) -> None:
     switchboard's whole point); a token needs directory:read."""
     require_scope(token, Scope.DIRECTORY_READ)
     if not roles_of(user):
-        raise Forbidden(_("Your login has no role in Växel; ask an administrator."), error_id="no_role")
+        raise NoRole(_("Your login has no role in Växel; ask an administrator."))
 
 
 def access_directory_write(user, token=None) -> None:
     require_scope(token, Scope.DIRECTORY_WRITE)
     if Role.ADMINISTRATOR not in roles_of(user):
-        raise Forbidden(_("Only an administrator may change the directory this way."), error_id="forbidden")
+        raise Forbidden(_("Only an administrator may change the directory this way."))
 
 
 def access_absence_write(user, person: Person, token=None) -> None:
@@ -86,16 +86,13 @@ def access_absence_write(user, person: Person, token=None) -> None:
         return
     raise Forbidden(
         _("You may only change your own absences, or those of people in units you manage."),
-        error_id="forbidden",
     )
 
 
 def access_route(user, token=None) -> None:
     require_scope(token, Scope.ROUTE)
     if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
-        raise Forbidden(
-            _("Only the switchboard and administrators may ask where calls go."), error_id="forbidden"
-        )
+        raise Forbidden(_("Only the switchboard and administrators may ask where calls go."))
 
 
 def _units_seen(user, token, refusal: str) -> set[int] | None:
@@ -107,7 +104,7 @@ def _units_seen(user, token, refusal: str) -> set[int] | None:
         return None
     if Role.MANAGER in roles:
         return managed_unit_ids(user)
-    raise Forbidden(refusal, error_id="forbidden")
+    raise Forbidden(refusal)
 
 
 def access_changes(user, token=None) -> set[int] | None:
@@ -128,7 +125,7 @@ def access_message_take(user, token=None) -> None:
     """S2: the switchboard takes messages (and administrators)."""
     require_scope(token, Scope.MESSAGES)
     if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
-        raise Forbidden(_("Only the switchboard takes messages."), error_id="forbidden")
+        raise Forbidden(_("Only the switchboard takes messages."))
 
 
 def messages_visible(user, token=None) -> tuple[set[int] | None, set[int] | None]:
@@ -141,7 +138,7 @@ def messages_visible(user, token=None) -> tuple[set[int] | None, set[int] | None
         return None, None
     person = own_person(user)
     if person is None:
-        raise Forbidden(_("Your login has no role in Växel; ask an administrator."), error_id="no_role")
+        raise NoRole(_("Your login has no role in Växel; ask an administrator."))
     managed = managed_unit_ids(user)
     people = {person.pk} | set(Person.objects.filter(unit_id__in=managed).values_list("id", flat=True))
     return people, {person.unit_id} | managed
@@ -151,9 +148,7 @@ def access_console(user, token=None) -> None:
     """The operator console and its calls: the switchboard and administrators only."""
     require_scope(token, Scope.EVENTS)
     if not roles_of(user) & {Role.ADMINISTRATOR, Role.OPERATOR}:
-        raise Forbidden(
-            _("Only the switchboard's operators and administrators work with calls."), error_id="forbidden"
-        )
+        raise Forbidden(_("Only the switchboard's operators and administrators work with calls."))
 
 
 def access_units_managed(user):

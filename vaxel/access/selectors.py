@@ -3,8 +3,8 @@
 import secrets
 from datetime import timedelta
 
+from vaxel.access.errors import UserNotFound
 from vaxel.access.models import ApiToken, token_hash
-from vaxel.core.errors import NotFound
 from vaxel.core.time import now
 
 TOKEN_PREFIX = "vx"
@@ -40,8 +40,7 @@ def user_get(username: str):
 
     user = get_user_model().objects.filter(username=(username or "").strip()).first()
     if user is None:
-        raise NotFound(
+        raise UserNotFound(
             _("There is no login %(name)r; create it with 'vaxel user add'.") % {"name": username},
-            error_id="user_not_found",
         )
     return user

@@ -8,11 +8,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vaxel.access.constants import GROUP_ROLES, Role, Scope
+from vaxel.access.errors import (
+    EmptySubject,
+    IdentityTaken,
+    InvalidRoles,
+    InvalidScopes,
+    PersonHasLogin,
+    TokenNotFound,
+    UserExists,
+    UserNotFound,
+)
 from vaxel.access.models import ApiToken, SingleSignOnIdentity, token_hash
 from vaxel.access.selectors import TOKEN_PREFIX
-from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import one_line
 from vaxel.core.time import now
+from vaxel.directory.errors import EmptyName
 from vaxel.directory.models import Person
 from vaxel.directory.selectors import person_get
 
@@ -21,10 +31,9 @@ def parse_scopes(text: str | list[str]) -> list[str]:
     scopes = [s.strip() for s in (text.split(",") if isinstance(text, str) else text) if s.strip()]
     unknown = [s for s in scopes if s not in Scope.values]
     if not scopes or unknown:
-        raise InvalidInput(
+        raise InvalidScopes(
             _("Unknown or missing scopes %(unknown)s; choose from: %(choices)s.")
             % {"unknown": ", ".join(unknown) or "-", "choices": ", ".join(Scope.values)},
-            error_id="invalid_scopes",
         )
     return list(dict.fromkeys(scopes))
 
@@ -33,13 +42,12 @@ def parse_roles(text: str | None) -> list[Role]:
     roles = [r.strip() for r in (text or "").split(",") if r.strip()]
     unknown = [r for r in roles if r not in GROUP_ROLES]
     if unknown:
-        raise InvalidInput(
+        raise InvalidRoles(
             _(
                 "Unknown roles %(unknown)s; roles given to a login are: %(choices)s (employee and manager "
                 "follow from the directory)."
             )
             % {"unknown": ", ".join(unknown), "choices": ", ".join(GROUP_ROLES)},
-            error_id="invalid_roles",
         )
     return [Role(r) for r in roles]
 
@@ -53,15 +61,13 @@ def user_add(
     users = get_user_model()
     username = (username or "").strip()
     if not username:
-        raise InvalidInput(_("A login needs a user name."), error_id="empty_name")
+        raise EmptyName(_("A login needs a user name."))
     if users.objects.filter(username__iexact=username).exists():
-        raise Conflict(_("The login %(name)r already exists.") % {"name": username}, error_id="user_exists")
+        raise UserExists(_("The login %(name)r already exists.") % {"name": username})
     checked_roles = parse_roles(roles)
     linked = person_get(person) if person else None
     if linked is not None and linked.user_id:
-        raise Conflict(
-            _("%(name)s already has a login.") % {"name": linked.name}, error_id="person_has_login"
-        )
+        raise PersonHasLogin(_("%(name)s already has a login.") % {"name": linked.name})
     password = password or secrets.token_urlsafe(12)
     user = users.objects.create_user(
         username=username, password=password, email=linked.email if linked else ""
@@ -84,10 +90,9 @@ def token_create(*, owner: str, scopes: str | list[str], name: str = "") -> tupl
     checked = parse_scopes(scopes)
     user = users.objects.filter(username=owner).first()
     if user is None:
-        raise NotFound(
+        raise UserNotFound(
             _("There is no login %(name)r to own the token; create it with 'vaxel user add'.")
             % {"name": owner},
-            error_id="user_not_found",
         )
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -104,10 +109,9 @@ def token_create(*, owner: str, scopes: str | list[str], name: str = "") -> tupl
 def token_revoke(*, prefix: str) -> ApiToken:
     token = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
     if token is None:
-        raise NotFound(
+        raise TokenNotFound(
             _("There is no active token with the key id %(prefix)r; 'vaxel token list' shows them.")
             % {"prefix": prefix},
-            error_id="token_not_found",
         )
     token.revoked_at = now()
     token.save(update_fields=["revoked_at"])
@@ -121,12 +125,11 @@ def sso_identity_link(*, user, issuer: str, subject: str) -> SingleSignOnIdentit
     linked only this way (`vaxel user sso-link`), never by an e-mail claim."""
     subject = one_line(subject, field=_("The subject"), longest=300)
     if not subject:
-        raise InvalidInput(_("Give the subject (sub) the provider's tokens carry."), error_id="empty_subject")
+        raise EmptySubject(_("Give the subject (sub) the provider's tokens carry."))
     taken = SingleSignOnIdentity.objects.filter(issuer=issuer, subject=subject).exclude(user=user).first()
     if taken is not None:
-        raise Conflict(
+        raise IdentityTaken(
             _("That identity is already linked to the login %(username)s.") % {"username": taken.user},
-            error_id="identity_taken",
         )
     identity, _created = SingleSignOnIdentity.objects.update_or_create(
         user=user, issuer=issuer, defaults={"subject": subject}

@@ -24,10 +24,10 @@ from vaxel.core.api import (
     query_instant,
     validated,
 )
-from vaxel.core.errors import InvalidInput
 from vaxel.core.text import record_id
 from vaxel.directory import services
 from vaxel.directory.api import ERRORS, RefSerializer
+from vaxel.directory.errors import InvalidParameter
 from vaxel.directory.models import Unit
 from vaxel.directory.selectors import people_query, search_directory, unit_paths, units_query
 
@@ -111,9 +111,8 @@ def _int_param(request: Request, name: str) -> int | None:
         return None
     value = record_id(text)
     if value is None:
-        raise InvalidInput(
+        raise InvalidParameter(
             _("%(name)s must be a whole number id, e.g. %(name)s=12.") % {"name": name},
-            error_id="invalid_parameter",
         )
     return value
 

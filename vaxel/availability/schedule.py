@@ -17,6 +17,7 @@ from itertools import pairwise
 from django.utils.translation import gettext as _
 
 from vaxel.availability import holidays
+from vaxel.availability.errors import InvalidHours, InvalidWeeklyHours
 from vaxel.core.errors import InvalidInput
 from vaxel.core.time import at_local, local_date
 
@@ -156,17 +157,15 @@ def parse_hours(text: str, *, field: str = "hours") -> Hours:
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         opens, closes = time(h1, m1), time(h2, m2)
     except ValueError:
-        raise InvalidInput(
+        raise InvalidHours(
             _("%(field)s %(value)r is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-16:30.")
             % {"field": field, "value": text},
-            error_id="invalid_hours",
             details={"field": field},
         ) from None
     if closes <= opens:
-        raise InvalidInput(
+        raise InvalidHours(
             _("%(field)s %(value)r closes before it opens; the end must be later than the start.")
             % {"field": field, "value": text},
-            error_id="invalid_hours",
             details={"field": field},
         )
     return opens, closes
@@ -195,10 +194,9 @@ def parse_weekly(text: str, *, field: str = "weekly") -> dict[int, tuple[Hours, 
         ranges.sort()
         for (_o1, c1), (o2, _c2) in pairwise(ranges):
             if o2 < c1:
-                raise InvalidInput(
+                raise InvalidWeeklyHours(
                     _("%(field)s has overlapping hours on %(day)s; give each day's hours once.")
                     % {"field": field, "day": WEEKDAY_CODES[day]},
-                    error_id="invalid_weekly_hours",
                     details={"field": field},
                 )
     return {day: tuple(ranges) for day, ranges in sorted(weekly.items())}
@@ -220,10 +218,9 @@ def _parse_days(text: str, field: str) -> list[int]:
 
 
 def _weekly_error(text: str, field: str) -> InvalidInput:
-    return InvalidInput(
+    return InvalidWeeklyHours(
         _('%(field)s %(value)r is not a weekly schedule; write e.g. "mon-thu 08:00-16:30, fri 08:00-15:00".')
         % {"field": field, "value": text},
-        error_id="invalid_weekly_hours",
         details={"field": field},
     )
 

@@ -9,11 +9,17 @@ from django.utils.translation import gettext as _
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
 from vaxel.availability.constants import REASON_ALIASES, AbsenceReason, AbsenceSource, DivertTo
+from vaxel.availability.errors import (
+    AbsenceEndsBeforeStart,
+    ExceptionNeedsOne,
+    InvalidDivertTo,
+    InvalidReason,
+    NothingToSet,
+)
 from vaxel.availability.merging import absence_at
 from vaxel.availability.models import Absence, Schedule, ScheduleException, ScheduleKind, WeeklyHours
 from vaxel.availability.schedule import format_hours, format_weekly, parse_hours, parse_weekly
 from vaxel.availability.selectors import absences_merged, schedule_value, telephone_hours_conflicts
-from vaxel.core.errors import InvalidInput
 from vaxel.core.text import one_line
 from vaxel.core.time import iso, local
 from vaxel.directory.models import Person, Unit
@@ -27,10 +33,9 @@ def parse_reason(text: str) -> AbsenceReason:
         return AbsenceReason(key)
     if key in REASON_ALIASES:
         return REASON_ALIASES[key]
-    raise InvalidInput(
+    raise InvalidReason(
         _("%(reason)r is not an absence reason; use one of: %(choices)s.")
         % {"reason": text, "choices": ", ".join(AbsenceReason.values)},
-        error_id="invalid_reason",
         details={"reason": text},
     )
 
@@ -44,10 +49,9 @@ def parse_divert_to(text: str | None) -> tuple[DivertTo, Person | None]:
         return DivertTo.COLLEAGUE, person_get(email.strip())
     if kind in (DivertTo.SWITCHBOARD, DivertTo.VOICEMAIL) and not email:
         return DivertTo(kind), None
-    raise InvalidInput(
+    raise InvalidDivertTo(
         _("%(value)r is not a diversion target; use switchboard, voicemail or colleague:EMAIL.")
         % {"value": text},
-        error_id="invalid_divert_to",
     )
 
 
@@ -85,21 +89,18 @@ def absence_add(
     checked_reason = parse_reason(reason)
     target = DivertTo(divert_to) if divert_to in DivertTo.values else None
     if target is None or (target == DivertTo.COLLEAGUE) != (colleague is not None):
-        raise InvalidInput(
+        raise InvalidDivertTo(
             _("%(value)r is not a diversion target; use switchboard, voicemail or colleague:EMAIL.")
             % {"value": divert_to},
-            error_id="invalid_divert_to",
         )
     if ends_at is not None and ends_at <= starts_at:
-        raise InvalidInput(
+        raise AbsenceEndsBeforeStart(
             _("The absence ends (%(end)s) before or when it starts (%(start)s); the end must be later.")
             % {"end": ends_at.isoformat(), "start": starts_at.isoformat()},
-            error_id="absence_ends_before_start",
         )
     if colleague is not None and colleague.pk == person.pk:
-        raise InvalidInput(
+        raise InvalidDivertTo(
             _("Calls cannot be diverted to the absent person themselves; name a colleague."),
-            error_id="invalid_divert_to",
         )
     note = one_line(note, field=_("The note"), longest=200)
     conflicts = telephone_hours_conflicts(
@@ -242,7 +243,7 @@ def opening_hours_set(*, weekly: str | None = None, eve_hours: str | None = None
     """S4: the switchboard's weekly opening hours and its hours on days before holidays.
     An empty eve_hours ("") removes the eve hours."""
     if weekly is None and eve_hours is None:
-        raise InvalidInput(_("Give --weekly, --eve-hours or both."), error_id="nothing_to_set")
+        raise NothingToSet(_("Give --weekly, --eve-hours or both."))
     eve = parse_hours(eve_hours, field="--eve-hours") if eve_hours else None
     if weekly is not None:
         parse_weekly(weekly, field="--weekly")
@@ -291,9 +292,7 @@ def schedule_exception_add(
     """A dated exception to the opening hours (or a unit's telephone hours):
     closed all day, or open only the given hours. Replaces an earlier one that day."""
     if closed == bool(hours):
-        raise InvalidInput(
-            _("Give exactly one of --closed or --hours HH:MM-HH:MM."), error_id="exception_needs_one"
-        )
+        raise ExceptionNeedsOne(_("Give exactly one of --closed or --hours HH:MM-HH:MM."))
     opens, closes = parse_hours(hours, field="--hours") if hours else (None, None)
     schedule = _schedule_for(unit)
     before = _schedule_state(schedule)

@@ -12,8 +12,9 @@ from vaxel.calendars.models import CalendarKind
 from vaxel.calendars.selectors import calendars_all
 from vaxel.calendars.services import calendar_connect, calendars_sync_all, calendars_sync_due
 from vaxel.core.cli import Verbs
-from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.errors import VaxelError
 from vaxel.core.time import iso
+from vaxel.telephony.errors import FileNotFound, InvalidCsv
 
 
 def register(verbs: Verbs) -> None:
@@ -43,9 +44,8 @@ def add(args: argparse.Namespace) -> int:
         try:
             uploaded = Path(args.file).read_bytes()
         except OSError:
-            raise InvalidInput(
+            raise FileNotFound(
                 _("There is no file %(path)s to read; check the name.") % {"path": args.file[:200]},
-                error_id="file_not_found",
             ) from None
         _connect(args.email, kind=CalendarKind.UPLOAD, uploaded=uploaded)
     elif args.caldav:
@@ -70,9 +70,7 @@ def import_feeds(args: argparse.Namespace) -> int:
                 continue
             try:
                 if len(row) < 2:
-                    raise InvalidInput(
-                        _("Line %(line)d: write email,url.") % {"line": number}, error_id="invalid_csv"
-                    )
+                    raise InvalidCsv(_("Line %(line)d: write email,url.") % {"line": number})
                 _connect(row[0].strip(), kind=CalendarKind.FEED, url=row[1].strip())
             except VaxelError as error:
                 failed += 1

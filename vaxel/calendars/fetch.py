@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from vaxel.calendars.errors import CaldavError, CalendarHttpError, InvalidCalendarUrl
 from vaxel.calendars.ical import LARGEST_FILE
 from vaxel.core import outbound
 from vaxel.core.errors import InvalidInput
@@ -36,10 +37,9 @@ def feed_url(url: str) -> str:
         or any(ord(c) < 32 or ord(c) == 127 for c in url)
         or len(url) > 2000
     ):
-        raise InvalidInput(
+        raise InvalidCalendarUrl(
             _("%(url)r is not a calendar address; it should begin with https:// or webcal://.")
             % {"url": url[:200]},
-            error_id="invalid_calendar_url",
         )
     return url.replace(" ", "%20")
 
@@ -78,9 +78,8 @@ def fetch_feed(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
     if answer.status == 304:
         return Fetched(None, etag, last_modified)
     if answer.status >= 300:
-        raise InvalidInput(
+        raise CalendarHttpError(
             _("The calendar server answered %(code)s; check the address.") % {"code": answer.status},
-            error_id="calendar_http_error",
         )
     return Fetched(answer.body, answer.headers.get("etag", ""), answer.headers.get("last-modified", ""))
 
@@ -113,7 +112,6 @@ def fetch_caldav(url: str, *, username: str, password: str, start: datetime, end
                 merged.add_component(component)
         return merged.to_ical()
     except Exception:  # the CalDAV stack raises many kinds; all mean "not read"
-        raise InvalidInput(
+        raise CaldavError(
             _("The CalDAV calendar could not be read; check the address, user name and password."),
-            error_id="caldav_error",
         ) from None

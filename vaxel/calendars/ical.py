@@ -16,7 +16,13 @@ import recurring_ical_events
 from django.utils.translation import gettext as _
 
 from vaxel.availability.constants import AbsenceReason
-from vaxel.core.errors import InvalidInput
+from vaxel.calendars.errors import (
+    CalendarTooLarge,
+    CalendarTooManyEvents,
+    InvalidIcalendar,
+    InvalidReasonWords,
+    NotIcalendar,
+)
 from vaxel.core.time import STOCKHOLM
 
 LARGEST_FILE = 5 * 1024 * 1024  # bytes; a person's calendar for months is far smaller
@@ -119,32 +125,28 @@ def checked_calendar(data: bytes) -> icalendar.Calendar:
     """The parsed file, with nothing expanded yet: cheap enough to run while the person
     waits, so a broken file is refused at once. InvalidInput saying what is wrong."""
     if len(data) > LARGEST_FILE:
-        raise InvalidInput(
+        raise CalendarTooLarge(
             _("The calendar is larger than %(mb)d MB; export a shorter period.")
             % {"mb": LARGEST_FILE // 2**20},
-            error_id="calendar_too_large",
         )
     text = data.decode("utf-8-sig", errors="replace").lstrip()
     if not text.upper().startswith("BEGIN:VCALENDAR"):
-        raise InvalidInput(
+        raise NotIcalendar(
             _("This is not an iCalendar file (it should begin with BEGIN:VCALENDAR); check the address."),
-            error_id="not_icalendar",
         )
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
-        raise InvalidInput(
+        raise InvalidIcalendar(
             _("The calendar could not be read: %(error)s. Export it again or check the address.")
             % {"error": str(error)[:200]},
-            error_id="invalid_icalendar",
         ) from None
     for event in calendar.walk("VEVENT"):
         if event.errors:
             name, problem = event.errors[0]
-            raise InvalidInput(
+            raise InvalidIcalendar(
                 _("The event %(uid)r has a broken %(name)s (%(problem)s); fix it in the calendar.")
                 % {"uid": str(event.get("UID", "?"))[:100], "name": name, "problem": str(problem)[:120]},
-                error_id="invalid_icalendar",
             )
     return calendar
 
@@ -172,20 +174,18 @@ def occurrences(
             if _instant(event["DTSTART"].dt) >= end:
                 break
             if len(found) == most:
-                raise InvalidInput(
+                raise CalendarTooManyEvents(
                     _(
                         "The calendar has more than %(most)d events in the coming %(days)d days; "
                         "check for an event that repeats too often."
                     )
                     % {"most": most, "days": (end - start).days},
-                    error_id="calendar_too_many_events",
                 )
             found.append(_occurrence(event, chosen))
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
-        raise InvalidInput(
+        raise InvalidIcalendar(
             _("The calendar could not be read: %(error)s. Export it again or check the address.")
             % {"error": str(error)[:200]},
-            error_id="invalid_icalendar",
         ) from None
     return sorted((o for o in found if o is not None), key=lambda o: (o.starts_at, o.uid))
 
@@ -196,10 +196,9 @@ def parse_reason_words(text: str) -> dict[str, str]:
     for pair in (p.strip() for p in text.split(",") if p.strip()):
         word, _sep, reason = pair.partition("=")
         if reason.strip() not in AbsenceReason.values or not word.strip():
-            raise InvalidInput(
+            raise InvalidReasonWords(
                 _("%(pair)r is not WORD=REASON with a reason among %(reasons)s.")
                 % {"pair": pair, "reasons": ", ".join(AbsenceReason.values)},
-                error_id="invalid_reason_words",
             )
         words[_fold(word.strip())] = reason.strip()
     return words

@@ -15,6 +15,7 @@ from vaxel.availability.models import Absence
 from vaxel.availability.selectors import telephone_hours_conflicts, telephone_hours_text, unit_telephone_hours
 from vaxel.availability.services import calendar_absence_add, calendar_absence_remove
 from vaxel.calendars import fetch
+from vaxel.calendars.errors import CaldavNeedsHttps, CalendarExists, InvalidCalendarKind
 from vaxel.calendars.ical import Occurrence, checked_calendar, occurrences, parse_reason_words
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.core.errors import InvalidInput
@@ -47,9 +48,7 @@ def calendar_add(
     refused and nothing is written; its events, like a feed's or a CalDAV calendar's,
     are read by the job worker (`calendar_read_soon`), never in the request."""
     if kind not in CalendarKind.values:
-        raise InvalidInput(
-            _("Choose a feed address, a CalDAV calendar or an .ics file."), error_id="invalid_calendar_kind"
-        )
+        raise InvalidCalendarKind(_("Choose a feed address, a CalDAV calendar or an .ics file."))
     calendar = Calendar(person=person, kind=kind)
     if kind == CalendarKind.UPLOAD:
         checked_calendar(uploaded or b"")  # refuses what cannot be read
@@ -59,13 +58,12 @@ def calendar_add(
         fetch.address_check(calendar.url)
         if kind == CalendarKind.CALDAV:
             if calendar.url.startswith("http://") and not fetch.is_loopback(calendar.url):
-                raise InvalidInput(
+                raise CaldavNeedsHttps(
                     _("A CalDAV calendar needs an https:// address: the password goes with each request."),
-                    error_id="caldav_needs_https",
                 )
             calendar.username, calendar.password = username.strip()[:200], seal(password[:500])
         if Calendar.objects.filter(person=person, url=calendar.url).exists():
-            raise InvalidInput(_("That calendar is already connected."), error_id="calendar_exists")
+            raise CalendarExists(_("That calendar is already connected."))
     calendar.save()
     change_record(
         actor=actor,

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from vaxel.access.roles import own_person
 from vaxel.calendars import services
+from vaxel.calendars.errors import CalendarNotFound, EventNotFound, InvalidAction, TooLarge
 from vaxel.calendars.ical import LARGEST_FILE
 from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.calendars.selectors import calendar_events, calendars_of
 from vaxel.calendars.tasks import read_calendar
-from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.errors import VaxelError
 from vaxel.core.text import record_id
 from vaxel.core.time import now
 
@@ -35,9 +36,7 @@ def _change(request: HttpRequest, person) -> str:
     if action == "add":
         upload = request.FILES.get("file")
         if upload is not None and (upload.size or 0) > LARGEST_FILE:
-            raise InvalidInput(
-                _("The file is larger than 5 MB; export a shorter period."), error_id="too_large"
-            )
+            raise TooLarge(_("The file is larger than 5 MB; export a shorter period."))
         calendar = services.calendar_add(
             person=person,
             kind=post.get("kind", ""),
@@ -50,7 +49,7 @@ def _change(request: HttpRequest, person) -> str:
         return _read_soon(calendar, done=_("The calendar is connected and read."))
     calendar = calendars_of(person).filter(pk=record_id(post.get("calendar")) or 0).first()
     if action in ("remove", "sync") and calendar is None:
-        raise InvalidInput(_("That calendar is not yours, or it is gone."), error_id="calendar_not_found")
+        raise CalendarNotFound(_("That calendar is not yours, or it is gone."))
     if action == "remove":
         services.calendar_remove(calendar=calendar, actor=request.user)
         return _("The calendar is disconnected; its diversions are gone.")
@@ -60,10 +59,10 @@ def _change(request: HttpRequest, person) -> str:
         pk = record_id(post.get("event")) or 0
         event = CalendarEvent.objects.filter(pk=pk, calendar__person=person).first()
         if event is None:
-            raise InvalidInput(_("That event is not in your calendars."), error_id="event_not_found")
+            raise EventNotFound(_("That event is not in your calendars."))
         services.calendar_event_toggle(event=event, diverts=post.get("diverts") == "yes", actor=request.user)
         return _("Saved.")
-    raise InvalidInput(_("Choose what to do."), error_id="invalid_action")
+    raise InvalidAction(_("Choose what to do."))
 
 
 @login_required

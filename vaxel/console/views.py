@@ -17,6 +17,7 @@ from vaxel.access.roles import access_absence_write, access_console
 from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.selectors import telephone_hours_text
 from vaxel.availability.services import absence_add, absence_clear
+from vaxel.console.errors import InvalidChoice
 from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
 from vaxel.core import live
 from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
@@ -108,7 +109,7 @@ def _refused(request: HttpRequest, error: VaxelError) -> HttpResponse:
 def _int(value: str, what: str) -> int:
     chosen = record_id(value)
     if chosen is None:
-        raise InvalidInput(_("Choose %(what)s from the list.") % {"what": what}, error_id="invalid_choice")
+        raise InvalidChoice(_("Choose %(what)s from the list.") % {"what": what})
     return chosen
 
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import AddressNotAllowed, AddressUnreachable, InvalidInput, TooManyRedirects
 
 REDIRECTS = 3
 
@@ -29,19 +29,17 @@ class Answer:
 
 
 def _refused() -> InvalidInput:
-    return InvalidInput(
+    return AddressNotAllowed(
         _(
             "Växel reads calendars only from addresses on the public internet; for a server "
             "inside the organisation, ask the administrator to allow its host."
         ),
-        error_id="address_not_allowed",
     )
 
 
 def _unreachable() -> InvalidInput:
-    return InvalidInput(
+    return AddressUnreachable(
         _("The server could not be reached; check the address. Växel tries again later."),
-        error_id="address_unreachable",
     )
 
 
@@ -126,7 +124,6 @@ def fetch(
             raise _unreachable() from None
         finally:
             connection.close()
-    raise InvalidInput(
+    raise TooManyRedirects(
         _("The address redirects too many times; give the calendar's own address."),
-        error_id="too_many_redirects",
     )

@@ -7,7 +7,7 @@ import phonenumbers
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import InvalidPhoneNumber
 
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 
@@ -19,13 +19,12 @@ def normalise(text: str, *, field: str = "number") -> str:
     except (phonenumbers.NumberParseException, TypeError):
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise InvalidInput(
+        raise InvalidPhoneNumber(
             _(
                 "%(field)s %(value)r is not a valid phone number; write it as e.g. 0370-331000 "
                 "or +46370331000."
             )
             % {"field": field, "value": text},
-            error_id="invalid_phone_number",
             details={"field": field},
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import InvalidIdentifier, NotOneLine, TooLong
 
 # Line breaks of every kind (CR, LF, NEL, LINE/PARAGRAPH SEPARATOR) and other control
 # characters, NUL included; a tab is allowed and becomes a space.
@@ -18,20 +18,18 @@ def one_line(text: str | None, *, field: str, longest: int | None = None) -> str
     or is longer than `longest`."""
     value = (text or "").replace("\t", " ").strip()
     if _BREAKING.search(value):
-        raise InvalidInput(
+        raise NotOneLine(
             _(
                 "%(field)s must be one line, without line breaks or control characters; "
                 "write it again on one line."
             )
             % {"field": field},
-            error_id="not_one_line",
             details={"field": field},
         )
     if longest is not None and len(value) > longest:
-        raise InvalidInput(
+        raise TooLong(
             _("%(field)s is longer than %(longest)d characters; shorten it.")
             % {"field": field, "longest": longest},
-            error_id="too_long",
             details={"field": field},
         )
     return value
@@ -48,13 +46,12 @@ def identifier(text: str | None, *, field: str) -> str:
     characters a SIP Call-ID may hold."""
     value = (text or "").strip()
     if value and not _TOKEN.fullmatch(value):
-        raise InvalidInput(
+        raise InvalidIdentifier(
             _(
                 "%(field)s may hold only letters, digits and - . ! %% * _ + ` ' ~ ( ) : \\ / [ ] ? { } @, "
                 "at most 200 of them, as a SIP Call-ID does."
             )
             % {"field": field},
-            error_id="invalid_identifier",
             details={"field": field},
         )
     return value

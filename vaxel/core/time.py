@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import (
+    InvalidDate,
+    InvalidInput,
+    InvalidTime,
+    PeriodEndsBeforeStart,
+    PeriodOutOfRange,
+    TimeOutOfRange,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # The years a time given to Växel may fall in: every schedule and working-time sum stays
@@ -53,13 +60,12 @@ def parse_instant(text: str, *, field: str = "time") -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise InvalidInput(
+        raise InvalidTime(
             _(
                 "%(field)s %(value)r is not an ISO 8601 time; write e.g. 2026-12-07T08:00 "
                 "or 2026-12-07T08:00+01:00."
             )
             % {"field": field, "value": text},
-            error_id="invalid_time",
             details={"field": field},
         ) from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -70,10 +76,9 @@ def parse_instant(text: str, *, field: str = "time") -> datetime:
 
 
 def _out_of_range(field: str, text: str) -> InvalidInput:
-    return InvalidInput(
+    return TimeOutOfRange(
         _("%(field)s %(value)r is outside the years %(first)d–%(last)d that Växel plans for.")
         % {"field": field, "value": text, "first": FIRST_YEAR, "last": LAST_YEAR},
-        error_id="time_out_of_range",
         details={"field": field},
     )
 
@@ -82,10 +87,9 @@ def parse_day(text: str, *, field: str = "date") -> date:
     try:
         day = date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise InvalidInput(
+        raise InvalidDate(
             _("%(field)s %(value)r is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24.")
             % {"field": field, "value": text},
-            error_id="invalid_date",
             details={"field": field},
         ) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -101,12 +105,9 @@ def iso(at: datetime | None) -> str | None:
 def period(first: date, last: date) -> tuple[datetime, datetime]:
     """From the first day's Stockholm midnight to the midnight after the last day."""
     if first < date(1900, 1, 1) or last > date(2999, 12, 31) or (last - first).days > 3660:
-        raise InvalidInput(
-            _("Choose a period of at most ten years, between 1900 and 2999."), error_id="period_out_of_range"
-        )
+        raise PeriodOutOfRange(_("Choose a period of at most ten years, between 1900 and 2999."))
     if last < first:
-        raise InvalidInput(
+        raise PeriodEndsBeforeStart(
             _("The period ends (%(last)s) before it begins (%(first)s).") % {"last": last, "first": first},
-            error_id="period_ends_before_start",
         )
     return at_local(first, time(0)), at_local(last + timedelta(days=1), time(0))

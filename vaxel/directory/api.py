@@ -16,8 +16,8 @@ from vaxel.core.api import (
     phone,
     validated,
 )
-from vaxel.core.errors import InvalidInput
 from vaxel.directory import services
+from vaxel.directory.errors import InvalidParameter
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.directory.selectors import numbers_query
 
@@ -89,9 +89,7 @@ class NumberList(APIView):
         access_directory_read(request.user, token_of(request))
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in NumberKind.values:
-            raise InvalidInput(
-                f"kind must be one of {', '.join(NumberKind.values)}.", error_id="invalid_parameter"
-            )
+            raise InvalidParameter(f"kind must be one of {', '.join(NumberKind.values)}.")
         numbers = _numbers_with_units().filter(**({"kind": kind} if kind else {}))
         pages = self.pagination_class()
         page = pages.paginate_queryset(numbers, request, view=self)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import Change
-from vaxel.core.errors import InvalidInput, NotFound
+from vaxel.directory.errors import NoMembers, PersonNotFound, UnitNotFound
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.directory.search import Entry, SearchIndex
 
@@ -18,10 +18,9 @@ def organisation_get() -> Organisation:
 def unit_get(name: str) -> Unit:
     unit = Unit.objects.filter(name__iexact=(name or "").strip()).first()
     if unit is None:
-        raise NotFound(
+        raise UnitNotFound(
             _("There is no unit called %(name)r; list units in the admin or add it with 'vaxel unit add'.")
             % {"name": name},
-            error_id="unit_not_found",
             details={"unit": name},
         )
     return unit
@@ -30,13 +29,12 @@ def unit_get(name: str) -> Unit:
 def person_get(email: str) -> Person:
     person = Person.objects.filter(email__iexact=(email or "").strip()).first()
     if person is None:
-        raise NotFound(
+        raise PersonNotFound(
             _(
                 "There is nobody with the e-mail address %(email)r; check the spelling or add the "
                 "person with 'vaxel person add'."
             )
             % {"email": email},
-            error_id="person_not_found",
             details={"email": email},
         )
     return person
@@ -44,7 +42,7 @@ def person_get(email: str) -> Person:
 
 def people_get(emails: list[str]) -> list[Person]:
     if not emails:
-        raise InvalidInput(_("Name at least one member by e-mail address."), error_id="no_members")
+        raise NoMembers(_("Name at least one member by e-mail address."))
     return [person_get(email) for email in emails]
 
 

@@ -10,9 +10,22 @@ from vaxel.audit.models import ChangeAction
 from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
 from vaxel.core import events, phone
-from vaxel.core.errors import Conflict, InvalidInput, NotFound
 from vaxel.core.text import one_line
 from vaxel.core.time import now
+from vaxel.directory.errors import (
+    AlreadyInactive,
+    ConsentNotTheOwners,
+    EmptyName,
+    Inactive,
+    InvalidEmail,
+    MobileConsentMissing,
+    NoMobile,
+    NumberNotFound,
+    NumbersTheSame,
+    NumberTaken,
+    PersonExists,
+    UnitExists,
+)
 from vaxel.directory.models import (
     ConsentSource,
     Keyword,
@@ -34,7 +47,7 @@ def organisation_set(
     if name is not None:
         name = one_line(name, field=_("The organisation's name"), longest=200)
         if not name:
-            raise InvalidInput(_("The organisation's name cannot be empty."), error_id="empty_name")
+            raise EmptyName(_("The organisation's name cannot be empty."))
         organisation.name = name
     if switchboard_number is not None:
         e164 = phone.normalise(switchboard_number, field=_("switchboard number"))
@@ -42,9 +55,7 @@ def organisation_set(
             _ensure_number_free(e164)
         organisation.switchboard_number = e164
     if not organisation.name:
-        raise InvalidInput(
-            _("The organisation has no name yet; give one with --name."), error_id="empty_name"
-        )
+        raise EmptyName(_("The organisation has no name yet; give one with --name."))
     before = _organisation_facts(organisation) if organisation.pk else None
     organisation.save()
     change_record(
@@ -93,11 +104,10 @@ def unit_add(
 ) -> Unit:
     name = one_line(name, field=_("The unit's name"), longest=200)
     if not name:
-        raise InvalidInput(_("A unit needs a name."), error_id="empty_name")
+        raise EmptyName(_("A unit needs a name."))
     if Unit.objects.filter(name__iexact=name).exists():
-        raise Conflict(
+        raise UnitExists(
             _("A unit called %(name)r already exists.") % {"name": name},
-            error_id="unit_exists",
             details={"unit": name},
         )
     parent_unit = unit_get(parent) if parent else None
@@ -137,31 +147,25 @@ def person_add(
     email = one_line(email, field=_("The e-mail address"), longest=254).lower()
     title = one_line(title, field=_("The title"), longest=200)
     if not name:
-        raise InvalidInput(_("A person needs a name."), error_id="empty_name")
+        raise EmptyName(_("A person needs a name."))
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput(
-            _("%(email)r is not an e-mail address.") % {"email": email}, error_id="invalid_email"
-        ) from None
+        raise InvalidEmail(_("%(email)r is not an e-mail address.") % {"email": email}) from None
     if Person.objects.filter(email__iexact=email).exists():
-        raise Conflict(
+        raise PersonExists(
             _("Somebody with the e-mail address %(email)r already exists.") % {"email": email},
-            error_id="person_exists",
             details={"email": email},
         )
     if mobile and mobile_consent is None:
-        raise InvalidInput(
+        raise MobileConsentMissing(
             _("Say whether the mobile may be given to callers: --mobile-consent yes or no (S3)."),
-            error_id="mobile_consent_missing",
         )
     home = unit_get(unit)
     direct_e164 = phone.normalise(direct_number, field=_("direct number")) if direct_number else None
     mobile_e164 = phone.normalise(mobile, field=_("mobile")) if mobile else None
     if direct_e164 and direct_e164 == mobile_e164:
-        raise InvalidInput(
-            _("The direct number and the mobile cannot be the same number."), error_id="number_taken"
-        )
+        raise NumbersTheSame(_("The direct number and the mobile cannot be the same number."))
     for e164 in filter(None, (direct_e164, mobile_e164)):
         _ensure_number_free(e164)
     consent_record = _written_consent(bool(mobile and mobile_consent), consent_record)
@@ -228,10 +232,9 @@ def _ensure_number_free(e164: str) -> None:
     if owner or taken_by_switchboard:
         holder = _("the switchboard") if taken_by_switchboard else str(owner.person or owner.group)  # type: ignore[union-attr]
         shown = phone.display(e164) if (owner is None or owner.is_public) else _("that number")
-        raise Conflict(
+        raise NumberTaken(
             _("%(number)s already belongs to %(holder)s; a number can have only one owner (E1).")
             % {"number": shown, "holder": holder},
-            error_id="number_taken",
         )
 
 
@@ -243,7 +246,7 @@ def person_deactivate(*, email: str, actor=None) -> Person:
     (by whoever listens to PERSON_LEFT: messaging e-mails them)."""
     person = person_get(email)
     if not person.active:
-        raise Conflict(_("%(name)s has already left.") % {"name": person.name}, error_id="already_inactive")
+        raise AlreadyInactive(_("%(name)s has already left.") % {"name": person.name})
     before = person_facts(person)
     person.active = False
     person.save(update_fields=["active"])
@@ -271,19 +274,15 @@ def number_reassign(*, number: str, to: str, actor=None) -> PhoneNumber:
     e164 = phone.normalise(number)
     owned = PhoneNumber.objects.select_related("person").filter(e164=e164, kind=NumberKind.DIRECT).first()
     if owned is None:
-        raise NotFound(
+        raise NumberNotFound(
             _("%(number)s is not anybody's direct number.") % {"number": phone.display(e164)},
-            error_id="number_not_found",
         )
     receiver = person_get(to)
     if not receiver.active:
-        raise InvalidInput(
-            _("%(name)s has left; choose someone active.") % {"name": receiver.name}, error_id="inactive"
-        )
+        raise Inactive(_("%(name)s has left; choose someone active.") % {"name": receiver.name})
     if receiver.numbers.filter(kind=NumberKind.DIRECT).exists():
-        raise Conflict(
+        raise NumberTaken(
             _("%(name)s already has a direct number; a person has one.") % {"name": receiver.name},
-            error_id="number_taken",
         )
     previous = owned.person
     owned.person = receiver
@@ -307,12 +306,11 @@ def _written_consent(consent: bool, record: str) -> str:
     on record, and says what that record is."""
     record = one_line(record, field=_("The written consent"), longest=300)
     if consent and not record:
-        raise InvalidInput(
+        raise ConsentNotTheOwners(
             _(
                 "Only the owner gives consent to give out a mobile (S3): they do it on Min sida, "
                 "or you record their written consent, e.g. --consent-record 'signed form 2026-12-01'."
             ),
-            error_id="consent_not_the_owners",
         )
     return record if consent else ""
 
@@ -325,7 +323,7 @@ def mobile_consent_set(*, person: Person, consent: bool, actor=None, record: str
     and when is kept."""
     mobile = person.numbers.filter(kind=NumberKind.MOBILE).first()
     if mobile is None:
-        raise NotFound(_("%(name)s has no mobile number.") % {"name": person.name}, error_id="no_mobile")
+        raise NoMobile(_("%(name)s has no mobile number.") % {"name": person.name})
     own = actor is not None and actor.pk is not None and actor.pk == person.user_id
     written = "" if own else _written_consent(consent, record)
     mobile.disclosure_consent = consent

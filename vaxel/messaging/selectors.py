@@ -1,9 +1,9 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import NotFound
 from vaxel.core.phone import lookup_key
 from vaxel.core.time import iso
+from vaxel.messaging.errors import MessageNotFound
 from vaxel.messaging.models import Message, MessageStatus, OutboxEmail, OutboxState
 
 
@@ -33,10 +33,9 @@ def message_get(reference: str) -> Message:
         Message.objects.select_related("person", "unit").filter(reference__iexact=reference.strip()).first()
     )
     if message is None:
-        raise NotFound(
+        raise MessageNotFound(
             _("There is no message %(reference)s; 'vaxel message list' shows them.")
             % {"reference": reference},
-            error_id="message_not_found",
         )
     return message
 

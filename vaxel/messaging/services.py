@@ -15,12 +15,21 @@ from vaxel.availability.models import Absence
 from vaxel.availability.schedule import add_working_time, hours_on, working_time_between
 from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
-from vaxel.core.errors import Conflict, InvalidInput
 from vaxel.core.text import one_line
 from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import person_get, unit_get
 from vaxel.messaging.emails import digest_email, follow_up_email, message_email
+from vaxel.messaging.errors import (
+    AlreadyHandled,
+    CallbackDueInPast,
+    CallbackNeedsNumber,
+    EmptyMessage,
+    InvalidKind,
+    InvalidStep,
+    NoRecipient,
+    NoteRequired,
+)
 from vaxel.messaging.models import DigestRun, EventKind, Message, MessageEvent, MessageKind, MessageStatus
 from vaxel.messaging.outbox import outbox_add
 from vaxel.servicelevels.selectors import callback_within
@@ -110,27 +119,23 @@ def message_take(
     subject = one_line(subject, field=_("What the call is about"), longest=300)
     caller_name = one_line(caller_name, field=_("The caller's name"), longest=200)
     if bool(for_person) == bool(for_unit):
-        raise InvalidInput(
+        raise NoRecipient(
             _("Say who the message is for: a person (e-mail address) or a unit, one of them."),
-            error_id="no_recipient",
         )
     if not subject:
-        raise InvalidInput(_("Write what the call is about; the message is empty."), error_id="empty_message")
+        raise EmptyMessage(_("Write what the call is about; the message is empty."))
     if kind not in MessageKind.values:
-        raise InvalidInput(
+        raise InvalidKind(
             _("%(kind)r is not a kind of message; use callback or information.") % {"kind": kind},
-            error_id="invalid_kind",
         )
     number = phone.normalise(caller_number, field=_("caller's number")) if caller_number.strip() else ""
     if kind == MessageKind.CALLBACK and not number:
-        raise InvalidInput(
+        raise CallbackNeedsNumber(
             _("A callback needs the caller's number; write it, or take the message for information."),
-            error_id="callback_needs_number",
         )
     if due_at is not None and due_at <= at:
-        raise InvalidInput(
+        raise CallbackDueInPast(
             _("The callback would be due in the past; give a later time or leave it to the service level."),
-            error_id="callback_due_in_past",
         )
     person = person_get(for_person) if for_person else None
     unit = unit_get(for_unit) if for_unit else None
@@ -160,10 +165,9 @@ def message_take(
         )
     recipients = message_recipients(message)
     if not recipients:
-        raise InvalidInput(
+        raise NoRecipient(
             _("%(name)s has no e-mail address to deliver to; give the unit a shared mailbox or members.")
             % {"name": message.recipient_name},
-            error_id="no_recipient",
         )
     if recording:
         message.recording = _recording_save(message.reference, recording)
@@ -203,21 +207,19 @@ def message_mark(
     """Follow a message: read, called back, no answer (try again), closed with a note."""
     at = at or now()
     if step not in TRANSITIONS:
-        raise InvalidInput(
+        raise InvalidStep(
             _("%(step)r is not a step; use read, called_back, no_answer or closed.") % {"step": step},
-            error_id="invalid_step",
         )
     message = Message.objects.select_for_update().get(pk=message.pk)
     allowed, status = TRANSITIONS[EventKind(step)]
     if message.status not in allowed:
         if step == EventKind.READ:
             return message  # opening a message again is harmless
-        raise Conflict(
+        raise AlreadyHandled(
             _("Message %(reference)s is already handled.") % {"reference": message.reference},
-            error_id="already_handled",
         )
     if step == EventKind.CLOSED and not note.strip():
-        raise InvalidInput(_("Say in a note why the message is closed."), error_id="note_required")
+        raise NoteRequired(_("Say in a note why the message is closed."))
     message.status = status
     message.read_at = message.read_at or at
     if status == MessageStatus.HANDLED:

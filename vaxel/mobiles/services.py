@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
 from vaxel.audit.services import change_record
-from vaxel.core.errors import InvalidInput
 from vaxel.directory.models import Person
+from vaxel.mobiles.errors import InvalidGreeting
 from vaxel.mobiles.models import VoicemailGreeting
 
 
@@ -13,9 +13,8 @@ def greeting_record(*, person: Person, text: str, actor=None) -> VoicemailGreeti
     """W4: keep the greeting text the person uses, to check it against the routine."""
     text = (text or "").strip()
     if not text or len(text) > 1000:
-        raise InvalidInput(
+        raise InvalidGreeting(
             _("Write the greeting as you recorded it (at most 1,000 characters)."),
-            error_id="invalid_greeting",
         )
     greeting, _created = VoicemailGreeting.objects.update_or_create(person=person, defaults={"text": text})
     change_record(

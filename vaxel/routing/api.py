@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_route
 from vaxel.core.api import AT_PARAMETER, ErrorSerializer, query_instant
-from vaxel.core.errors import InvalidInput
+from vaxel.routing.errors import MissingParameter
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action, DestinationKind
 
@@ -64,7 +64,7 @@ class Route(APIView):
         access_route(request.user, token_of(request))
         called = request.query_params.get("to", "").strip()
         if not called:
-            raise InvalidInput("Give the dialled number as ?to=0370-331000.", error_id="missing_parameter")
+            raise MissingParameter("Give the dialled number as ?to=0370-331000.")
         decision = route_now(
             called=called[:40],
             calling=request.query_params.get("from", "")[:40] or None,

@@ -19,6 +19,7 @@ from vaxel.availability.selectors import (
     telephone_hours_text,
     working_hours_get,
 )
+from vaxel.calendars.errors import InvalidAction
 from vaxel.core.errors import VaxelError
 from vaxel.core.time import now, parse_instant
 from vaxel.directory.models import NumberKind, Person, Unit
@@ -26,6 +27,7 @@ from vaxel.directory.selectors import people_query
 from vaxel.directory.services import mobile_consent_set
 from vaxel.mobiles.selectors import greeting_for
 from vaxel.mobiles.services import greeting_record
+from vaxel.selfservice.errors import InvalidPreset
 
 
 def _absence_from(post, at):
@@ -42,9 +44,8 @@ def _absence_from(post, at):
                 last_day=date.fromisoformat(post["last_day"]) if post.get("last_day") else None,
             )
     except ValueError:
-        raise VaxelError(
+        raise InvalidPreset(
             _("Fill in the time or the days for that choice (the end must be later than the start)."),
-            error_id="invalid_preset",
         ) from None
     until = post.get("until", "").strip()
     return (
@@ -124,7 +125,7 @@ def my_status(request: HttpRequest) -> HttpResponse:
                     status=409,
                 )
         else:
-            raise VaxelError(_("Choose what to do."), error_id="invalid_action")
+            raise InvalidAction(_("Choose what to do."))
     except VaxelError as error:
         return render(
             request, "selfservice/my_status.html", _context(person, at, error=error.message), status=400

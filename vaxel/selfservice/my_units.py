@@ -12,13 +12,15 @@ from vaxel.audit.selectors import unit_log
 from vaxel.availability.people_api import schedule_data
 from vaxel.availability.selectors import people_cards
 from vaxel.availability.services import schedule_exception_add, telephone_hours_set
+from vaxel.calendars.errors import InvalidAction
 from vaxel.calendars.selectors import unit_calendar_conflicts
-from vaxel.core.errors import InvalidInput, VaxelError
+from vaxel.core.errors import VaxelError
 from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_day
 from vaxel.directory.models import Unit
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import parse_keywords, unit_keywords_set
+from vaxel.servicelevels.errors import InvalidServiceLevel
 from vaxel.servicelevels.selectors import service_level_get
 from vaxel.servicelevels.services import service_level_set
 
@@ -77,11 +79,10 @@ def _change(request: HttpRequest, unit: Unit) -> None:
         for name in ("callback_working_hours", "answer_within_seconds", "answer_share_percent"):
             value = record_id(request.POST.get(name, ""))
             if value is None or value > 100_000:
-                raise InvalidInput(
+                raise InvalidServiceLevel(
                     _("Give each target as a whole number, e.g. 4 working hours, 20 seconds, 80 %."),
-                    error_id="invalid_service_level",
                 )
             targets[name] = value
         service_level_set(unit=unit, actor=request.user, **targets)
     else:
-        raise InvalidInput(_("Choose what to do."), error_id="invalid_action")
+        raise InvalidAction(_("Choose what to do."))

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_statistics
 from vaxel.core.api import ErrorSerializer
-from vaxel.core.errors import InvalidInput
 from vaxel.core.time import parse_day
+from vaxel.servicelevels.errors import InvalidPeriod
 from vaxel.servicelevels.exports import PERIODS, report_data
 from vaxel.servicelevels.selectors import statistics_report, statistics_scope
 
@@ -20,9 +20,7 @@ def period_kind(value: str) -> str:
 
     by = (value or "week").strip()
     if by not in PERIODS:
-        raise InvalidInput(
-            _("%(by)r is not a period; use day, week or month.") % {"by": by[:20]}, error_id="invalid_period"
-        )
+        raise InvalidPeriod(_("%(by)r is not a period; use day, week or month.") % {"by": by[:20]})
     return by
 
 

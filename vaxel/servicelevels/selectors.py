@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from vaxel.access.roles import units_and_below
 from vaxel.core import phone
-from vaxel.core.errors import Forbidden, InvalidInput, NotFound
+from vaxel.core.errors import Forbidden, PeriodEndsBeforeStart
 from vaxel.core.text import record_id
 from vaxel.core.time import STOCKHOLM, now, period
+from vaxel.directory.errors import NumberNotFound, UnitNotFound
 from vaxel.directory.models import NumberKind, PhoneNumber, Unit
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind
@@ -98,7 +99,7 @@ def statistics_scope(
 
     def allowed(unit_id: int) -> None:
         if allowed_units is not None and unit_id not in allowed_units:
-            raise Forbidden(_("You see the statistics of the units you manage only."), error_id="forbidden")
+            raise Forbidden(_("You see the statistics of the units you manage only."))
 
     if unit:
         text = unit.strip()
@@ -106,7 +107,7 @@ def statistics_scope(
         found = Unit.objects.filter(pk=pk) if pk is not None else Unit.objects.filter(name__iexact=text)
         chosen = found.first()
         if chosen is None:
-            raise NotFound(_("There is no unit %(name)r.") % {"name": text}, error_id="unit_not_found")
+            raise UnitNotFound(_("There is no unit %(name)r.") % {"name": text})
         allowed(chosen.pk)
         ids = frozenset(units_and_below({chosen.pk}))
         return StatisticsScope("unit", chosen.name, targets(chosen.pk), unit_ids=ids, key=str(chosen.pk))
@@ -116,10 +117,9 @@ def statistics_scope(
             PhoneNumber.objects.filter(e164=key or "", kind=NumberKind.SHARED).select_related("group").first()
         )
         if shared is None or shared.group is None:
-            raise NotFound(
+            raise NumberNotFound(
                 _("%(number)r is not one of the shared numbers; give it as e.g. +46370331100.")
                 % {"number": number},
-                error_id="number_not_found",
             )
         allowed(shared.group.unit_id)
         return StatisticsScope(
@@ -135,7 +135,6 @@ def statistics_scope(
                 "Only the switchboard and administrators see the figures of the switchboard "
                 "and of the whole organisation."
             ),
-            error_id="forbidden",
         )
     if switchboard:
         return StatisticsScope("switchboard", _("The switchboard"), targets(None), key="switchboard")
@@ -201,9 +200,8 @@ def statistics_report(
     the database: per day, per time to answer, and per weekday and hour."""
 
     if last < first:
-        raise InvalidInput(
+        raise PeriodEndsBeforeStart(
             _("The period ends (%(last)s) before it begins (%(first)s).") % {"last": last, "first": first},
-            error_id="period_ends_before_start",
         )
     start, end = period(first, last)
     records = scope.records().filter(day__gte=first, day__lte=last)

@@ -10,13 +10,13 @@ from vaxel.audit.services import change_record
 from vaxel.availability.models import Schedule, ScheduleKind
 from vaxel.availability.selectors import opening_hours_get, schedule_value
 from vaxel.core import phone
-from vaxel.core.errors import InvalidInput
 from vaxel.core.time import at_local, local
 from vaxel.directory.models import PhoneNumber, Unit
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.outbox import outbox_add
 from vaxel.servicelevels.charts import chart_image
 from vaxel.servicelevels.emails import missed_email
+from vaxel.servicelevels.errors import InvalidServiceLevel
 from vaxel.servicelevels.figures import verdict, week_of
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel, WeeklyReportRun
 from vaxel.servicelevels.records import arrival_fields, call_facts
@@ -50,7 +50,7 @@ def service_level_set(
     ]
     for value, low, high, message in checks:
         if value is not None and not low <= value <= high:
-            raise InvalidInput(message, error_id="invalid_service_level")
+            raise InvalidServiceLevel(message)
     level = ServiceLevel.objects.filter(unit=unit).first() or ServiceLevel(
         unit=unit, callback_working_hours=settings.VAXEL_CALLBACK_WORKING_HOURS
     )

@@ -14,8 +14,9 @@ from vaxel.access.roles import access_console
 from vaxel.availability import announcements
 from vaxel.availability.selectors import next_opening_overview
 from vaxel.core.api import ErrorSerializer, validated
-from vaxel.core.errors import InvalidInput, NotFound
+from vaxel.core.errors import InvalidInput
 from vaxel.directory.selectors import organisation_get
+from vaxel.telephony.errors import CallNotFound
 from vaxel.telephony.events import call_event_checked
 from vaxel.telephony.models import Call, CallEventKind, CallState
 from vaxel.telephony.selectors import call_card, live_calls
@@ -96,7 +97,7 @@ class CallList(APIView):
 def _call(pk: int) -> Call:
     call = Call.objects.select_related("caller_person__unit", "answered_by").filter(pk=pk).first()
     if call is None:
-        raise NotFound(_("There is no call %(id)s.") % {"id": pk}, error_id="call_not_found")
+        raise CallNotFound(_("There is no call %(id)s.") % {"id": pk})
     return call
 
 

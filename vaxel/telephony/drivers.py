@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from vaxel.core.errors import Conflict
 from vaxel.core.text import identifier
+from vaxel.telephony.errors import PbxRefused
 from vaxel.telephony.models import Call
 from vaxel.telephony.sip_udp import SipClient
 
@@ -73,10 +73,9 @@ class SipDriver:
             client.close()
         if answer is None or not 200 <= answer.status < 300:
             status = answer.status if answer is not None else "no answer"
-            raise Conflict(
+            raise PbxRefused(
                 _("The telephone system did not carry it out (%(status)s); try again or use the phone.")
                 % {"status": status},
-                error_id="pbx_refused",
             )
         return answer.status
 

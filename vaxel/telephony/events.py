@@ -11,9 +11,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from vaxel.core import phone
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import InvalidInput, InvalidPhoneNumber
 from vaxel.core.text import identifier, one_line
 from vaxel.core.time import parse_instant
+from vaxel.telephony.errors import FileNotFound, InvalidCsv, InvalidEvent, MissingCallId, NotText
 from vaxel.telephony.models import CallEvent, CallEventKind
 
 CSV_COLUMNS = ("id", "call_id", "event", "at", "called", "calling", "answered_by", "transferred_to")
@@ -25,9 +26,8 @@ def _number(value: Any, field: str) -> str:
         return ""
     key = phone.lookup_key(text)
     if key is None:
-        raise InvalidInput(
+        raise InvalidPhoneNumber(
             _("%(field)s %(value)r is not a phone number.") % {"field": field, "value": text[:40]},
-            error_id="invalid_phone_number",
         )
     return key
 
@@ -37,12 +37,11 @@ def call_event_checked(data: Mapping[str, Any], *, source: str) -> CallEvent:
     call_id = identifier(str(data.get("call_id") or ""), field="call_id")
     kind = str(data.get("event") or data.get("kind") or "").strip().lower()
     if not call_id:
-        raise InvalidInput(_("An event needs the call's id (call_id)."), error_id="missing_call_id")
+        raise MissingCallId(_("An event needs the call's id (call_id)."))
     if kind not in CallEventKind.values:
-        raise InvalidInput(
+        raise InvalidEvent(
             _("%(kind)r is not a call event; use one of %(kinds)s.")
             % {"kind": kind, "kinds": ", ".join(CallEventKind.values)},
-            error_id="invalid_event",
         )
     at = parse_instant(str(data.get("at") or ""), field="at")
     event = CallEvent(
@@ -72,15 +71,13 @@ def call_events_from_file(path: Path) -> tuple[list[CallEvent], list[str]]:
     try:
         data = path.read_bytes()
     except OSError:
-        raise InvalidInput(
+        raise FileNotFound(
             _("There is no file %(path)s to read; check the name.") % {"path": str(path)[:200]},
-            error_id="file_not_found",
         ) from None
     if b"\x00" in data:
-        raise InvalidInput(
+        raise NotText(
             _("%(path)s is not a text file (it holds NUL bytes); export the calls as CSV.")
             % {"path": path.name},
-            error_id="not_text",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -88,10 +85,9 @@ def call_events_from_file(path: Path) -> tuple[list[CallEvent], list[str]]:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise InvalidInput(
+            raise NotText(
                 _("%(path)s is neither UTF-8 nor Windows-1252 text; export the calls as CSV.")
                 % {"path": path.name},
-                error_id="not_text",
             ) from None
     return call_events_from_csv(text)
 
@@ -102,10 +98,9 @@ def call_events_from_csv(text: str) -> tuple[list[CallEvent], list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("call_id", "event", "at") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput(
+        raise InvalidCsv(
             _("The file lacks the columns %(missing)s; the header is %(columns)s.")
             % {"missing": ", ".join(missing), "columns": ",".join(CSV_COLUMNS)},
-            error_id="invalid_csv",
         )
     events, problems = [], []
     for line, row in enumerate(reader, 2):

@@ -15,9 +15,10 @@ from vaxel.access.services import token_create, user_add
 from vaxel.audit.services import actor_label
 from vaxel.availability.models import Absence
 from vaxel.core import events, live, phone
-from vaxel.core.errors import Conflict, InvalidInput, NotFound
+from vaxel.core.errors import InvalidPhoneNumber
 from vaxel.core.text import identifier, one_line
 from vaxel.core.time import local, now
+from vaxel.directory.errors import NumberNotFound
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind
@@ -25,6 +26,16 @@ from vaxel.messaging.services import message_take, nudge_send
 from vaxel.routing.selectors import route_now
 from vaxel.routing.values import Action
 from vaxel.telephony.drivers import driver_get
+from vaxel.telephony.errors import (
+    CallEnded,
+    CallInProgress,
+    CallNotFound,
+    CallTaken,
+    InvalidRate,
+    NoSwitchboard,
+    NotSwitchboard,
+    PersonInactive,
+)
 from vaxel.telephony.g711 import pcm16_wav
 from vaxel.telephony.models import Call, CallEvent, CallEventKind, CallState
 
@@ -36,11 +47,10 @@ def _announce(call: Call) -> None:
 def _live_call(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
-        raise NotFound(_("There is no call %(id)s.") % {"id": call_id}, error_id="call_not_found")
+        raise CallNotFound(_("There is no call %(id)s.") % {"id": call_id})
     if call.state not in (CallState.QUEUED, CallState.ANSWERED):
-        raise Conflict(
+        raise CallEnded(
             _("The call has already ended (%(state)s).") % {"state": call.get_state_display()},
-            error_id="call_ended",
         )
     return call
 
@@ -48,9 +58,8 @@ def _live_call(call_id: int) -> Call:
 def _owned_by(call: Call, actor) -> None:
     """An answered call belongs to the operator who answered it; a waiting one is anyone's."""
     if call.state == CallState.ANSWERED and call.answered_by_id != actor.pk:
-        raise Conflict(
+        raise CallTaken(
             _("%(name)s has already answered this call.") % {"name": actor_label(call.answered_by)},
-            error_id="call_taken",
         )
 
 
@@ -74,19 +83,17 @@ def call_arrive(
         return existing
     called_key = phone.lookup_key((called or "").strip())
     if called_key is None:
-        raise InvalidInput(
+        raise InvalidPhoneNumber(
             _("The number called %(value)r is not a phone number; send it as E.164, e.g. +46370331000.")
             % {"value": called},
-            error_id="invalid_phone_number",
             details={"field": "called"},
         )
     caller_key = phone.lookup_key((caller or "").strip()) or ""
     decision = route_now(called=called_key, calling=caller_key or None, at=at)
     if decision.called_kind != "switchboard":
-        raise InvalidInput(
+        raise NotSwitchboard(
             _("%(number)s is not the switchboard's number; only calls to the switchboard queue here.")
             % {"number": phone.display(decision.called) or _("The number")},
-            error_id="not_switchboard",
         )
     owner = (
         PhoneNumber.objects.filter(e164=caller_key).select_related("person").first() if caller_key else None
@@ -120,9 +127,8 @@ def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
         return call
     current = Call.objects.filter(state=CallState.ANSWERED, answered_by=actor).first()
     if current is not None:
-        raise Conflict(
+        raise CallInProgress(
             _("Finish the call you have first: put it through, take a message or end it."),
-            error_id="call_in_progress",
         )
     call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
     call.save(update_fields=["state", "answered_by", "answered_at"])
@@ -140,14 +146,11 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
     _owned_by(call, actor)
     number = PhoneNumber.objects.select_related("person", "group").filter(pk=number_id).first()
     if number is None:
-        raise NotFound(
-            _("There is no number %(id)s in the directory.") % {"id": number_id}, error_id="number_not_found"
-        )
+        raise NumberNotFound(_("There is no number %(id)s in the directory.") % {"id": number_id})
     if number.person is not None and not number.person.active:
-        raise Conflict(
+        raise PersonInactive(
             _("%(name)s has left; put the call through to someone else in the unit.")
             % {"name": number.person.name},
-            error_id="person_inactive",
         )
     driver_get().put_through(call, number.e164)
     at = at or now()
@@ -193,7 +196,7 @@ def call_end(
         found.filter(pk=call_id) if call_id is not None else found.filter(external_id=external_id)
     ).first()
     if call is None:
-        raise NotFound(_("There is no such call."), error_id="call_not_found")
+        raise CallNotFound(_("There is no such call."))
     if call.state not in (CallState.QUEUED, CallState.ANSWERED):
         return call
     if actor is not None:
@@ -214,14 +217,11 @@ def simulation_switchboard(*, rate: float, patience: float, count: int | None) -
     """The switchboard number a simulation calls, once its rate, patience and count are
     possible ones; InvalidInput says what to give instead."""
     if rate <= 0 or patience <= 0 or (count is not None and count < 1):
-        raise InvalidInput(
-            _("--rate and --patience must be above 0, and --count at least 1."), error_id="invalid_rate"
-        )
+        raise InvalidRate(_("--rate and --patience must be above 0, and --count at least 1."))
     switchboard = organisation_get().switchboard_number
     if not switchboard:
-        raise InvalidInput(
+        raise NoSwitchboard(
             _("No switchboard number yet; set it with 'vaxel organisation set --switchboard-number'."),
-            error_id="no_switchboard",
         )
     return switchboard
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vaxel.core.errors import InvalidInput
 from vaxel.core.time import local, now
+from vaxel.telephony.errors import InvalidUrl
 from vaxel.telephony.simulation import Directory, SimulatedCall, arrivals
 
 
@@ -56,10 +56,9 @@ def client_for(base_url: str, token: str) -> Client:
     try:
         return Client(base_url, token)
     except ApiError:
-        raise InvalidInput(
+        raise InvalidUrl(
             _("%(url)r is not an http:// or https:// address of Växel; give it with --url.")
             % {"url": base_url},
-            error_id="invalid_url",
         ) from None
 
 

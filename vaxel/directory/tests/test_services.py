@@ -54,7 +54,7 @@ def test_e1_a_taken_unconsented_mobile_is_not_echoed_in_the_error(town):
         (
             {"direct_number": "0370-331099", "mobile": "0370-331099", "mobile_consent": True},
             InvalidInput,
-            "number_taken",
+            "numbers_the_same",
         ),
     ],
 )

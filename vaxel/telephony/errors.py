@@ -1,0 +1,94 @@
+"""The telephony app's domain errors: one class per stable error id, each turned into an
+HTTP answer in one place (vaxel/core/api.py) and listed in docs/api.md."""
+
+from vaxel.core.errors import Conflict, InvalidInput, NotFound
+
+
+class CallEnded(Conflict):
+    """The call has already ended (<state>)."""
+
+    error_id = "call_ended"
+
+
+class CallInProgress(Conflict):
+    """Finish the call you have first: put it through, take a message or end it."""
+
+    error_id = "call_in_progress"
+
+
+class CallNotFound(NotFound):
+    """There is no call <id>."""
+
+    error_id = "call_not_found"
+
+
+class CallTaken(Conflict):
+    """<name> has already answered this call."""
+
+    error_id = "call_taken"
+
+
+class FileNotFound(InvalidInput):
+    """There is no file <path> to read."""
+
+    error_id = "file_not_found"
+
+
+class InvalidCsv(InvalidInput):
+    """Line <line>: write email,url."""
+
+    error_id = "invalid_csv"
+
+
+class InvalidEvent(InvalidInput):
+    """<kind> is not a call event."""
+
+    error_id = "invalid_event"
+
+
+class InvalidRate(InvalidInput):
+    """--rate and --patience must be above 0, and --count at least 1."""
+
+    error_id = "invalid_rate"
+
+
+class InvalidUrl(InvalidInput):
+    """<url> is not an http:// or https:// address of Växel."""
+
+    error_id = "invalid_url"
+
+
+class MissingCallId(InvalidInput):
+    """An event needs the call's id (call_id)."""
+
+    error_id = "missing_call_id"
+
+
+class NoSwitchboard(InvalidInput):
+    """No switchboard number yet."""
+
+    error_id = "no_switchboard"
+
+
+class NotSwitchboard(InvalidInput):
+    """<number> is not the switchboard's number."""
+
+    error_id = "not_switchboard"
+
+
+class NotText(InvalidInput):
+    """<path> is not a text file (it holds NUL bytes)."""
+
+    error_id = "not_text"
+
+
+class PbxRefused(Conflict):
+    """The telephone system did not carry it out (<status>)."""
+
+    error_id = "pbx_refused"
+
+
+class PersonInactive(Conflict):
+    """<name> has left."""
+
+    error_id = "person_inactive"
