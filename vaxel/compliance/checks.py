@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from vaxel.availability.constants import TELEPHONE_HOURS_BREACHES, AbsenceReason
 from vaxel.availability.models import Absence, Schedule, ScheduleKind
-from vaxel.availability.schedule import overlapping_intervals
-from vaxel.availability.selectors import schedule_value
+from vaxel.availability.selectors import schedule_value, telephone_hours_conflicts
 from vaxel.core.time import local
 from vaxel.directory.models import NumberGroup, NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import organisation_get
@@ -50,8 +49,12 @@ def e7_absences_in_telephone_hours(units: list[Unit], start: datetime, end: date
         schedule = hours.get(absence.person.unit_id)
         if schedule is None:
             continue
-        hits = overlapping_intervals(
-            schedule, max(absence.starts_at, start), min(absence.ends_at or end, end)
+        hits = telephone_hours_conflicts(  # the one E7 rule, as when the absence was entered
+            person=absence.person,
+            reason=absence.reason,
+            starts_at=max(absence.starts_at, start),
+            ends_at=min(absence.ends_at or end, end),
+            hours=schedule,
         )
         if hits:
             found.append(
