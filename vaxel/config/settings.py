@@ -24,12 +24,12 @@ DEBUG = os.environ.get("VAXEL_DEBUG", "") == "1"
 _TESTING = "pytest" in sys.modules
 
 
-def _data_folder_key(folder: Path) -> str:
+def _data_folder_key(folder: Path, name: str = "secret_key") -> str:
     """A random key made once and kept in the data folder (readable by its owner only), for
     a development server, the command line and the tests: never a literal anyone can read."""
-    path = folder / "secret_key"
+    path = folder / name
     if not path.exists():
-        made = folder / f".secret_key.{os.getpid()}"
+        made = folder / f".{name}.{os.getpid()}"
         descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_urlsafe(50))
@@ -368,8 +368,15 @@ VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
 # that follows its redirects, rtpengine. Addresses or networks, comma-separated.
 VAXEL_MEDIA_PEERS = os.environ.get("VAXEL_MEDIA_PEERS", "127.0.0.1")
 VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
-# With VAXEL_TELEPHONY_DRIVER=sip: where the PBX takes transfer requests (SIP REFER).
-VAXEL_PBX_CONTROL = os.environ.get("VAXEL_PBX_CONTROL", "127.0.0.1:5060")
+# With VAXEL_TELEPHONY_DRIVER=kamailio, the switchboard's own telephone (docs/telephony.md):
+# the SIP domain the consoles register in, Kamailio's WebSocket, and the secret Kamailio's
+# auth_ephemeral shares with Växel to check the consoles' minted credentials.
+VAXEL_SIP_DOMAIN = os.environ.get("VAXEL_SIP_DOMAIN", "127.0.0.1")
+VAXEL_SIP_WS_URL = os.environ.get("VAXEL_SIP_WS_URL", "ws://127.0.0.1:8088")
+VAXEL_SIP_SECRET = os.environ.get("VAXEL_SIP_SECRET", "") or _data_folder_key(DATA_DIR, "sip_secret")
+VAXEL_SIP_CREDENTIALS_SECONDS = int(os.environ.get("VAXEL_SIP_CREDENTIALS_SECONDS", str(12 * 3600)))
+# Where the media endpoint sends its in-dialog requests (REFER, BYE): Kamailio.
+VAXEL_SIP_PROXY = os.environ.get("VAXEL_SIP_PROXY", "127.0.0.1:5060")
 HUEY = {
     "name": "vaxel",
     "immediate": _TESTING,

@@ -10,7 +10,7 @@ from vaxel.access.services import token_revoke
 from vaxel.core.cli import Verbs
 from vaxel.core.phone import display
 from vaxel.telephony.events import call_events_from_file
-from vaxel.telephony.media import media_endpoint
+from vaxel.telephony.media_endpoint import media_endpoint
 from vaxel.telephony.selectors import simulator_directory
 from vaxel.telephony.services import call_events_store, simulation_switchboard, simulator_token_issue
 from vaxel.telephony.simulator_client import ApiError, Client, client_for, run

@@ -82,10 +82,10 @@ class NotText(InvalidInput):
     error_id = "not_text"
 
 
-class PbxRefused(Conflict):
-    """The telephone system did not carry it out (<status>)."""
+class NoSuchTarget(NotFound):
+    """That address has expired or was never given out."""
 
-    error_id = "pbx_refused"
+    error_id = "no_such_target"
 
 
 class PersonInactive(Conflict):

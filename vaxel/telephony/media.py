@@ -9,6 +9,13 @@ the few hundred lines below do only what the routine needs and are tested end to
 
     INVITE sip:announcement@media   X-Vaxel-Prompt: <address of the WAV>
     INVITE sip:voicemail-+46370331001@media
+    INVITE sip:queue@media          (Kamailio as the switchboard's proxy)
+
+The queue: a caller to the open switchboard is held here. They hear the greeting (S1)
+and their place in the queue, then waiting music with their place said again every
+half minute, and the call waits in the consoles' queue. When an operator answers it,
+the caller is referred (REFER, RFC 3515) to that operator's console; once the console
+has them (NOTIFY 200) this leg ends. A caller who hangs up first has abandoned.
 
 Only configured peers are served (VAXEL_MEDIA_PEERS: Kamailio, the PBX, rtpengine); a
 datagram from anyone else is dropped unanswered, and RTP goes only to a peer's address.
@@ -27,8 +34,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from vaxel.telephony.g711 import FRAME, frames
-from vaxel.telephony.selectors import media_audio
-from vaxel.telephony.services import media_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +103,29 @@ class Session:
     remote: tuple[str, int] | None = None
     received: bytearray = field(default_factory=bytearray)
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    moved: asyncio.Event = field(default_factory=asyncio.Event)  # a REFER succeeded: the caller is elsewhere
+    cseq: int = 1
+    referred: bool = False
+
+
+@dataclass(frozen=True)
+class QueueHooks:
+    """What the queue asks of Växel; each runs in a worker thread (it may use the
+    database). `arrived(request)` records the call and gives the greeting's audio,
+    `position(request)` the audio of the caller's place, `music()` the waiting music,
+    `referrals()` the (Call-ID, address, id) of answered calls to refer, `referred(id)`
+    notes one sent, `left(request)` the caller hung up before reaching an operator."""
+
+    arrived: Callable[[SipRequest], bytes]
+    position: Callable[[SipRequest], bytes]
+    music: Callable[[], bytes]
+    referrals: Callable[[], list[tuple[str, str, int]]]
+    referred: Callable[[int], None]
+    left: Callable[[SipRequest], None]
+
+
+POLL_SECONDS = 0.2  # how soon an answer at a console reaches the waiting caller
+POSITION_EVERY = 30.0  # seconds between the caller's place being said again
 
 
 def _reply(request: SipRequest, status: str, *, to_tag: str = "", extra: str = "", body: str = "") -> bytes:
@@ -132,10 +160,13 @@ class MediaServer(asyncio.DatagramProtocol):
         prompt_for: Callable[[SipRequest], Awaitable[bytes]],
         recorded: Callable[[SipRequest, bytes], None],
         peers: Peers,
+        queue: QueueHooks | None = None,
     ):
         self.host, self.prompt_for, self.recorded, self.peers = host, prompt_for, recorded, peers
+        self.queue = queue
         self.sessions: dict[str, Session] = {}
         self.transport: asyncio.DatagramTransport | None = None
+        self.referrer: asyncio.Task | None = None
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -162,7 +193,15 @@ class MediaServer(asyncio.DatagramProtocol):
                 self.sessions[call_id].ended.set()
         elif request.method == "OPTIONS":
             self.transport.sendto(_reply(request, "200 OK"), addr)
-        elif request.method not in ("ACK", "INVITE"):
+        elif request.method == "NOTIFY":
+            self.transport.sendto(_reply(request, "200 OK"), addr)
+            held = self.sessions.get(call_id)
+            sipfrag = request.body.strip()
+            if held is not None and sipfrag.startswith("SIP/2.0 2"):
+                held.moved.set()  # the caller's new call was answered at the console
+            elif held is not None and re.match(r"SIP/2\.0 [3-6]", sipfrag):
+                logger.warning("A referred caller did not reach the console: %s", sipfrag[:40])
+        elif request.method not in ("ACK", "INVITE") and not request.method.startswith("SIP/"):
             self.transport.sendto(_reply(request, "405 Method Not Allowed"), addr)
 
     async def _answer(self, session: Session) -> None:
@@ -184,8 +223,9 @@ class MediaServer(asyncio.DatagramProtocol):
                 _reply(request, "488 Not Acceptable Here", to_tag=session.to_tag), session.source
             )
             return
+        queue = self.queue if request.uri.startswith("sip:queue@") else None
         try:
-            audio = await self.prompt_for(request)
+            audio = await (asyncio.to_thread(queue.arrived, request) if queue else self.prompt_for(request))
         except Exception:
             logger.exception("No prompt for %s", request.uri)
             transport.sendto(_reply(request, "404 Not Found", to_tag=session.to_tag), session.source)
@@ -203,6 +243,9 @@ class MediaServer(asyncio.DatagramProtocol):
         transport.sendto(
             _reply(request, "200 OK", to_tag=session.to_tag, extra=contact, body=sdp), session.source
         )
+        if queue is not None:
+            await self._hold(session, audio)
+            return
         await self._play(session, audio)
         if request.uri.startswith("sip:voicemail-"):
             session.received.clear()  # what is said after the greeting
@@ -214,12 +257,51 @@ class MediaServer(asyncio.DatagramProtocol):
         elif not session.ended.is_set():
             self._bye(session)
 
-    async def _play(self, session: Session, audio: bytes) -> None:
+    async def _hold(self, session: Session, greeting: bytes) -> None:
+        """The caller waits: the greeting and their place, then music and their place
+        again now and then, until an operator's console has them or they hang up."""
+        assert self.queue is not None
+        await self._play(session, greeting)
+        music = await asyncio.to_thread(self.queue.music)
+        said = time.monotonic()
+        while not (session.ended.is_set() or session.moved.is_set()):
+            await self._play(session, music, until=lambda: session.moved.is_set())
+            if time.monotonic() - said >= POSITION_EVERY and not session.referred:
+                await self._play(session, await asyncio.to_thread(self.queue.position, session.request))
+                said = time.monotonic()
+        if session.moved.is_set() and not session.ended.is_set():
+            self._bye(session)
+        elif not session.moved.is_set():
+            await asyncio.to_thread(self.queue.left, session.request)
+
+    async def refer_due(self) -> None:
+        """Every POLL_SECONDS while callers are held: refer each answered one to its console."""
+        assert self.queue is not None
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            if not any(s.request.uri.startswith("sip:queue@") for s in self.sessions.values()):
+                continue  # nobody is held here: the database is left alone
+            try:
+                due = await asyncio.to_thread(self.queue.referrals)
+            except Exception:
+                logger.exception("Could not read the answered calls")
+                continue
+            for call_id, address, target_id in due:
+                session = self.sessions.get(call_id)
+                if session is None or session.referred or session.ended.is_set():
+                    continue
+                session.referred = True
+                self._in_dialog(
+                    session, "REFER", f"Refer-To: <{address}>\r\nReferred-By: <sip:queue@{self.host}>\r\n"
+                )
+                await asyncio.to_thread(self.queue.referred, target_id)
+
+    async def _play(self, session: Session, audio: bytes, until: Callable[[], bool] | None = None) -> None:
         assert session.rtp is not None and session.remote is not None
         ssrc, sequence, stamp = secrets.randbits(32), secrets.randbits(16), secrets.randbits(32)
         started = time.monotonic()
         for index, packet in enumerate(frames(audio)):
-            if session.ended.is_set():
+            if session.ended.is_set() or (until is not None and until()):
                 return
             header = RTP_HEADER.pack(0x80, 8 | (0x80 if index == 0 else 0), sequence, stamp, ssrc)
             session.rtp.sendto(header + packet, session.remote)
@@ -227,48 +309,37 @@ class MediaServer(asyncio.DatagramProtocol):
             await asyncio.sleep(max(0.0, started + (index + 1) * 0.02 - time.monotonic()))
 
     def _bye(self, session: Session) -> None:
+        self._in_dialog(session, "BYE")
+
+    def _in_dialog(self, session: Session, method: str, extra: str = "") -> None:
+        """A request of ours in the caller's dialog: to their Contact, along the route
+        the INVITE recorded (Kamailio's Record-Route, in the order received)."""
         request, transport = session.request, self.transport
         assert transport is not None
-        to = request.header("to") + f";tag={session.to_tag}"
-        bye = (
-            f"BYE {request.header('contact').strip('<>') or request.uri} SIP/2.0\r\n"
-            f"Via: SIP/2.0/UDP {self.host}:{transport.get_extra_info('sockname')[1]};"
-            f"branch=z9hG4bK{secrets.token_hex(8)}\r\n"
-            f"From: {to}\r\nTo: {request.header('from')}\r\nCall-ID: {request.header('call-id')}\r\n"
-            "CSeq: 1 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        port = transport.get_extra_info("sockname")[1]
+        to = request.header("to") + (f";tag={session.to_tag}" if ";tag=" not in request.header("to") else "")
+        route = "".join(f"Route: {r}\r\n" for r in request.headers.get("record-route", []))
+        session.cseq += 1
+        target = request.header("contact").strip("<>").split(">")[0] or request.uri
+        contact = f"Contact: <sip:media@{self.host}:{port}>\r\n"
+        message = (
+            f"{method} {target} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {self.host}:{port};branch=z9hG4bK{secrets.token_hex(8)};rport\r\n"
+            f"{route}From: {to}\r\nTo: {request.header('from')}\r\nCall-ID: {request.header('call-id')}\r\n"
+            f"CSeq: {session.cseq} {method}\r\nMax-Forwards: 70\r\n{contact}"
+            f"{extra}Content-Length: 0\r\n\r\n"
         ).encode()
-        transport.sendto(bye, session.source)
+        transport.sendto(message, session.source)
 
 
 async def serve(
-    host: str, port: int, *, prompt_for, recorded, peers: Peers
+    host: str, port: int, *, prompt_for, recorded, peers: Peers, queue: QueueHooks | None = None
 ) -> tuple[asyncio.DatagramTransport, MediaServer]:
     loop = asyncio.get_running_loop()
     transport, server = await loop.create_datagram_endpoint(
-        lambda: MediaServer(host=host, prompt_for=prompt_for, recorded=recorded, peers=peers),
+        lambda: MediaServer(host=host, prompt_for=prompt_for, recorded=recorded, peers=peers, queue=queue),
         local_addr=(host, port),
     )
+    if queue is not None:
+        server.referrer = loop.create_task(server.refer_due())
     return transport, server
-
-
-async def media_endpoint(
-    host: str,
-    port: int,
-    *,
-    peers: Peers | None = None,
-    on_recorded: Callable[[object, int], None] | None = None,
-) -> tuple[asyncio.DatagramTransport, MediaServer]:
-    """The media endpoint as `vaxel media` runs it: prompts and greetings from Växel,
-    recordings handed over as messages (E5), peers from VAXEL_MEDIA_PEERS."""
-    from django.conf import settings
-
-    async def prompt_for(request: SipRequest) -> bytes:
-        return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))
-
-    def recorded(request: SipRequest, alaw: bytes) -> None:
-        message = media_recorded(uri=request.uri, caller=request.header("from"), alaw=alaw)
-        if on_recorded is not None:
-            on_recorded(message, len(alaw))
-
-    chosen = peers if peers is not None else peers_parse(settings.VAXEL_MEDIA_PEERS)
-    return await serve(host, port, prompt_for=prompt_for, recorded=recorded, peers=chosen)

@@ -93,3 +93,36 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.kind}"
+
+
+class SipTargetKind(models.TextChoices):
+    OPERATOR = "operator", _("an operator's console")
+    TRANSFER = "transfer", _("a number put through to")
+
+
+class SipTarget(models.Model):
+    """An opaque, short-lived SIP address (`op-…`, `xfer-…`) that Kamailio resolves by
+    asking Växel: the console of the operator who answered a queued call, or the number
+    an operator put a call through to. The browser only ever sees the token; the number's
+    digits (a mobile without consent, S3) stay here."""
+
+    token = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=SipTargetKind.choices)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="sip_targets")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    number = models.ForeignKey(
+        "directory.PhoneNumber", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    referred_at = models.DateTimeField(null=True, blank=True)  # the caller was sent there
+    used_at = models.DateTimeField(null=True, blank=True)  # Kamailio asked for it
+
+    class Meta:
+        verbose_name = _("SIP target")
+        verbose_name_plural = _("SIP targets")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token[:6]}…"

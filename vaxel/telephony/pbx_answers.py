@@ -82,3 +82,54 @@ def pbx_answer(
             f"{_uri(decision.called, gateway)};reason={diversion_reason(decision)};counter=1{extra}"
         )
     return answer
+
+
+def proxy_answer(
+    decision: RouteDecision, *, domain: str, media: str, serial: bool = False, prompt: str = ""
+) -> dict[str, Any]:
+    """The decision for Kamailio as the switchboard's own proxy (switchboard.cfg): the
+    SIP addresses to relay the call to, in order. A number is tried at Kamailio's own
+    registrar first (`@domain`: a phone registered there), then at the gateway; the
+    queue, announcements and voicemail are the media endpoint's."""
+    answer: dict[str, Any] = {
+        "action": "relay",
+        "targets": [],
+        "diversion": "",
+        "prompt": prompt,
+        "text": spoken_text(decision),
+        "serial": serial,
+    }
+    if decision.action == Action.ANNOUNCE:
+        answer["targets"] = [f"sip:announcement@{media}"]
+        return answer
+    for destination in decision.destinations:
+        if destination.kind == DestinationKind.VOICEMAIL:
+            answer["targets"].append(f"sip:voicemail-{destination.number or 'unknown'}@{media}")
+        elif destination.kind == DestinationKind.SWITCHBOARD:
+            answer["targets"].append(f"sip:queue@{media}")  # the media endpoint holds the queue
+        elif destination.number:
+            answer["targets"].append(f"sip:{destination.number}@{domain}")
+    if not answer["targets"]:
+        answer["targets"] = [f"sip:announcement@{media}"]
+    diverted = decision.action in (Action.DIVERT, Action.VOICEMAIL)
+    if diverted and decision.called:
+        extra = ""
+        if decision.absence is not None and decision.absence.back_at is not None:
+            extra = f";x-back={local(decision.absence.back_at).isoformat(timespec='minutes')}"
+        answer["diversion"] = (
+            f"<sip:{decision.called}@{domain}>;reason={diversion_reason(decision)};counter=1{extra}"
+        )
+    return answer
+
+
+def relay_answer(uri: str) -> dict[str, Any]:
+    """A call on its way to one address, as chosen: the console of the operator who
+    answered it, or the mobile an operator put it through to."""
+    return {
+        "action": "relay",
+        "targets": [uri],
+        "diversion": "",
+        "prompt": "",
+        "text": "",
+        "serial": False,
+    }

@@ -59,3 +59,52 @@ def prompt_file(text: str) -> Path:
         )
         made.replace(target)
     return target
+
+
+# A calm phrase of plucked notes, a few seconds long, looped while a caller waits.
+_MELODY = ("E4", "G4", "C5", "G4", "A4", "C5", "E5", "C5", "D5", "B4", "G4", "B4", "C5", "G4", "E4", "G4")
+
+
+def music_file() -> Path:
+    """The waiting music: made once with sox from the melody above (nothing is
+    downloaded), 8 kHz mono A-law like every prompt."""
+    folder = Path(settings.DATA_DIR) / "prompts"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ("music-" + hashlib.sha256(" ".join(_MELODY).encode()).hexdigest()[:16] + ".wav")
+    if target.exists():
+        return target
+    sox = shutil.which("sox")
+    if sox is None:
+        raise FileNotFoundError("sox is needed for the waiting music (apt-get install sox)")
+    with tempfile.TemporaryDirectory() as work:
+        notes = []
+        for index, note in enumerate(_MELODY):
+            path = Path(work) / f"{index:02d}.wav"
+            subprocess.run(  # noqa: S603 (arguments are Växel's own)
+                [
+                    sox,
+                    "-n",
+                    "-r",
+                    "8000",
+                    "-c",
+                    "1",
+                    str(path),
+                    "synth",
+                    "0.45",
+                    "pluck",
+                    note,
+                    "vol",
+                    "0.35",
+                ],
+                check=True,
+                timeout=30,
+            )
+            notes.append(str(path))
+        made = Path(work) / "music.wav"
+        subprocess.run(  # noqa: S603
+            [sox, *notes, "-r", "8000", "-c", "1", "-e", "a-law", "-b", "8", str(made)],
+            check=True,
+            timeout=30,
+        )
+        made.replace(target)
+    return target

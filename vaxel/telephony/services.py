@@ -132,6 +132,7 @@ def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
         )
     call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
     call.save(update_fields=["state", "answered_by", "answered_at"])
+    driver_get().answer(call, actor)
     _log(call, "answered", call.answered_at, answered_by=_login(actor))
     _announce(call)
     return call
@@ -152,7 +153,7 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
             _("%(name)s has left; put the call through to someone else in the unit.")
             % {"name": number.person.name},
         )
-    driver_get().put_through(call, number.e164)
+    driver_get().put_through(call, number)
     at = at or now()
     owner = number.person.name if number.person else (number.group.name if number.group else "")
     if number.kind == NumberKind.MOBILE:

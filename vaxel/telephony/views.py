@@ -23,9 +23,13 @@ from vaxel.access.selectors import token_authenticate
 from vaxel.core.api import error_body
 from vaxel.core.phone import lookup_key
 from vaxel.core.time import now
+from vaxel.directory.models import NumberKind
 from vaxel.routing.cache import route_cached
-from vaxel.telephony.pbx_answers import pbx_answer, spoken_text
+from vaxel.telephony.errors import NoSuchTarget
+from vaxel.telephony.models import SipTargetKind
+from vaxel.telephony.pbx_answers import pbx_answer, proxy_answer, relay_answer, spoken_text
 from vaxel.telephony.prompts import prompt_file, prompt_path_for, prompt_text
+from vaxel.telephony.switchboard import OPERATOR_PREFIX, TRANSFER_PREFIX, operator_user, target_resolve
 
 TOKEN_CACHE_SECONDS = 30  # a revoked token stops working here within this time
 _tokens: dict[str, tuple[float, bool]] = {}
@@ -63,24 +67,58 @@ def _refusal(authorization: str) -> tuple[int, bytes] | None:
 
 
 def route_answer(authorization: str, query: Mapping[str, str]) -> tuple[int, bytes]:
-    """`?to=<called>&from=<calling>[&gw=<host>]`: status and one line of JSON."""
+    """`?to=<called>&from=<calling>[&gw=<host>][&mode=proxy]`: status and one line of
+    JSON. Without a mode, Kamailio redirects (302) to where the call goes; with
+    mode=proxy it relays the call there itself, and also asks for the opaque `op-…`
+    and `xfer-…` addresses the switchboard's own calls are moved to."""
     with translation.override(settings.LANGUAGE_CODE):
         refused = _refusal(authorization)
         if refused is not None:
             return refused
         called = query.get("to", "").strip()[:40]
+        calling = query.get("from", "").strip()[:40] or None
+        proxy = query.get("mode", "") == "proxy"
+        if proxy and called.startswith((OPERATOR_PREFIX, TRANSFER_PREFIX)):
+            return _moved_call(called)
         if lookup_key(called) is None:
             return _error(400, "invalid_phone_number", _("Give the dialled number as ?to=+46370331000."))
-        decision = route_cached(called=called, calling=query.get("from", "").strip()[:40] or None, at=now())
-        spoken = spoken_text(decision)
-        answer = pbx_answer(
+        decision = route_cached(called=called, calling=calling, at=now())
+        return 200, _compact(_answer(decision, query, proxy=proxy))
+
+
+def _answer(decision, query: Mapping[str, str], *, proxy: bool) -> dict:
+    spoken = spoken_text(decision)
+    prompt = f"{settings.VAXEL_BASE_URL}{prompt_path_for(spoken)}" if spoken else ""
+    serial = settings.VAXEL_PBX_FORK == "serial"
+    if proxy:
+        return proxy_answer(
             decision,
-            gateway=query.get("gw", "").strip()[:100] or settings.VAXEL_PBX_GATEWAY,
+            domain=settings.VAXEL_SIP_DOMAIN,
             media=settings.VAXEL_MEDIA_HOST,
-            serial=settings.VAXEL_PBX_FORK == "serial",
-            prompt=f"{settings.VAXEL_BASE_URL}{prompt_path_for(spoken)}" if spoken else "",
+            serial=serial,
+            prompt=prompt,
         )
-        return 200, _compact(answer)
+    gateway = query.get("gw", "").strip()[:100] or settings.VAXEL_PBX_GATEWAY
+    return pbx_answer(
+        decision, gateway=gateway, media=settings.VAXEL_MEDIA_HOST, serial=serial, prompt=prompt
+    )
+
+
+def _moved_call(called: str) -> tuple[int, bytes]:
+    """Where an answered or put-through call goes: the console of the operator who
+    answered it, or the number it was put through to (a direct or shared number routed
+    as if dialled, so an absence's diversion holds; a mobile rung as chosen)."""
+    target = target_resolve(called)
+    if target is None:
+        return _error(404, NoSuchTarget.error_id, _("That address has expired or was never given out."))
+    domain = settings.VAXEL_SIP_DOMAIN
+    if target.kind == SipTargetKind.OPERATOR:
+        return 200, _compact(relay_answer(f"sip:{operator_user(target.operator)}@{domain}"))
+    assert target.number is not None
+    if target.number.kind == NumberKind.MOBILE:  # the operator chose the mobile: it rings
+        return 200, _compact(relay_answer(f"sip:{target.number.e164}@{domain}"))
+    decision = route_cached(called=target.number.e164, calling=target.call.caller or None, at=now())
+    return 200, _compact(_answer(decision, {}, proxy=True))
 
 
 @require_GET

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from vaxel.telephony.media import media_endpoint, peers_parse
+from vaxel.telephony.media import peers_parse
+from vaxel.telephony.media_endpoint import media_endpoint
 from vaxel.telephony.sip_udp import parse_response, request
 
 

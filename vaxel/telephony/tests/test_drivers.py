@@ -1,83 +1,86 @@
-"""The SIP driver: the operator's "put through" becomes a REFER (RFC 3515) to the PBX,
-which must accept it; if it does not, the operator is told and the call stays."""
+"""The Kamailio driver: putting a call through gives the operator's console an opaque
+address to refer the caller to; Kamailio asks Växel where it goes, and the answer is
+the dialled number's (an absence's diversion included). The address never holds the
+number, so the browser never sees a mobile's digits (S3)."""
 
-import socket
-import threading
-from datetime import datetime
+import re
+from datetime import timedelta
 
 import pytest
 
-from vaxel.core.errors import Conflict
-from vaxel.core.testing import SWITCHBOARD
-from vaxel.core.time import STOCKHOLM
+from vaxel.access.services import token_create
+from vaxel.availability.services import absence_add
+from vaxel.core.testing import SWITCHBOARD, small_municipality
+from vaxel.core.time import now
 from vaxel.directory.models import NumberKind
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
+from vaxel.telephony.switchboard import transfer_uri
+
+pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 
 
 @pytest.fixture
-def pbx(settings):
-    """A PBX's SIP control port on 127.0.0.1 that answers REFERs as told."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    state = {"answer": "202 Accepted", "received": []}
-
-    def serve():
-        while True:
-            try:
-                data, addr = sock.recvfrom(65535)
-            except OSError:
-                return
-            state["received"].append(data.decode())
-            lines = data.decode().split("\r\n")
-            keep = [line for line in lines if line.split(":")[0] in ("Via", "From", "To", "Call-ID", "CSeq")]
-            sock.sendto(
-                (
-                    "SIP/2.0 "
-                    + state["answer"]
-                    + "\r\n"
-                    + "\r\n".join(keep)
-                    + "\r\nContent-Length: 0\r\n\r\n"
-                ).encode(),
-                addr,
-            )
-
-    threading.Thread(target=serve, daemon=True).start()
-    settings.VAXEL_TELEPHONY_DRIVER = "sip"
-    settings.VAXEL_PBX_CONTROL = f"127.0.0.1:{sock.getsockname()[1]}"
-    settings.VAXEL_PBX_GATEWAY = "pbx.testby.se"
-    yield state
-    sock.close()
+def town(db, settings):
+    settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
+    settings.VAXEL_SIP_DOMAIN = "vaxel.test"
+    return small_municipality()
 
 
-def answered_call(logins):
+@pytest.fixture
+def ask(client):
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+
+    def route(to: str):
+        return client.get("/pbx/route/", {"to": to, "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return route
+
+
+def put_through(logins, number) -> tuple[Call, str]:
     call = call_arrive(
-        caller="036-123456",
-        called=SWITCHBOARD,
-        external_id="a84b4c76e66710@pbx",
-        at=datetime(2026, 12, 1, 10, tzinfo=STOCKHOLM),
+        caller="036-123456", called=SWITCHBOARD, external_id="a84b4c76e66710", driver="kamailio"
     )
-    return call_answer(call_id=call.pk, actor=logins["operator"])
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    call = call_put_through(call_id=call.pk, number_id=number.pk, actor=logins["operator"])
+    uri = transfer_uri(call)
+    found = re.fullmatch(r"sip:(xfer-[0-9a-f]{24})@vaxel\.test", uri)
+    assert found, uri
+    return call, found.group(1)
 
 
-def test_putting_through_asks_the_pbx_to_transfer_the_call(pbx, town, logins):
-    call = answered_call(logins)
-    direct = town.bjorn.numbers.get(kind=NumberKind.DIRECT)
-    call_put_through(call_id=call.pk, number_id=direct.pk, actor=logins["operator"])
-    [refer] = pbx["received"]
-    assert refer.startswith("REFER sip:switchboard@pbx.testby.se SIP/2.0")
-    assert "Refer-To: <sip:+46370331002@pbx.testby.se>" in refer and "Call-ID: a84b4c76e66710@pbx" in refer
-    assert Call.objects.get().state == CallState.PUT_THROUGH
+def test_s1_a_call_put_through_is_routed_to_the_chosen_number(town, logins, ask):
+    call, user = put_through(logins, town.bjorn.numbers.get(kind=NumberKind.DIRECT))
+    assert call.state == CallState.PUT_THROUGH
+    answer = ask(user).json()
+    assert answer["targets"] == ["sip:+46370331002@vaxel.test"] and answer["diversion"] == ""
 
 
-def test_when_the_pbx_refuses_the_operator_is_told_and_the_call_stays(pbx, town, logins):
-    pbx["answer"] = "603 Decline"
-    call = answered_call(logins)
-    with pytest.raises(Conflict) as refused:
-        call_put_through(
-            call_id=call.pk,
-            number_id=town.bjorn.numbers.get(kind=NumberKind.DIRECT).pk,
-            actor=logins["operator"],
-        )
-    assert refused.value.error_id == "pbx_refused" and "603" in refused.value.message
-    assert Call.objects.get().state == CallState.ANSWERED
+def test_e3_a_call_put_through_to_an_absent_person_follows_the_absence_as_if_dialled(town, logins, ask):
+    absence_add(
+        person=town.bjorn,
+        reason="meeting",
+        starts_at=now() - timedelta(minutes=5),
+        ends_at=now() + timedelta(hours=1),
+        divert_to="switchboard",
+    )
+    _call, user = put_through(logins, town.bjorn.numbers.get(kind=NumberKind.DIRECT))
+    moved, dialled = ask(user).json(), ask("+46370331002").json()
+    assert moved == dialled
+    assert moved["diversion"].startswith("<sip:+46370331002@vaxel.test>;reason=")
+    assert "sip:+46370331002@vaxel.test" not in moved["targets"]
+
+
+def test_s3_the_console_never_sees_the_digits_of_a_mobile_it_puts_a_call_through_to(town, logins, ask):
+    mobile = town.anna.numbers.get(kind=NumberKind.MOBILE)  # no consent
+    _call, user = put_through(logins, mobile)
+    assert "1234567" not in user
+    assert ask(user).json()["targets"] == ["sip:+46701234567@vaxel.test"]  # Kamailio alone is told
+
+
+def test_s1_an_address_of_one_call_cannot_be_guessed_from_another(town, logins, ask):
+    _first, one = put_through(logins, town.bjorn.numbers.get(kind=NumberKind.DIRECT))
+    Call.objects.all().delete()
+    _second, other = put_through(logins, town.bjorn.numbers.get(kind=NumberKind.DIRECT))
+    assert one != other
+    assert ask(one).status_code == 404  # its call is gone, and its address with it

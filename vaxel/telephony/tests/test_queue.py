@@ -1,0 +1,145 @@
+"""The switchboard's queue at the media endpoint (Kamailio as the switchboard's own
+telephone): a caller is held with the greeting and waiting music and shows in the
+consoles' queue; when an operator answers, the caller is referred to that operator's
+console; a caller who hangs up first has abandoned."""
+
+import re
+import shutil
+import time
+
+import pytest
+
+from vaxel.access.services import token_create
+from vaxel.core.testing import SWITCHBOARD, small_municipality
+from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.services import call_answer, call_arrive
+from vaxel.telephony.sip_udp import request
+from vaxel.telephony.switchboard import referrals_due, sip_uri
+from vaxel.telephony.tests.conftest import Caller
+
+pytestmark = [
+    pytest.mark.skipif(
+        not (shutil.which("espeak-ng") and shutil.which("sox")),
+        reason="scripts/ensure-telephony installs espeak-ng and sox",
+    ),
+    pytest.mark.clock("2026-12-01T10:00"),  # a Tuesday: the switchboard is open
+]
+
+
+@pytest.fixture
+def town(transactional_db, settings):
+    settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
+    settings.VAXEL_SIP_DOMAIN = "vaxel.test"
+    return small_municipality()
+
+
+def sip_message(caller: Caller, method: str, seconds: float = 5.0) -> str:
+    """The next SIP request `method` the caller's phone receives (RTP is on its own socket)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        caller.sip.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            data = caller.sip.recv(65535).decode()
+        except TimeoutError:
+            break
+        if data.startswith(f"{method} "):
+            return data
+    raise AssertionError(f"no {method} reached the caller")
+
+
+def reply(caller: Caller, message: str, status: str) -> None:
+    kept = [
+        line
+        for line in message.split("\r\n")
+        if line.split(":")[0] in ("Via", "From", "To", "Call-ID", "CSeq")
+    ]
+    answer = f"SIP/2.0 {status}\r\n" + "\r\n".join(kept) + "\r\nContent-Length: 0\r\n\r\n"
+    caller.sip.sendto(answer.encode(), caller.media)
+
+
+def queued(external_id: str) -> Call:
+    for _ in range(100):
+        call = Call.objects.filter(external_id=external_id).first()
+        if call is not None:
+            return call
+        time.sleep(0.05)
+    raise AssertionError("the call never reached the consoles' queue")
+
+
+def test_s1_a_caller_is_held_in_the_queue_and_referred_to_the_console_that_answers(
+    town, logins, media, client
+):
+    caller = Caller(media["port"])
+    status, _port = caller.invite("queue")
+    assert status == 200
+    call = queued(caller.call_id)
+    assert call.state == CallState.QUEUED and call.caller == "+46361234567"
+    assert len(caller.listen(until_bye=False)) > 8000  # the greeting is spoken to the caller
+
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    refer = sip_message(caller, "REFER")
+    address = re.search(r"Refer-To: <sip:(op-[0-9a-f]+)@vaxel\.test>", refer)
+    assert address, refer
+    reply(caller, refer, "202 Accepted")
+
+    # Kamailio asks Växel where the referred caller goes: that operator's console alone.
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+    answer = client.get(
+        "/pbx/route/", {"to": address.group(1), "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    ).json()
+    assert answer["targets"] == [f"sip:operator{logins['operator'].pk}@vaxel.test"]
+
+    # The console has the caller (NOTIFY with the INVITE's 200): the queue lets go.
+    notify = request(
+        "NOTIFY",
+        "media",
+        "+46361234567",
+        host="127.0.0.1",
+        port=media["port"],
+        call_id=caller.call_id,
+        extra=(
+            "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n"
+            "Content-Type: message/sipfrag\r\n"
+        ),
+    ).replace(b"Content-Length: 0\r\n\r\n", b"Content-Length: 16\r\n\r\nSIP/2.0 200 OK\r\n")
+    caller.sip.sendto(notify, caller.media)
+    assert sip_message(caller, "BYE")
+    time.sleep(0.3)
+    assert Call.objects.get(pk=call.pk).state == CallState.ANSWERED  # not abandoned: the operator has it
+
+
+def test_s1_a_caller_who_hangs_up_while_waiting_has_abandoned(town, media):
+    caller = Caller(media["port"])
+    assert caller.invite("queue")[0] == 200
+    call = queued(caller.call_id)
+    bye = request(
+        "BYE", "media", "+46361234567", host="127.0.0.1", port=media["port"], call_id=caller.call_id
+    )
+    caller.sip.sendto(bye, caller.media)
+    for _ in range(100):
+        call.refresh_from_db()
+        if call.state != CallState.QUEUED:
+            break
+        time.sleep(0.05)
+    assert call.state == CallState.ABANDONED
+
+
+def test_s1_the_address_a_caller_is_referred_to_soon_expires(town, logins, client, clock):
+    call = call_arrive(caller="036-123456", called=SWITCHBOARD, external_id="c1", driver="kamailio")
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    [target] = referrals_due()
+    user = sip_uri(target).split(":", 1)[1].split("@", 1)[0]
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+    ask = lambda: client.get(  # noqa: E731
+        "/pbx/route/", {"to": user, "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert ask().status_code == 200
+    clock.shift(180)  # long enough to ring, too short to be of use to anyone later
+    expired = ask()
+    assert expired.status_code == 404 and expired.json()["error"]["id"] == "no_such_target"
+    assert (
+        client.get(
+            "/pbx/route/", {"to": "op-0000", "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+        ).status_code
+        == 404
+    )
