@@ -88,29 +88,30 @@ def proxy_answer(
     decision: RouteDecision, *, domain: str, media: str, serial: bool = False, prompt: str = ""
 ) -> dict[str, Any]:
     """The decision for Kamailio as the switchboard's own proxy (switchboard.cfg): the
-    SIP addresses to relay the call to, in order. A number is tried at Kamailio's own
+    SIP addresses to relay the call to, in order, separated by spaces (Kamailio's json
+    module reads strings, not lists; a SIP address has no space). A number is tried at Kamailio's own
     registrar first (`@domain`: a phone registered there), then at the gateway; the
     queue, announcements and voicemail are the media endpoint's."""
+    targets: list[str] = []
     answer: dict[str, Any] = {
         "action": "relay",
-        "targets": [],
+        "targets": "",
         "diversion": "",
         "prompt": prompt,
         "text": spoken_text(decision),
         "serial": serial,
     }
     if decision.action == Action.ANNOUNCE:
-        answer["targets"] = [f"sip:announcement@{media}"]
+        answer["targets"] = f"sip:announcement@{media}"
         return answer
     for destination in decision.destinations:
         if destination.kind == DestinationKind.VOICEMAIL:
-            answer["targets"].append(f"sip:voicemail-{destination.number or 'unknown'}@{media}")
+            targets.append(f"sip:voicemail-{destination.number or 'unknown'}@{media}")
         elif destination.kind == DestinationKind.SWITCHBOARD:
-            answer["targets"].append(f"sip:queue@{media}")  # the media endpoint holds the queue
+            targets.append(f"sip:queue@{media}")  # the media endpoint holds the queue
         elif destination.number:
-            answer["targets"].append(f"sip:{destination.number}@{domain}")
-    if not answer["targets"]:
-        answer["targets"] = [f"sip:announcement@{media}"]
+            targets.append(f"sip:{destination.number}@{domain}")
+    answer["targets"] = " ".join(targets) or f"sip:announcement@{media}"
     diverted = decision.action in (Action.DIVERT, Action.VOICEMAIL)
     if diverted and decision.called:
         extra = ""
@@ -127,7 +128,7 @@ def relay_answer(uri: str) -> dict[str, Any]:
     answered it, or the mobile an operator put it through to."""
     return {
         "action": "relay",
-        "targets": [uri],
+        "targets": uri,
         "diversion": "",
         "prompt": "",
         "text": "",

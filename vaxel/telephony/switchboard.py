@@ -38,13 +38,14 @@ def operator_user(user) -> str:
     return f"operator{user.pk}"
 
 
-def sip_credentials(user) -> dict[str, str | int]:
-    """What a console needs to register as its operator's telephone, for a working day."""
-    expiry = int(time.time()) + settings.VAXEL_SIP_CREDENTIALS_SECONDS
-    username = f"{expiry}:{operator_user(user)}"
+def sip_credentials(sip_user: str, seconds: int | None = None) -> dict[str, str | int]:
+    """What a telephone needs to register as `sip_user`: a console as its operator, for a
+    working day (VAXEL_SIP_CREDENTIALS_SECONDS), or a desk phone as a direct number."""
+    expiry = int(time.time()) + (seconds or settings.VAXEL_SIP_CREDENTIALS_SECONDS)
+    username = f"{expiry}:{sip_user}"
     digest = hmac.new(settings.VAXEL_SIP_SECRET.encode(), username.encode(), hashlib.sha1).digest()
     return {
-        "uri": f"sip:{operator_user(user)}@{settings.VAXEL_SIP_DOMAIN}",
+        "uri": f"sip:{sip_user}@{settings.VAXEL_SIP_DOMAIN}",
         "authorization_user": username,
         "password": base64.b64encode(digest).decode(),
         "ws": settings.VAXEL_SIP_WS_URL,

@@ -1,12 +1,19 @@
-"""Telephony test parts: the media endpoint on a thread of its own, and a caller's phone."""
+"""Telephony test parts: the media endpoint on a thread of its own, a caller's phone,
+Växel over HTTP in a thread, and Kamailio started and stopped by its pid file."""
 
 import asyncio
+import os
 import re
+import shutil
+import signal
 import socket
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
 
 from vaxel.telephony.media import peers_parse
 from vaxel.telephony.media_endpoint import media_endpoint
@@ -79,9 +86,10 @@ class Caller:
         message = message.replace(b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n")
         message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
         self.sip.sendto(message, self.media)
-        raw = self.sip.recvfrom(65535)[0]
+        while (answer := parse_response(raw := self.sip.recvfrom(65535)[0])).status < 200:
+            pass  # 100 Trying, 180 Ringing from a proxy on the way
         found = re.search(rb"m=audio (\d+)", raw)
-        return parse_response(raw).status, int(found.group(1)) if found else 0
+        return answer.status, int(found.group(1)) if found else 0
 
     def listen(self, until_bye: bool) -> bytes:
         audio = bytearray()
@@ -102,3 +110,103 @@ class Caller:
                 pass
         self.sip.setblocking(True)
         return bytes(audio)
+
+
+KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
+
+
+def free_port(kind=socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class VaxelServer:
+    """Växel over HTTP in a thread, on a port that survives a stop and a start."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.server = None
+
+    def start(self):
+        self.server = ThreadedWSGIServer(("127.0.0.1", self.port), Quiet, allow_reuse_address=True)
+        self.server.set_app(get_internal_wsgi_application())
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def kamailio_start(folder: Path, config: str) -> Path:
+    """Kamailio with `config` (and its local file) in `folder`; returns its pid file."""
+    pid_file = folder / "kamailio.pid"
+    subprocess.run(
+        [KAMAILIO, "-f", config, "-P", str(pid_file), "-Y", str(folder), "-w", str(folder)],
+        cwd=folder,
+        check=True,
+        timeout=20,
+        capture_output=True,
+    )
+    return pid_file
+
+
+def kamailio_stop(pid_file: Path) -> None:
+    pid = int(pid_file.read_text().strip())
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+
+
+RTPENGINE = shutil.which("rtpengine") or "/usr/bin/rtpengine"
+
+
+@pytest.fixture
+def rtpengine(tmp_path):
+    """rtpengine in userspace (no kernel module) on 127.0.0.1; its ng control address."""
+    control = free_port(socket.SOCK_DGRAM)
+    low = 30000 + (control % 300) * 100
+    pid_file = tmp_path / "rtpengine.pid"
+    log = (tmp_path / "rtpengine.log").open("w")
+    process = subprocess.Popen(
+        [
+            RTPENGINE,
+            "--config-file=none",
+            "--foreground",
+            "--table=-1",
+            "--interface=127.0.0.1",
+            f"--listen-ng=127.0.0.1:{control}",
+            f"--port-min={low}",
+            f"--port-max={low + 99}",
+            "--log-stderr",
+            f"--pidfile={pid_file}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.settimeout(0.2)
+    deadline = time.monotonic() + 10
+    while True:
+        probe.sendto(b"1 d7:command4:pinge", ("127.0.0.1", control))
+        try:
+            if b"pong" in probe.recv(1024):
+                break
+        except TimeoutError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "rtpengine did not start"
+    probe.close()
+    yield f"udp:127.0.0.1:{control}"
+    pid = int(pid_file.read_text().strip()) if pid_file.exists() else process.pid
+    os.kill(pid, signal.SIGTERM)
+    process.wait(timeout=10)
+    log.close()

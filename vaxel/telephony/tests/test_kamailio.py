@@ -4,17 +4,14 @@ the INVITEs and reads the answers. Kamailio is started and stopped by its pid fi
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import threading
 import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
 
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
@@ -23,10 +20,16 @@ from vaxel.core.time import STOCKHOLM, local_date, now
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.sip_udp import SipClient, invite, request
-from vaxel.telephony.tests.conftest import Caller
+from vaxel.telephony.tests.conftest import (
+    KAMAILIO,
+    Caller,
+    VaxelServer,
+    free_port,
+    kamailio_start,
+    kamailio_stop,
+)
 
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"
-KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 GATEWAY = "10.0.0.5"
 pytestmark = pytest.mark.processes  # Kamailio
 
@@ -34,34 +37,6 @@ if not Path(KAMAILIO).exists():
     if os.environ.get("CI"):
         pytest.fail("Kamailio is missing; scripts/ensure-telephony installs it", pytrace=False)
     pytest.skip("Kamailio is not installed (scripts/ensure-telephony)", allow_module_level=True)
-
-
-def free_port(kind=socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class VaxelServer:
-    """Växel over HTTP in a thread, on a port that survives a stop and a start."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.server = None
-
-    def start(self):
-        self.server = ThreadedWSGIServer(("127.0.0.1", self.port), Quiet, allow_reuse_address=True)
-        self.server.set_app(get_internal_wsgi_application())
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -99,28 +74,14 @@ def kamailio(vaxel, tmp_path):
         f'#!define VAXEL_CALLS_HTTPCON "vaxelcalls=>http://pbx:{events}@127.0.0.1:{vaxel.port}/api/v1"\n'
         "#!define PIKE_DENSITY 40\n"
     )
-    pid_file = tmp_path / "kamailio.pid"
-    subprocess.run(
-        [KAMAILIO, "-f", "kamailio.cfg", "-P", str(pid_file), "-Y", str(tmp_path), "-w", str(tmp_path)],
-        cwd=tmp_path,
-        check=True,
-        timeout=20,
-        capture_output=True,
-    )
+    pid_file = kamailio_start(tmp_path, "kamailio.cfg")
     client = SipClient("127.0.0.1", sip_port, timeout=3)
     deadline = time.monotonic() + 10
     while client.send(request("OPTIONS", "ping", "test", host="127.0.0.1", port=sip_port)) is None:
         assert time.monotonic() < deadline, "Kamailio did not answer"
     yield client
     client.close()
-    pid = int(pid_file.read_text().strip())
-    os.kill(pid, signal.SIGTERM)
-    for _ in range(50):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
+    kamailio_stop(pid_file)
 
 
 def test_the_shipped_configuration_is_valid(tmp_path):
