@@ -13,4 +13,5 @@ urlpatterns = [
     path("franvaro/", views.absence, name="console-absence"),
     path("meddelande/", views.message, name="console-message"),
     path("handelser/", views.events, name="console-events"),
+    path("telefon/", views.telephone, name="console-telephone"),
 ]

@@ -6,8 +6,9 @@ from functools import wraps
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,9 +18,10 @@ from vaxel.access.roles import access_absence_write, access_console
 from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.selectors import telephone_hours_text
 from vaxel.availability.services import absence_add, absence_clear
-from vaxel.console.errors import InvalidChoice
+from vaxel.console.errors import InvalidChoice, NotTelephone
 from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
 from vaxel.core import live
+from vaxel.core.api import error_body
 from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
 from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_instant
@@ -28,6 +30,7 @@ from vaxel.messaging.models import Message, MessageKind
 from vaxel.messaging.services import message_take
 from vaxel.telephony import services as calls
 from vaxel.telephony.selectors import queue_cards
+from vaxel.telephony.switchboard import operator_user, sip_credentials, transfer_uri
 
 
 def operators_only(view):
@@ -43,11 +46,16 @@ def operators_only(view):
     return checked
 
 
+def _is_telephone() -> bool:
+    """The console is its operator's telephone (Kamailio as the switchboard's own)."""
+    return settings.VAXEL_TELEPHONY_DRIVER == "kamailio"
+
+
 @require_GET
 @operators_only
 def console(request: HttpRequest) -> HttpResponse:
     at = now()
-    return render(
+    response = render(
         request,
         "console/console.html",
         {
@@ -56,8 +64,25 @@ def console(request: HttpRequest) -> HttpResponse:
             "queue": queue_cards(viewer=request.user),
             "feed": feed(),
             "reasons": AbsenceReason.choices,
+            "telephone": _is_telephone(),
         },
     )
+    if _is_telephone():
+        response._csp_update = {"connect-src": [settings.VAXEL_SIP_WS_URL]}  # type: ignore[attr-defined]
+    return response
+
+
+@require_GET
+@operators_only
+def telephone(request: HttpRequest) -> HttpResponse:
+    """The SIP credentials this console registers with as its operator's telephone,
+    minted for this page and never stored (the console asks again when they lapse)."""
+    if not _is_telephone():
+        text = _("The console is not a telephone here: calls are carried by another telephone system.")
+        body = error_body(NotTelephone.error_id, text)
+        return JsonResponse(body, status=404, headers={"Cache-Control": "no-store"})
+    credentials = sip_credentials(operator_user(request.user))
+    return JsonResponse(credentials, headers={"Cache-Control": "no-store"})
 
 
 @require_GET
@@ -96,10 +121,13 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "console/_feed.html", {"feed": feed()})
 
 
-def _done(request: HttpRequest, text: str, event: str = "queue-changed") -> HttpResponse:
-    """The acting console hears at once; the others through the live stream."""
-    response = render(request, "console/_notice.html", {"text": text})
-    return trigger_client_event(retarget(response, "#notice"), event)
+def _done(request: HttpRequest, text: str, event: str = "queue-changed", **detail: str) -> HttpResponse:
+    """The acting console hears at once; the others through the live stream. With
+    `detail`, the console's telephone hears it too (vx-telephone: refer, hang up)."""
+    response = retarget(render(request, "console/_notice.html", {"text": text}), "#notice")
+    if detail:
+        trigger_client_event(response, "vx-telephone", detail)
+    return trigger_client_event(response, event)
 
 
 def _refused(request: HttpRequest, error: VaxelError) -> HttpResponse:
@@ -124,10 +152,12 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             call = calls.call_put_through(
                 call_id=pk, number_id=_int(request.POST.get("number", ""), _("a number")), actor=request.user
             )
-            return _done(request, _("Put through to %(name)s.") % {"name": call.put_through_name})
+            text = _("Put through to %(name)s.") % {"name": call.put_through_name}
+            refer = transfer_uri(call)
+            return _done(request, text, refer=refer) if refer else _done(request, text)
         if action == "end":
             calls.call_end(call_id=pk, actor=request.user)
-            return _done(request, _("The call has ended."))
+            return _done(request, _("The call has ended."), hang_up="yes")
     except VaxelError as error:
         return _refused(request, error)
     return _refused(request, InvalidInput(_("Choose what to do with the call.")))

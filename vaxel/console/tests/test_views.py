@@ -1,6 +1,10 @@
 """The operator console's pages and actions: who may use them, what a hit shows (E2, E3,
 E7, S3), a unit at a glance (S2), and what the call buttons do."""
 
+import base64
+import hmac
+import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -48,6 +52,7 @@ PAGES = [
     ("post", "console-call", {"pk": 1, "action": "answer"}),
     ("post", "console-message", {}),
     ("post", "console-absence", {}),
+    ("get", "console-telephone", {}),
 ]
 
 
@@ -192,3 +197,51 @@ def test_an_absence_with_a_bad_time_is_refused(operator, town):
         reverse("console-absence"), {"email": town.anna.email, "reason": "sick", "until": "i morgon"}
     )
     assert 'class="notice error"' in response.content.decode() and not Absence.objects.exists()
+
+
+@pytest.fixture
+def telephone(settings):
+    settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
+    settings.VAXEL_SIP_DOMAIN = "vaxel.test"
+    settings.VAXEL_SIP_WS_URL = "wss://sip.testby.se/ws"
+
+
+def test_s1_the_console_registers_as_its_operators_telephone_with_credentials_minted_for_it(
+    operator, logins, telephone, settings
+):
+    page = operator.get(reverse("console"))
+    assert "jssip-3.12.0.min.js" in page.content.decode()
+    assert "wss://sip.testby.se/ws" in page["Content-Security-Policy"]  # the browser may reach Kamailio
+    answer = operator.get(reverse("console-telephone"))
+    assert answer["Cache-Control"] == "no-store"
+    credentials = answer.json()
+    user = f"operator{logins['operator'].pk}"
+    assert credentials["uri"] == f"sip:{user}@vaxel.test" and credentials["ws"] == "wss://sip.testby.se/ws"
+    expiry, named = credentials["authorization_user"].split(":")
+    assert named == user and int(expiry) > time.time() + settings.VAXEL_SIP_CREDENTIALS_SECONDS - 60
+    expected = hmac.new(
+        settings.VAXEL_SIP_SECRET.encode(), credentials["authorization_user"].encode(), "sha1"
+    )
+    assert credentials["password"] == base64.b64encode(expected.digest()).decode()
+
+
+def test_without_kamailio_the_console_is_no_telephone_and_says_so(operator):
+    page = operator.get(reverse("console"))
+    assert "jssip" not in page.content.decode()
+    answer = operator.get(reverse("console-telephone"))
+    assert answer.status_code == 404 and answer.json()["error"]["id"] == "not_telephone"
+
+
+@pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
+def test_s3_putting_through_hands_the_telephone_an_address_never_a_number(operator, town, telephone):
+    call = call_arrive(caller="036-123456", called=SWITCHBOARD, driver="kamailio")
+    operator.post(reverse("console-call", kwargs={"pk": call.pk, "action": "answer"}))
+    mobile = town.anna.numbers.get(kind=NumberKind.MOBILE)  # no consent
+    response = operator.post(
+        reverse("console-call", kwargs={"pk": call.pk, "action": "put-through"}), {"number": mobile.pk}
+    )
+    told = json.loads(response["HX-Trigger"])["vx-telephone"]["refer"]
+    assert told.startswith("sip:xfer-") and told.endswith("@vaxel.test")
+    assert not any(
+        form in response.content.decode() + response["HX-Trigger"] for form in hidden_forms(mobile.e164)
+    )

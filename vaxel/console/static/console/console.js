@@ -96,6 +96,7 @@
     else if (button.dataset.messagePerson || button.dataset.messageUnit) messageForm(button, false);
     else if (button.dataset.callbackPerson || button.dataset.callbackUnit) messageForm(button, true);
     else if (button.dataset.absence) absenceForm(button);
+    else if (button.hasAttribute("data-hold")) holdToggle(button);
     else if (button.hasAttribute("data-close")) { closeForms(); $("#search").focus(); }
   });
   document.addEventListener("htmx:afterRequest", (event) => {
@@ -105,6 +106,90 @@
       $("#search").focus();
     }
   });
+
+  // The console as its operator's telephone (Kamailio; WebRTC through rtpengine). It
+  // registers with credentials Växel mints for this page. Answering in the queue makes
+  // the switchboard send that caller here, and the telephone takes the call at once;
+  // "Koppla" refers the caller to the address Växel gives (never a number); ending
+  // the call hangs up. Only the calls Växel sends ring a console, so it answers them.
+  const phone = { ua: null, session: null, tries: 0 };
+  function phoneSays(state) {
+    const el = $("#telephone");
+    if (!el) return;
+    el.textContent = el.dataset[state] || state;
+    el.dataset.state = state;
+    el.classList.toggle("on", state === "on" || state === "talking" || state === "held");
+    $$("[data-hold]").forEach((b) => { b.hidden = !phone.session; });
+  }
+  function phoneSession(session) {
+    if (phone.session) { session.terminate({ status_code: 486, reason_phrase: "Busy Here" }); return; }
+    phone.session = session;
+    const over = () => { phone.session = null; phoneSays("on"); };
+    session.on("ended", over);
+    session.on("failed", over);
+    session.on("confirmed", () => phoneSays("talking"));
+    session.on("hold", () => phoneSays("held"));
+    session.on("unhold", () => phoneSays("talking"));
+    session.on("peerconnection", (event) => {
+      event.peerconnection.addEventListener("track", (track) => {
+        $("#telephone-audio").srcObject = track.streams[0];
+      });
+    });
+    phoneSays("ringing");
+    session.answer({ mediaConstraints: { audio: true, video: false } });
+  }
+  async function phoneStart() {
+    const el = $("#telephone");
+    if (!el || !window.JsSIP) return;
+    let credentials;
+    try {
+      const answer = await fetch(el.dataset.credentials, { credentials: "same-origin", cache: "no-store" });
+      if (!answer.ok) { phoneSays("failed"); return; }
+      credentials = await answer.json();
+    } catch (error) { phoneSays("off"); setTimeout(phoneStart, 5000); return; }
+    const ua = new JsSIP.UA({
+      sockets: [new JsSIP.WebSocketInterface(credentials.ws)],
+      uri: credentials.uri,
+      authorization_user: credentials.authorization_user,
+      password: credentials.password,
+      register: true,
+      register_expires: 300,
+      session_timers: false,
+      user_agent: "Vaxel console",
+    });
+    ua.on("registered", () => { phone.tries = 0; phoneSays(phone.session ? "talking" : "on"); });
+    ua.on("disconnected", () => phoneSays("off"));
+    ua.on("registrationFailed", () => {
+      // Lapsed credentials: ask for new ones a few times, then say so.
+      ua.stop();
+      phone.tries += 1;
+      if (phone.tries <= 3) setTimeout(phoneStart, 1000 * phone.tries); else phoneSays("failed");
+    });
+    ua.on("newRTCSession", (event) => { if (event.originator === "remote") phoneSession(event.session); });
+    phone.ua = ua;
+    ua.start();
+  }
+  document.body.addEventListener("vx-telephone", (event) => {
+    const session = phone.session;
+    if (!session) return;
+    if (event.detail.refer) {
+      session.refer(event.detail.refer, {
+        eventHandlers: {
+          accepted: () => session.terminate(),
+          failed: () => say($("#telephone").dataset.referFailed, true),
+        },
+      });
+    } else if (event.detail.hang_up) {
+      session.terminate();
+    }
+  });
+  function holdToggle(button) {
+    const session = phone.session;
+    if (!session) return;
+    if (session.isOnHold().local) { session.unhold(); button.textContent = button.dataset.holdText; }
+    else { session.hold(); button.textContent = button.dataset.resumeText; }
+  }
+  document.addEventListener("htmx:afterSwap", () => { $$("[data-hold]").forEach((b) => { b.hidden = !phone.session; }); });
 
   // Keyboard: arrows move through hits, Enter acts, Escape clears.
   function hits() { return $$("#hits .hit"); }
@@ -146,5 +231,5 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", () => { connect(); tick(); $("#search").focus(); });
+  document.addEventListener("DOMContentLoaded", () => { connect(); tick(); phoneStart(); $("#search").focus(); });
 })();
