@@ -131,6 +131,8 @@ POSITION_EVERY = 30.0  # seconds between the caller's place being said again
 def _reply(request: SipRequest, status: str, *, to_tag: str = "", extra: str = "", body: str = "") -> bytes:
     to = request.header("to") + (f";tag={to_tag}" if to_tag and ";tag=" not in request.header("to") else "")
     via = "".join(f"Via: {v}\r\n" for v in request.headers.get("via", []))
+    if status.startswith("2") and request.method == "INVITE":  # the dialog's route (RFC 3261, 12.1.1)
+        via += "".join(f"Record-Route: {r}\r\n" for r in request.headers.get("record-route", []))
     kind = "Content-Type: application/sdp\r\n" if body else ""
     return (
         f"SIP/2.0 {status}\r\n{via}From: {request.header('from')}\r\nTo: {to}\r\n"
@@ -261,13 +263,15 @@ class MediaServer(asyncio.DatagramProtocol):
         """The caller waits: the greeting and their place, then music and their place
         again now and then, until an operator's console has them or they hang up."""
         assert self.queue is not None
-        await self._play(session, greeting)
+        moved = session.moved.is_set  # the console has the caller: the queue falls silent
+        await self._play(session, greeting, until=moved)
         music = await asyncio.to_thread(self.queue.music)
         said = time.monotonic()
-        while not (session.ended.is_set() or session.moved.is_set()):
-            await self._play(session, music, until=lambda: session.moved.is_set())
+        while not (session.ended.is_set() or moved()):
+            await self._play(session, music, until=moved)
             if time.monotonic() - said >= POSITION_EVERY and not session.referred:
-                await self._play(session, await asyncio.to_thread(self.queue.position, session.request))
+                place = await asyncio.to_thread(self.queue.position, session.request)
+                await self._play(session, place, until=moved)
                 said = time.monotonic()
         if session.moved.is_set() and not session.ended.is_set():
             self._bye(session)

@@ -13,11 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
 
+from vaxel.access.services import token_create
 from vaxel.telephony.media import peers_parse
 from vaxel.telephony.media_endpoint import media_endpoint
-from vaxel.telephony.sip_udp import parse_response, request
+from vaxel.telephony.sip_udp import SipClient, parse_response, request
 
 
 @pytest.fixture
@@ -210,3 +212,43 @@ def rtpengine(tmp_path):
     os.kill(pid, signal.SIGTERM)
     process.wait(timeout=10)
     log.close()
+
+
+SWITCHBOARD_CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "switchboard.cfg"
+DOMAIN = "vaxel.test"
+
+
+def local_config(*, sip_port: int, ws_port: int, route: str, secret: str, rtpengine: str) -> str:
+    return (
+        f"#!define LISTEN_UDP udp:127.0.0.1:{sip_port}\n"
+        f"#!define LISTEN_WS tcp:127.0.0.1:{ws_port}\n"
+        f'#!define SIP_DOMAIN "{DOMAIN}"\n'
+        f'#!define SIP_SECRET "{secret}"\n'
+        f'#!define VAXEL_HTTPCON "vaxel=>{route}"\n'
+        '#!define TRUSTED "127.0.0.1/32"\n'
+        f'#!define RTPENGINE "{rtpengine}"\n'
+    )
+
+
+def switchboard_start(folder: Path, *, vaxel_port: int, rtpengine: str) -> tuple[Path, int, int]:
+    """Kamailio as the switchboard (switchboard.cfg) in `folder`, asking the Växel on
+    `vaxel_port`; its pid file, SIP (UDP) port and WebSocket port, once it answers."""
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+    sip_port, ws_port = free_port(socket.SOCK_DGRAM), free_port()
+    (folder / "switchboard.cfg").write_text(SWITCHBOARD_CONFIG.read_text())
+    (folder / "switchboard-local.cfg").write_text(
+        local_config(
+            sip_port=sip_port,
+            ws_port=ws_port,
+            route=f"http://pbx:{secret}@127.0.0.1:{vaxel_port}/pbx/route",
+            secret=settings.VAXEL_SIP_SECRET,
+            rtpengine=rtpengine,
+        )
+    )
+    pid_file = kamailio_start(folder, "switchboard.cfg")
+    client = SipClient("127.0.0.1", sip_port, timeout=1)
+    deadline = time.monotonic() + 10
+    while client.send(request("OPTIONS", "", "test", host="127.0.0.1", port=sip_port)) is None:
+        assert time.monotonic() < deadline, "Kamailio did not answer"
+    client.close()
+    return pid_file, sip_port, ws_port

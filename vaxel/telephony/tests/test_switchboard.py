@@ -5,36 +5,33 @@ media endpoint, or to an address an operator put the call through to. Real Kamai
 real Växel over HTTP, the media endpoint and SIP agents, all on 127.0.0.1."""
 
 import os
-import socket
 import subprocess
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
 from vaxel.core.testing import SWITCHBOARD, logins, small_municipality
 from vaxel.core.time import local_date, now
 from vaxel.directory.models import NumberKind
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
-from vaxel.telephony.sip_udp import SipClient, invite, request
+from vaxel.telephony.sip_udp import SipClient, invite
 from vaxel.telephony.switchboard import sip_credentials, transfer_uri
 from vaxel.telephony.tests.conftest import (
+    DOMAIN,
     KAMAILIO,
+    SWITCHBOARD_CONFIG,
     Caller,
     VaxelServer,
-    free_port,
-    kamailio_start,
     kamailio_stop,
+    local_config,
+    switchboard_start,
 )
 from vaxel.telephony.tests.phones import Phone
 
-CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "switchboard.cfg"
-DOMAIN = "vaxel.test"
 BJORN = "+46370331002"
 pytestmark = pytest.mark.processes  # Kamailio
 
@@ -42,18 +39,6 @@ if not Path(KAMAILIO).exists():
     if os.environ.get("CI"):
         pytest.fail("Kamailio is missing; scripts/ensure-telephony installs it", pytrace=False)
     pytest.skip("Kamailio is not installed (scripts/ensure-telephony)", allow_module_level=True)
-
-
-def local_config(*, sip_port: int, ws_port: int, route: str, secret: str, rtpengine: str) -> str:
-    return (
-        f"#!define LISTEN_UDP udp:127.0.0.1:{sip_port}\n"
-        f"#!define LISTEN_WS tcp:127.0.0.1:{ws_port}\n"
-        f'#!define SIP_DOMAIN "{DOMAIN}"\n'
-        f'#!define SIP_SECRET "{secret}"\n'
-        f'#!define VAXEL_HTTPCON "vaxel=>{route}"\n'
-        '#!define TRUSTED "127.0.0.1/32"\n'
-        f'#!define RTPENGINE "{rtpengine}"\n'
-    )
 
 
 @pytest.fixture
@@ -83,23 +68,8 @@ def vaxel(town):
 @pytest.fixture
 def switchboard(vaxel, media, rtpengine, settings, tmp_path):
     settings.VAXEL_MEDIA_HOST = f"127.0.0.1:{media['port']}"
-    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
-    sip_port = free_port(socket.SOCK_DGRAM)
-    (tmp_path / "switchboard.cfg").write_text(CONFIG.read_text())
-    (tmp_path / "switchboard-local.cfg").write_text(
-        local_config(
-            sip_port=sip_port,
-            ws_port=free_port(),
-            route=f"http://pbx:{secret}@127.0.0.1:{vaxel.port}/pbx/route",
-            secret=settings.VAXEL_SIP_SECRET,
-            rtpengine=rtpengine,
-        )
-    )
-    pid_file = kamailio_start(tmp_path, "switchboard.cfg")
+    pid_file, sip_port, _ws_port = switchboard_start(tmp_path, vaxel_port=vaxel.port, rtpengine=rtpengine)
     client = SipClient("127.0.0.1", sip_port, timeout=3)
-    deadline = time.monotonic() + 10
-    while client.send(request("OPTIONS", "", "test", host="127.0.0.1", port=sip_port)) is None:
-        assert time.monotonic() < deadline, "Kamailio did not answer"
     phones: list[Phone] = []
 
     def phone(user: str) -> Phone:
@@ -131,7 +101,7 @@ def call(switchboard, to: str) -> None:
 
 
 def test_the_shipped_switchboard_configuration_is_valid(tmp_path):
-    (tmp_path / "switchboard.cfg").write_text(CONFIG.read_text())
+    (tmp_path / "switchboard.cfg").write_text(SWITCHBOARD_CONFIG.read_text())
     (tmp_path / "switchboard-local.cfg").write_text(
         local_config(
             sip_port=5060,

@@ -183,6 +183,20 @@
       session.terminate();
     }
   });
+  // What the telephone hears and sends, for support and the end-to-end tests.
+  window.VaxelTelephone = {
+    state: () => ($("#telephone") ? $("#telephone").dataset.state : ""),
+    audio: async () => {
+      const connection = phone.session && phone.session.connection;
+      const counts = { received: 0, sent: 0 };
+      if (!connection) return counts;
+      (await connection.getStats()).forEach((report) => {
+        if (report.type === "inbound-rtp" && report.kind === "audio") counts.received += report.packetsReceived;
+        if (report.type === "outbound-rtp" && report.kind === "audio") counts.sent += report.packetsSent;
+      });
+      return counts;
+    },
+  };
   function holdToggle(button) {
     const session = phone.session;
     if (!session) return;
