@@ -4,15 +4,17 @@ its media endpoint holding the queue, a caller's SIP telephone beyond the trunk,
 employee's desk phone registered as his number, and two operators' consoles in Debian's
 Chromium, each registered over WebSocket as its operator's telephone (WebRTC)."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import Error
 
 from tests.browser.conftest import CHROMIUM, sign_in
 from vaxel.availability.services import schedule_exception_add
 from vaxel.core.testing import PASSWORD, logins, small_municipality
 from vaxel.core.time import local_date, now
-from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.models import Call, CallEvent, CallState
 from vaxel.telephony.switchboard import sip_credentials
 from vaxel.telephony.tests.conftest import (  # noqa: F401 - fixtures
     DOMAIN,
@@ -21,7 +23,7 @@ from vaxel.telephony.tests.conftest import (  # noqa: F401 - fixtures
     rtpengine,
     switchboard_start,
 )
-from vaxel.telephony.tests.phones import CallerAgent, Phone, answer, talk
+from vaxel.telephony.tests.phones import CallerAgent, Phone, answer, talk, until
 
 SWITCHBOARD_E164 = "+46370331000"
 BJORN = "+46370331002"
@@ -88,17 +90,6 @@ def console(browser, base: str, username: str):
     return page
 
 
-def until(check, seconds: float = 10.0):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError("it never happened")
-
-
 def test_s1_s3_a_caller_waits_is_answered_in_the_browser_talks_and_is_put_through_to_a_desk_phone(
     switchboard, browser, shot
 ):
@@ -144,3 +135,66 @@ def test_s1_s3_a_caller_waits_is_answered_in_the_browser_talks_and_is_put_throug
     finally:
         caller.close()
         desk.close()
+
+
+def answered(switchboard, page) -> CallerAgent:
+    """A caller who has been answered at `page`'s console and is talking with it."""
+    sip_port = switchboard["sip_port"]
+    caller = CallerAgent(sip_port)
+    waiting = caller.call(f"sip:{SWITCHBOARD_E164}@127.0.0.1:{sip_port}")
+    until(waiting.answered.is_set)
+    page.click(".calls li.call [data-answer]")
+    page.wait_for_selector("#telephone[data-state=talking]")
+    until(waiting.ended.is_set)
+    return caller
+
+
+def test_s3_hold_and_a_call_put_through_to_a_private_mobile_whose_digits_never_reach_the_browser(
+    switchboard, browser
+):
+    mobile = "+46701234567"  # Anna's, without her consent to give it out
+    phone = Phone(proxy_port=switchboard["sip_port"], user=mobile, domain=DOMAIN)
+    minted = sip_credentials(mobile)
+    assert phone.register(str(minted["authorization_user"]), str(minted["password"])) == 200
+    page = console(browser, switchboard["base"], "operator")
+    seen: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: seen.append(str(frame))))
+    page.on("response", lambda response: seen.append(response))
+    caller = answered(switchboard, page)
+    try:
+        page.click("[data-hold]")
+        page.wait_for_selector("#telephone[data-state=held]")
+        until(lambda: CallEvent.objects.filter(kind="held").exists())
+        page.click("[data-hold]")
+        page.wait_for_selector("#telephone[data-state=talking]")
+        until(lambda: CallEvent.objects.filter(kind="resumed").exists())
+
+        page.fill("#search", "Anna Sjöberg")
+        page.click("#hits .hit:has-text('Anna Sjöberg') button[data-put-through]:not(.primary)")
+        ringing = phone.ringing(seconds=10)
+        assert ringing.startswith(f"INVITE sip:{mobile}@127.0.0.1:{phone.port}")
+        page.wait_for_selector("#telephone[data-state=on]")
+        texts = []
+        for item in seen:
+            if isinstance(item, str):
+                texts.append(item)
+            elif "/handelser/" not in item.url:  # the live stream never ends
+                with contextlib.suppress(Error):  # a redirect has no body
+                    texts.append(item.text())
+        digits = ["701234567", "070-123 45 67", "070-1234567", "070 123 45 67"]  # the caller is 036-123 45 67
+        assert texts and not any(form in text for text in texts for form in digits)
+    finally:
+        caller.close()
+        phone.close()
+
+
+def test_s1_a_caller_who_hangs_up_on_the_operator_ends_the_call(switchboard, browser):
+    page = console(browser, switchboard["base"], "operator")
+    caller = answered(switchboard, page)
+    try:
+        caller.hang_up()
+        page.wait_for_selector("#telephone[data-state=on]")
+        until(lambda: Call.objects.get().state == CallState.ENDED)
+        assert CallEvent.objects.filter(kind="ended").count() == 1
+    finally:
+        caller.close()

@@ -158,6 +158,12 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "end":
             calls.call_end(call_id=pk, actor=request.user)
             return _done(request, _("The call has ended."), hang_up="yes")
+        if action == "hung-up":  # the caller hung up on the console's telephone
+            calls.call_end(call_id=pk, actor=request.user)
+            return _done(request, _("The caller hung up."))
+        if action in ("hold", "resume"):  # what the console's telephone did
+            calls.call_hold(call_id=pk, actor=request.user, held=action == "hold")
+            return _done(request, _("On hold.") if action == "hold" else _("Back with the caller."))
     except VaxelError as error:
         return _refused(request, error)
     return _refused(request, InvalidInput(_("Choose what to do with the call.")))

@@ -16,6 +16,12 @@ class CallInProgress(Conflict):
     error_id = "call_in_progress"
 
 
+class CallNotAnswered(Conflict):
+    """Answer the call before you put it on hold."""
+
+    error_id = "call_not_answered"
+
+
 class CallNotFound(NotFound):
     """There is no call <id>."""
 

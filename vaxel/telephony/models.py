@@ -65,6 +65,8 @@ class CallEventKind(models.TextChoices):
     ARRIVED = "arrived", _("arrived")
     QUEUED = "queued", _("queued")
     ANSWERED = "answered", _("answered")
+    HELD = "held", _("put on hold")
+    RESUMED = "resumed", _("taken off hold")
     TRANSFERRED = "transferred", _("transferred")
     ABANDONED = "abandoned", _("abandoned")
     ENDED = "ended", _("ended")

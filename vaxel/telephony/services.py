@@ -29,6 +29,7 @@ from vaxel.telephony.drivers import driver_get
 from vaxel.telephony.errors import (
     CallEnded,
     CallInProgress,
+    CallNotAnswered,
     CallNotFound,
     CallTaken,
     InvalidRate,
@@ -169,6 +170,18 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
 
 
 @transaction.atomic
+def call_hold(*, call_id: int, actor, held: bool, at: datetime | None = None) -> Call:
+    """The operator puts the caller on hold (the caller hears silence or music from the
+    operator's telephone) or takes them off it; the call stays the operator's."""
+    call = _live_call(call_id)
+    _owned_by(call, actor)
+    if call.state != CallState.ANSWERED:
+        raise CallNotAnswered(_("Answer the call before you put it on hold."))
+    _log(call, "held" if held else "resumed", at or now(), again=True, answered_by=_login(actor))
+    return call
+
+
+@transaction.atomic
 def call_take_message(*, call_id: int, actor, at: datetime | None = None, **message: Any) -> Call:
     """S2: nobody can answer, so the caller leaves a message (or asks to be called back);
     the message goes out like any other, and the call ends."""
@@ -259,11 +272,13 @@ def _login(actor) -> str:
     return actor.get_username() if actor is not None else ""
 
 
-def _log(call: Call, kind: str, at: datetime, **fields: str) -> None:
+def _log(call: Call, kind: str, at: datetime, *, again: bool = False, **fields: str) -> None:
     """What happened to a switchboard call, as a call event the statistics count; the
-    same step of the same call is logged once however often it is reported."""
+    same step of the same call is logged once however often it is reported (a step
+    that may recur, as hold does, once per moment)."""
+    moment = f":{at.isoformat()}" if again else ""
     CallEvent.objects.get_or_create(
-        event_id=f"vaxel:{call.external_id}:{kind}"[:200],
+        event_id=f"vaxel:{call.external_id}:{kind}{moment}"[:200],
         defaults={"call_id": call.external_id, "kind": kind, "at": at, "called": call.called, **fields},
     )
     events.publish(events.CALL_EVENTS_STORED, call_ids=[call.external_id])

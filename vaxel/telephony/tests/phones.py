@@ -198,6 +198,13 @@ class CallerAgent:
         self._send(self._request(dialog, "INVITE", body=self._sdp(), route=False))
         return dialog
 
+    def hang_up(self) -> None:
+        """BYE to whoever the caller is talking to."""
+        dialog = self.talking
+        if dialog is not None:
+            self._send(self._request(dialog, "BYE"))
+            dialog.ended.set()
+
     def _request(self, dialog: Dialog, method: str, *, body: str = "", extra: str = "", route=True) -> str:
         if method != "ACK" and dialog.remote_tag:  # the first INVITE is 1, its ACK too
             dialog.cseq += 1
@@ -365,3 +372,13 @@ def talk(sock: socket.socket, to: tuple[str, int], seconds: float) -> int:
         except TimeoutError:
             pass
     return received
+
+
+def until(check, seconds: float = 10.0):
+    """What `check` gives once it gives something, within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError("it never happened")

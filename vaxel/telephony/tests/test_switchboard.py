@@ -16,7 +16,7 @@ from vaxel.availability.services import absence_add, schedule_exception_add
 from vaxel.core.testing import SWITCHBOARD, logins, small_municipality
 from vaxel.core.time import local_date, now
 from vaxel.directory.models import NumberKind
-from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.models import Call, CallEvent, CallState
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
 from vaxel.telephony.sip_udp import SipClient, invite
 from vaxel.telephony.switchboard import sip_credentials, transfer_uri
@@ -30,7 +30,7 @@ from vaxel.telephony.tests.conftest import (
     local_config,
     switchboard_start,
 )
-from vaxel.telephony.tests.phones import Phone
+from vaxel.telephony.tests.phones import CallerAgent, Phone, until
 
 BJORN = "+46370331002"
 pytestmark = pytest.mark.processes  # Kamailio
@@ -177,3 +177,16 @@ def test_when_vaxel_does_not_answer_a_caller_gets_503_and_then_gets_through(swit
     vaxel.start()
     call(switchboard, BJORN)
     assert phone.ringing().startswith("INVITE ")
+
+
+def test_s1_a_caller_who_hangs_up_while_queued_is_counted_abandoned(switchboard):
+    caller = CallerAgent(switchboard.port)
+    try:
+        waiting = caller.call(f"sip:+46370331000@127.0.0.1:{switchboard.port}")
+        until(waiting.answered.is_set)  # held in the queue at the media endpoint
+        assert Call.objects.get(external_id=waiting.call_id).state == CallState.QUEUED
+        caller.hang_up()
+        until(lambda: Call.objects.get(external_id=waiting.call_id).state == CallState.ABANDONED)
+        assert CallEvent.objects.filter(call_id=waiting.call_id, kind="abandoned").count() == 1
+    finally:
+        caller.close()

@@ -124,12 +124,25 @@
   function phoneSession(session) {
     if (phone.session) { session.terminate({ status_code: 486, reason_phrase: "Busy Here" }); return; }
     phone.session = session;
-    const over = () => { phone.session = null; phoneSays("on"); };
+    phone.call = currentCall();
+    // What the telephone did is recorded on the call: the caller hanging up, hold.
+    const report = (action) => {
+      if (!phone.call) return;
+      htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/put-through/", "/" + phone.call + "/" + action + "/"), {
+        target: "#notice", source: body,
+      });
+    };
+    const over = (event) => {
+      phone.session = null;
+      phoneSays("on");
+      if (event && event.originator === "remote" && !phone.moved) report("hung-up");
+      phone.moved = false;
+    };
     session.on("ended", over);
     session.on("failed", over);
-    session.on("confirmed", () => phoneSays("talking"));
-    session.on("hold", () => phoneSays("held"));
-    session.on("unhold", () => phoneSays("talking"));
+    session.on("confirmed", () => { phone.call = phone.call || currentCall(); phoneSays("talking"); });
+    session.on("hold", (event) => { phoneSays("held"); if (event.originator === "local") report("hold"); });
+    session.on("unhold", (event) => { phoneSays("talking"); if (event.originator === "local") report("resume"); });
     session.on("peerconnection", (event) => {
       event.peerconnection.addEventListener("track", (track) => {
         $("#telephone-audio").srcObject = track.streams[0];
@@ -175,11 +188,14 @@
     if (event.detail.refer) {
       session.refer(event.detail.refer, {
         eventHandlers: {
-          accepted: () => session.terminate(),
-          failed: () => say($("#telephone").dataset.referFailed, true),
+          // Blind transfer: once the caller's telephone takes the REFER, the caller goes on
+          // alone and this console is free for the next call.
+          requestSucceeded: () => { phone.moved = true; session.terminate(); },
+          requestFailed: () => say($("#telephone").dataset.referFailed, true),
         },
       });
     } else if (event.detail.hang_up) {
+      phone.moved = true;
       session.terminate();
     }
   });
