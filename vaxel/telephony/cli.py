@@ -1,19 +1,24 @@
-"""`vaxel media|simulate|call-events import`: the telephony side."""
+"""`vaxel media|phone-credentials|simulate|call-events import`: the telephony side."""
 
 import argparse
 import os
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
+
+from django.conf import settings
 
 from vaxel.access.services import token_revoke
 from vaxel.core.cli import Verbs
 from vaxel.core.phone import display
+from vaxel.core.time import STOCKHOLM
 from vaxel.telephony.events import call_events_from_file
 from vaxel.telephony.media_endpoint import media_endpoint
 from vaxel.telephony.selectors import simulator_directory
 from vaxel.telephony.services import call_events_store, simulation_switchboard, simulator_token_issue
 from vaxel.telephony.simulator_client import ApiError, Client, client_for, run
+from vaxel.telephony.switchboard import phone_credentials
 
 
 def register(verbs: Verbs) -> None:
@@ -28,6 +33,14 @@ def register(verbs: Verbs) -> None:
 
     p = verbs.verb("media", media, help="the announcement and voicemail endpoint (SIP/RTP over UDP)")
     p.add_argument("--listen", default=os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080"), help="host:port")
+
+    p = verbs.verb(
+        "phone-credentials",
+        phone_credentials_show,
+        help="SIP credentials for a desk or soft phone that registers as a directory number",
+    )
+    p.add_argument("number", help="the number the phone answers, e.g. 0370-331002")
+    p.add_argument("--days", type=int, default=365, help="how long they hold (365)")
 
     p = verbs.verb("simulate", simulate, help="feed simulated calls to a running Växel (the call simulator)")
     p.add_argument("--rate", type=float, required=True, help="calls a minute, on average over a working day")
@@ -67,6 +80,17 @@ def media(args: argparse.Namespace) -> int:
         await asyncio.Event().wait()
 
     asyncio.run(run())
+    return 0
+
+
+def phone_credentials_show(args: argparse.Namespace) -> int:
+    """What to type into a phone's SIP account settings (printed once, never stored)."""
+    credentials = phone_credentials(args.number, days=args.days)
+    print(f"SIP address:    {credentials['uri']}")
+    print(f"Registrar:      {settings.VAXEL_SIP_DOMAIN} (Kamailio, UDP)")
+    print(f"User name:      {credentials['authorization_user']}")
+    print(f"Password:       {credentials['password']}")
+    print(f"Valid until:    {datetime.fromtimestamp(int(credentials['expires']), STOCKHOLM):%Y-%m-%d %H:%M}")
     return 0
 
 

@@ -52,6 +52,12 @@ class InvalidEvent(InvalidInput):
     error_id = "invalid_event"
 
 
+class InvalidLifetime(InvalidInput):
+    """Give --days between 1 and 3650."""
+
+    error_id = "invalid_lifetime"
+
+
 class InvalidRate(InvalidInput):
     """--rate and --patience must be above 0, and --count at least 1."""
 

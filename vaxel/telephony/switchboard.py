@@ -24,9 +24,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from vaxel.core.phone import normalise
 from vaxel.core.time import now
+from vaxel.directory.errors import NumberNotFound
 from vaxel.directory.models import PhoneNumber
+from vaxel.telephony.errors import InvalidLifetime
 from vaxel.telephony.models import Call, SipTarget, SipTargetKind
 
 OPERATOR_PREFIX, TRANSFER_PREFIX = "op-", "xfer-"
@@ -51,6 +55,17 @@ def sip_credentials(sip_user: str, seconds: int | None = None) -> dict[str, str 
         "ws": settings.VAXEL_SIP_WS_URL,
         "expires": expiry,
     }
+
+
+def phone_credentials(number: str, *, days: int) -> dict[str, str | int]:
+    """Credentials for a desk or soft phone that registers as a directory number (its
+    calls then ring there), for `days` days."""
+    if not 1 <= days <= 3650:
+        raise InvalidLifetime(_("Give --days between 1 and 3650."))
+    e164 = normalise(number)
+    if not PhoneNumber.objects.filter(e164=e164).exists():
+        raise NumberNotFound(_("%(number)s is not a number in the directory.") % {"number": number})
+    return sip_credentials(e164, seconds=days * 86400)
 
 
 def _target(*, kind: str, call: Call, operator=None, number: PhoneNumber | None = None) -> SipTarget:
