@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python bench/stats.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
+	$(BIN)/python bench/calls.py
 
 messages: setup
 	cd vaxel && VAXEL_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l sv --no-location

@@ -49,7 +49,8 @@ def arrived(request: SipRequest) -> bytes:
         driver="kamailio",
     )
     with translation.override(settings.LANGUAGE_CODE):
-        return _spoken(f"{greeting(organisation.name)} {_place(request.header('call-id'))}")
+        # Two prompts, each cached by its text: the greeting once, each place once.
+        return _spoken(greeting(organisation.name)) + _spoken(_place(request.header("call-id")))
 
 
 def position(request: SipRequest) -> bytes:

@@ -23,7 +23,7 @@ from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind
 from vaxel.messaging.services import message_take, nudge_send
-from vaxel.routing.selectors import route_now
+from vaxel.routing.cache import route_cached
 from vaxel.routing.values import Action
 from vaxel.telephony.drivers import driver_get
 from vaxel.telephony.errors import (
@@ -90,7 +90,7 @@ def call_arrive(
             details={"field": "called"},
         )
     caller_key = phone.lookup_key((caller or "").strip()) or ""
-    decision = route_now(called=called_key, calling=caller_key or None, at=at)
+    decision = route_cached(called=called_key, calling=caller_key or None, at=at)  # the PBX's snapshot
     if decision.called_kind != "switchboard":
         raise NotSwitchboard(
             _("%(number)s is not the switchboard's number; only calls to the switchboard queue here.")

@@ -167,7 +167,6 @@ class CallerAgent:
         self.received = 0  # RTP packets, since the last call was answered
         self.sent = 0
         self.requests: list[str] = []  # what reached this phone, for the tests to read
-        self.responses: list[str] = []
         self.stopped = threading.Event()
         self._threads = [threading.Thread(target=run, daemon=True) for run in (self._signal, self._audio)]
         for thread in self._threads:
@@ -257,7 +256,6 @@ class CallerAgent:
             first, headers, body = _headers(data)
             dialog = next((d for d in self.dialogs if d.call_id == headers.get("call-id", [""])[0]), None)
             if first.startswith("SIP/2.0"):
-                self.responses.append(f"{first} {headers.get('cseq')}")
                 self._response(dialog, int(first.split()[1]), headers, body)
                 continue
             self.requests.append(data)
