@@ -190,3 +190,14 @@ def test_s1_a_caller_who_hangs_up_while_queued_is_counted_abandoned(switchboard)
         assert CallEvent.objects.filter(call_id=waiting.call_id, kind="abandoned").count() == 1
     finally:
         caller.close()
+
+
+def test_s4_after_hours_a_caller_to_the_switchboard_hears_when_it_opens(switchboard):
+    today = local_date(now())
+    for day in (today, today + timedelta(days=1)):
+        schedule_exception_add(day=day, closed=True)
+    caller = Caller(switchboard.port)
+    status, _port = caller.invite(SWITCHBOARD)
+    assert status == 200  # the announcement, with the prompt Växel gave Kamailio
+    assert len(caller.listen(until_bye=False)) > 8000
+    assert not Call.objects.exists()  # nobody is queued while the switchboard is closed
