@@ -137,6 +137,9 @@ PAGES = [
     ("konsol/sok/", "get", lambda t: "/konsol/sok/?q=anna", None, SWITCHBOARD),
     ("konsol/enhet/<id:pk>/", "get", lambda t: f"/konsol/enhet/{t.unit.pk}/", None, SWITCHBOARD),
     ("konsol/andringar/", "get", lambda t: "/konsol/andringar/", None, SWITCHBOARD),
+    # The console's SIP credentials: none where the console is no telephone (the simulator);
+    # vaxel/console/tests/test_views.py has them with Kamailio.
+    ("konsol/telefon/", "get", lambda t: "/konsol/telefon/", None, expect(operator=404, administrator=404)),
     (
         "konsol/samtal/<id:pk>/<str:action>/",
         "post",

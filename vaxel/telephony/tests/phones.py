@@ -2,6 +2,7 @@
 registers with digest credentials (RFC 3261, 22; RFC 2617), receives calls and answers
 them, with an RTP socket of its own to count the audio that reaches it."""
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -223,7 +224,8 @@ class CallerAgent:
         )
 
     def _send(self, message: str) -> None:
-        self.sip.sendto(message.encode(), self.proxy)
+        with contextlib.suppress(OSError):  # a transfer still under way when the test ends
+            self.sip.sendto(message.encode(), self.proxy)
 
     def _sdp(self) -> str:
         return (
@@ -296,7 +298,7 @@ class CallerAgent:
     def _transfer(self, referring: Dialog, uri: str) -> None:
         moved = self.call(uri)
         deadline = time.monotonic() + 20
-        while moved.status == 0 and time.monotonic() < deadline:
+        while moved.status == 0 and time.monotonic() < deadline and not self.stopped.is_set():
             time.sleep(0.02)
         result = "SIP/2.0 200 OK" if 200 <= moved.status < 300 else f"SIP/2.0 {moved.status or 408} Failed"
         self._send(
