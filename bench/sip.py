@@ -4,10 +4,17 @@ stub that always gives the same answer: sequential, and with 8 parallel clients.
 Prints p50/p99 per INVITE and INVITEs per second. Target: p99 under 5 ms and at least
 500 INVITE/s with the real service.
 
-    .venv/bin/python bench/sip.py [--people 100000] [--invites 3000]
+    .venv/bin/python bench/sip.py [--people 100000] [--invites 3000] [--rate 200] [--seconds 10]
 
-Needs kamailio (scripts/ensure-telephony). Uses a fresh SQLite database in a temporary
-folder, one `vaxel serve` process, and ports on 127.0.0.1.
+Then overload, open loop with sipp (callers who do not wait for the one before): INVITE
+→ 302 → ACK at 1×, 2× and 4× the rate Växel sustains (--rate, 200/s), for Växel and for the
+stub. Prints, at each rate, how many calls were redirected and how many were not, the
+p99 of the redirected ones, and the knee: the highest rate at which 99 % are redirected
+with p99 under 50 ms. Targets: Växel's knee at least 80 % of the stub's; at 4× the
+redirected calls' p99 under 50 ms.
+
+Needs kamailio and sipp (scripts/ensure-telephony). Uses a fresh SQLite database in a
+temporary folder, one `vaxel serve` process, and ports on 127.0.0.1.
 """
 
 import os
@@ -53,6 +60,38 @@ from vaxel.telephony.sip_udp import SipClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
+SIPP = shutil.which("sipp") or "/usr/bin/sipp"
+SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="redirect">
+  <send start_rtd="true"><![CDATA[
+INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:+46361234567@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:caller@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="503" optional="true" next="refused"/>
+  <recv response="302" rtd="true"/>
+  <label id="refused"/>
+  <send><![CDATA[
+ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:+46361234567@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+</scenario>
+"""
 STUB_ANSWER = (
     b'{"action":"redirect","contact":"<sip:+46370331000@10.0.0.5>;q=1.0","diversion":"","prompt":""}'
 )
@@ -101,13 +140,13 @@ def directory(people: int) -> list[str]:
     return numbers
 
 
-def kamailio(workdir: Path, upstream: str) -> tuple[int, Path]:
+def kamailio(workdir: Path, upstream: str, extra: str = "") -> tuple[int, Path]:
     workdir.mkdir()
     port = free_port(socket.SOCK_DGRAM)
     (workdir / "kamailio.cfg").write_text((ROOT / "deploy" / "kamailio" / "kamailio.cfg").read_text())
     (workdir / "vaxel-local.cfg").write_text(
         f'#!define LISTEN udp:127.0.0.1:{port}\n#!define VAXEL_HTTPCON "vaxel=>{upstream}"\n'
-        '#!define GATEWAY "10.0.0.5"\n#!define WITHOUT_PIKE 1\n'
+        '#!define GATEWAY "10.0.0.5"\n#!define WITHOUT_PIKE 1\n' + extra
     )
     pid = workdir / "kamailio.pid"
     subprocess.run(
@@ -163,6 +202,59 @@ def run(port: int, numbers: list[str], invites: int, clients: int) -> tuple[list
     return times, len(times) / wall, sum(r[1] for r in results)
 
 
+def open_loop(port: int, numbers: list[str], rate: int, seconds: int, work: Path) -> tuple[int, int, float]:
+    """sipp at `rate` INVITE/s for `seconds`: (redirected, not redirected: turned away
+    with 503 or unanswered, p99 of the redirected in ms; sipp's steps are about 4 ms)."""
+    folder = work / f"sipp-{port}-{rate}"
+    folder.mkdir()
+    (folder / "redirect.xml").write_text(SCENARIO)
+    (folder / "numbers.csv").write_text("RANDOM\n" + "\n".join(random.Random(5).sample(numbers, 2000)) + "\n")
+    calls = rate * seconds
+    subprocess.run(
+        [
+            SIPP,
+            f"127.0.0.1:{port}",
+            "-sf",
+            "redirect.xml",
+            "-inf",
+            "numbers.csv",
+            "-r",
+            str(rate),
+            "-m",
+            str(calls),
+            "-l",
+            str(rate * 4),
+            "-trace_rtt",
+            "-rtt_freq",
+            "1",
+            "-trace_err",
+            "-recv_timeout",
+            "8000",
+            "-timeout",
+            str(seconds * 3 + 20),
+            "-nostdin",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(free_port(socket.SOCK_DGRAM)),
+            "-max_socket",
+            "1024",
+        ],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=seconds * 3 + 60,
+    )
+    times = [  # one line per redirected call: Date_ms;response_time_ms;rtd_no
+        float(line.split(";")[1])
+        for trace in folder.glob("*_rtt.csv")
+        for line in trace.read_text().splitlines()[1:]
+        if line.count(";") >= 2
+    ]
+    p99 = statistics.quantiles(times, n=100)[98] if len(times) > 1 else float("nan")
+    return len(times), calls - len(times), p99
+
+
 def report(name: str, times: list[float], rate: float, failed: int) -> None:
     q = statistics.quantiles(times, n=100)
     print(
@@ -177,6 +269,8 @@ def main() -> int:
     )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--invites", type=int, default=3000)
+    parser.add_argument("--rate", type=int, default=200, help="the rate Växel sustains: 1× of the open loop")
+    parser.add_argument("--seconds", type=int, default=10, help="each open-loop run")
     args = parser.parse_args()
     if not Path(KAMAILIO).exists():
         print("kamailio is not installed: scripts/ensure-telephony")
@@ -236,6 +330,21 @@ def main() -> int:
             report(f"Växel, {label}", *run(real_port, numbers, args.invites, clients))
             run(stub_port, numbers, 200, clients)
             report(f"stub,  {label}", *run(stub_port, numbers, args.invites, clients))
+        if Path(SIPP).exists():
+            print(f"Open loop (sipp), {args.seconds} s per rate:")
+            knees = {}
+            for name, port in (("Växel", real_port), ("stub", stub_port)):
+                knees[name] = 0
+                for factor in (1, 2, 4):
+                    rate = args.rate * factor
+                    redirected, refused, p99 = open_loop(port, numbers, rate, args.seconds, work)
+                    print(
+                        f"  {name}, {factor}× ({rate}/s): {redirected} redirected, {refused} not "
+                        f"(turned away or unanswered), p99 of the redirected {p99:.0f} ms"
+                    )
+                    if redirected >= 0.99 * rate * args.seconds and p99 < 50:
+                        knees[name] = rate
+            print(f"  knee: Växel {knees['Växel']}/s, stub {knees['stub']}/s")
     finally:
         for pid_file in kamailios:
             os.kill(int(pid_file.read_text()), signal.SIGTERM)

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from vaxel.directory.models import PhoneNumber
 from vaxel.telephony.models import Call
-from vaxel.telephony.switchboard import operator_target_add, sip_uri, transfer_target_add
+from vaxel.telephony.switchboard import operator_target_add, transfer_target_add
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ class TelephonyDriver(Protocol):
     def answer(self, call: Call, operator) -> None:
         """Bring the waiting caller to the operator."""
 
-    def put_through(self, call: Call, number: PhoneNumber) -> str:
-        """Connect the caller to `number`; returns where the console refers the caller
-        ("" when the driver moves the call itself)."""
+    def put_through(self, call: Call, number: PhoneNumber) -> None:
+        """Connect the caller to `number` (with Kamailio: the address the console refers
+        the caller to, switchboard.transfer_uri)."""
 
     def hang_up(self, call: Call) -> None:
         """End the call at the switchboard."""
@@ -47,9 +47,8 @@ class SimulatorDriver:
     def answer(self, call: Call, operator) -> None:
         logger.info("Simulated call %s answered", call.external_id)
 
-    def put_through(self, call: Call, number: PhoneNumber) -> str:
+    def put_through(self, call: Call, number: PhoneNumber) -> None:
         logger.info("Simulated call %s put through", call.external_id)
-        return ""
 
     def hang_up(self, call: Call) -> None:
         logger.info("Simulated call %s ended by the switchboard", call.external_id)
@@ -63,8 +62,8 @@ class KamailioDriver:
     def answer(self, call: Call, operator) -> None:
         operator_target_add(call=call, operator=operator)  # the media endpoint refers the caller
 
-    def put_through(self, call: Call, number: PhoneNumber) -> str:
-        return sip_uri(transfer_target_add(call=call, number=number))
+    def put_through(self, call: Call, number: PhoneNumber) -> None:
+        transfer_target_add(call=call, number=number)
 
     def hang_up(self, call: Call) -> None:
         logger.info("Call %s ended at the console", call.external_id)

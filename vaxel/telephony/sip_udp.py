@@ -1,5 +1,5 @@
 """A small SIP user-agent client over UDP, for the end-to-end tests and bench/sip.py:
-it sends real INVITEs (RFC 3261) and reads the final answer. sipp is not in Debian 12."""
+it sends real INVITEs (RFC 3261), reads the final answer and acknowledges it."""
 
 import secrets
 import socket
@@ -54,6 +54,19 @@ def request(
     ).encode()
 
 
+def ack(invite_message: bytes, answer: SipResponse) -> bytes:
+    """The ACK for a failed or redirected INVITE (RFC 3261, 17.1.1.3): the same branch,
+    the answer's To (with its tag), so the server stops repeating its answer."""
+    lines = invite_message.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+    uri = lines[0].split(" ")[1]
+    kept = [line for line in lines[1:] if line.split(":")[0] in ("Via", "From", "Call-ID", "Max-Forwards")]
+    cseq = next(line for line in lines if line.startswith("CSeq:")).split()[1]
+    return (
+        f"ACK {uri} SIP/2.0\r\n" + "\r\n".join(kept) + f"\r\nTo: {answer.header('to')}\r\n"
+        f"CSeq: {cseq} ACK\r\nContent-Length: 0\r\n\r\n"
+    ).encode()
+
+
 class SipClient:
     def __init__(self, host: str, port: int, timeout: float = 3.0):
         self.host, self.port = host, port
@@ -72,6 +85,8 @@ class SipClient:
                 return None
             response = parse_response(data)
             if response.status >= 200:
+                if response.status >= 300 and message.startswith(b"INVITE "):
+                    self.sock.sendto(ack(message, response), (self.host, self.port))
                 return response
         return None
 

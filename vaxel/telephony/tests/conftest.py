@@ -172,13 +172,15 @@ def kamailio_stop(pid_file: Path) -> None:
 RTPENGINE = shutil.which("rtpengine") or "/usr/bin/rtpengine"
 
 
-@pytest.fixture
-def rtpengine(tmp_path):
-    """rtpengine in userspace (no kernel module) on 127.0.0.1; its ng control address."""
+@pytest.fixture(scope="session")
+def rtpengine(tmp_path_factory):
+    """rtpengine in userspace (no kernel module) on 127.0.0.1, one for the whole run (it
+    keeps nothing between calls that a test could see); its ng control address."""
     control = free_port(socket.SOCK_DGRAM)
     low = 30000 + (control % 300) * 100
-    pid_file = tmp_path / "rtpengine.pid"
-    log = (tmp_path / "rtpengine.log").open("w")
+    folder = tmp_path_factory.mktemp("rtpengine")
+    pid_file = folder / "rtpengine.pid"
+    log = (folder / "rtpengine.log").open("w")
     process = subprocess.Popen(
         [
             RTPENGINE,

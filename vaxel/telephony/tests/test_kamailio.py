@@ -209,8 +209,8 @@ def flood(kamailio, invites: int = 300) -> int:
     answered = 0
     while True:
         try:
-            if kamailio.sock.recvfrom(65535)[0].startswith(b"SIP/2.0 302"):
-                answered += 1
+            answer = kamailio.sock.recvfrom(65535)[0]
+            answered += answer.startswith((b"SIP/2.0 302", b"SIP/2.0 503"))  # 503: come back soon
         except TimeoutError:
             break
     kamailio.sock.settimeout(3)
@@ -219,5 +219,5 @@ def flood(kamailio, invites: int = 300) -> int:
 
 @pytest.mark.parametrize("trusted", ["10.9.9.9/32,127.0.0.1/32"])
 def test_flood_protection_never_blocks_the_trunk_or_the_pbx(kamailio):
-    assert flood(kamailio) > 200  # pike lets about 40 a second through from anyone else
+    assert flood(kamailio) > 250  # every INVITE answered; pike lets about 40 a second through from others
     assert kamailio.call(ANNA_DIRECT).status == 302

@@ -122,7 +122,8 @@ def test_s1_a_phone_registers_with_the_credentials_vaxel_minted_for_it_alone(swi
     username, password = str(minted["authorization_user"]), str(minted["password"])
     assert switchboard.phone(BJORN).register(username, password[:-2] + "xx") == 401
     assert switchboard.phone("+46370331001").register(username, password) == 403  # Björn's, not Anna's
-    expired = sip_credentials(BJORN, seconds=-60)
+    # Kamailio reads the machine's clock, which the test's may be years from.
+    expired = sip_credentials(BJORN, seconds=-20 * 365 * 86400)
     assert (
         switchboard.phone(BJORN).register(str(expired["authorization_user"]), str(expired["password"])) != 200
     )
@@ -199,5 +200,8 @@ def test_s4_after_hours_a_caller_to_the_switchboard_hears_when_it_opens(switchbo
     caller = Caller(switchboard.port)
     status, _port = caller.invite(SWITCHBOARD)
     assert status == 200  # the announcement, with the prompt Växel gave Kamailio
-    assert len(caller.listen(until_bye=False)) > 8000
+    heard = 0
+    caller.rtp.settimeout(5)
+    while heard < 8000:  # a second of the announcement is enough to know it plays
+        heard += len(caller.rtp.recv(2048)) - 12
     assert not Call.objects.exists()  # nobody is queued while the switchboard is closed

@@ -127,8 +127,9 @@
     phone.call = currentCall();
     // What the telephone did is recorded on the call: the caller hanging up, hold.
     const report = (action) => {
-      if (!phone.call) return;
-      htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/put-through/", "/" + phone.call + "/" + action + "/"), {
+      const call = phone.call || currentCall();
+      if (!call) return;
+      htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/put-through/", "/" + call + "/" + action + "/"), {
         target: "#notice", source: body,
       });
     };
@@ -140,7 +141,7 @@
     };
     session.on("ended", over);
     session.on("failed", over);
-    session.on("confirmed", () => { phone.call = phone.call || currentCall(); phoneSays("talking"); });
+    session.on("confirmed", () => phoneSays("talking"));
     session.on("hold", (event) => { phoneSays("held"); if (event.originator === "local") report("hold"); });
     session.on("unhold", (event) => { phoneSays("talking"); if (event.originator === "local") report("resume"); });
     session.on("peerconnection", (event) => {
