@@ -93,6 +93,16 @@ class Caller:
         found = re.search(rb"m=audio (\d+)", raw)
         return answer.status, int(found.group(1)) if found else 0
 
+    def hear(self, amount: int, seconds: float = 5.0) -> int:
+        """Bytes of audio heard once `amount` have come (fewer: the audio stopped)."""
+        heard, deadline = 0, time.monotonic() + seconds
+        while heard < amount and time.monotonic() < deadline:
+            try:
+                heard += len(self.rtp.recv(2048)) - 12
+            except TimeoutError:
+                continue
+        return heard
+
     def listen(self, until_bye: bool) -> bytes:
         audio = bytearray()
         self.sip.setblocking(False)
@@ -159,14 +169,18 @@ def kamailio_start(folder: Path, config: str) -> Path:
 
 
 def kamailio_stop(pid_file: Path) -> None:
+    """SIGTERM, then wait until it has exited (a daemon nobody reaps stays a zombie: that
+    counts as exited)."""
     pid = int(pid_file.read_text().strip())
     os.kill(pid, signal.SIGTERM)
+    stat = Path(f"/proc/{pid}/stat")
     for _ in range(50):
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        except FileNotFoundError:
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
 RTPENGINE = shutil.which("rtpengine") or "/usr/bin/rtpengine"

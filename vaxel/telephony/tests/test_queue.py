@@ -74,7 +74,7 @@ def test_s1_a_caller_is_held_in_the_queue_and_referred_to_the_console_that_answe
     assert status == 200
     call = queued(caller.call_id)
     assert call.state == CallState.QUEUED and call.caller == "+46361234567"
-    assert len(caller.listen(until_bye=False)) > 8000  # the greeting is spoken to the caller
+    assert caller.hear(8000) >= 8000  # the greeting is spoken to the caller (a second of it)
 
     call_answer(call_id=call.pk, actor=logins["operator"])
     refer = sip_message(caller, "REFER")
