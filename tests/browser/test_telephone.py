@@ -5,7 +5,9 @@ employee's desk phone registered as his number, and two operators' consoles in D
 Chromium, each registered over WebSocket as its operator's telephone (WebRTC)."""
 
 import contextlib
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error
@@ -35,10 +37,10 @@ pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard
 def browser():
     """Chromium with a fake microphone that needs no one to allow it, and WebRTC that
     may use the loopback interface."""
-    from pathlib import Path
-
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing; scripts/ensure-browser installs it")
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing; scripts/ensure-browser installs it")
+        pytest.skip("Chromium is not installed (scripts/ensure-browser)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
