@@ -22,8 +22,8 @@ def pytest_collection_modifyitems(items):
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="module")  # Playwright's loop stops with the module, not at the end of the run
-def browser():
+def chromium(extra_args: tuple[str, ...] = ()):
+    """Debian's Chromium under Playwright, with `extra_args` beside the usual ones."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing; scripts/ensure-browser installs it")
@@ -41,10 +41,16 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                *extra_args,
             ],
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")  # Playwright's loop stops with the module, not at the end of the run
+def browser():
+    yield from chromium()
 
 
 @pytest.fixture

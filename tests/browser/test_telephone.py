@@ -5,14 +5,12 @@ employee's desk phone registered as his number, and two operators' consoles in D
 Chromium, each registered over WebSocket as its operator's telephone (WebRTC)."""
 
 import contextlib
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error
 
-from tests.browser.conftest import CHROMIUM, sign_in
+from tests.browser.conftest import chromium, sign_in
 from vaxel.availability.services import schedule_exception_add
 from vaxel.core.testing import PASSWORD, logins, small_municipality
 from vaxel.core.time import local_date, now
@@ -37,29 +35,15 @@ pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard
 def browser():
     """Chromium with a fake microphone that needs no one to allow it, and WebRTC that
     may use the loopback interface."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing; scripts/ensure-browser installs it")
-        pytest.skip("Chromium is not installed (scripts/ensure-browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                "--allow-loopback-in-peer-connection",
-                "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
+    yield from chromium(
+        (
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            "--allow-loopback-in-peer-connection",
+            "--disable-features=WebRtcHideLocalIpsWithMdns",
+            "--autoplay-policy=no-user-gesture-required",
         )
-        yield launched
-        launched.close()
+    )
 
 
 @pytest.fixture

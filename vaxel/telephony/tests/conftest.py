@@ -155,6 +155,16 @@ class VaxelServer:
         self.server.server_close()
 
 
+@pytest.fixture
+def vaxel(town):
+    """Växel over HTTP for Kamailio to ask, with the module's own `town` loaded."""
+    server = VaxelServer()
+    server.start()
+    yield server
+    if server.server is not None:
+        server.stop()
+
+
 def kamailio_start(folder: Path, config: str) -> Path:
     """Kamailio with `config` (and its local file) in `folder`; returns its pid file."""
     pid_file = folder / "kamailio.pid"

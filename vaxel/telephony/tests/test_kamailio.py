@@ -23,7 +23,6 @@ from vaxel.telephony.sip_udp import SipClient, invite, request
 from vaxel.telephony.tests.conftest import (
     KAMAILIO,
     Caller,
-    VaxelServer,
     free_port,
     kamailio_start,
     kamailio_stop,
@@ -44,15 +43,6 @@ def town(transactional_db):
     municipality = small_municipality()
     logins(municipality)
     return municipality
-
-
-@pytest.fixture
-def vaxel(town):
-    server = VaxelServer()
-    server.start()
-    yield server
-    if server.server is not None:
-        server.stop()
 
 
 def open_today(hours="00:00-23:59", closed=False):

@@ -25,7 +25,6 @@ from vaxel.telephony.tests.conftest import (
     KAMAILIO,
     SWITCHBOARD_CONFIG,
     Caller,
-    VaxelServer,
     kamailio_stop,
     local_config,
     switchboard_start,
@@ -54,15 +53,6 @@ def town(transactional_db, settings):
     for day in (today, today + timedelta(days=1)):
         schedule_exception_add(day=day, hours="00:00-23:59")
     return municipality
-
-
-@pytest.fixture
-def vaxel(town):
-    server = VaxelServer()
-    server.start()
-    yield server
-    if server.server is not None:
-        server.stop()
 
 
 @pytest.fixture
