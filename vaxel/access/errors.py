@@ -62,3 +62,15 @@ class UserNotFound(NotFound):
     """There is no login <name>."""
 
     error_id = "user_not_found"
+
+
+class InvalidIdempotencyKey(InvalidInput):
+    """The Idempotency-Key header is empty, longer than 255 characters or not plain text."""
+
+    error_id = "invalid_idempotency_key"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was used before for a different request."""
+
+    error_id = "idempotency_key_reused"

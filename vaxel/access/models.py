@@ -57,3 +57,22 @@ class SingleSignOnIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.issuer}"
+
+
+class IdempotentRequest(models.Model):
+    """A write an API client sent with an Idempotency-Key, and the answer it got: kept a
+    day, so that a retry (after a timeout, a dropped connection) gets the same answer
+    and never makes a second message, callback, call event or absence."""
+
+    owner = models.CharField(max_length=40)  # "token:<id>" or "user:<id>": keys are per client
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # the method, path and body it came with
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
+from vaxel.access.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from vaxel.access.idempotency import idempotent
 from vaxel.access.roles import access_absence_write, access_directory_read
 from vaxel.availability import services
 from vaxel.availability.constants import AbsenceReason, DivertTo
@@ -109,10 +111,12 @@ class PersonAbsences(APIView):
 
     @extend_schema(
         operation_id="absences_create",
+        parameters=[IDEMPOTENCY_KEY],
         request=AbsenceCreateSerializer,
         responses={201: AbsenceCreatedSerializer, **ERRORS},
         description="Add an absence. The answer lists the person's absences merged (E3).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         person = _person(pk)
         access_absence_write(request.user, person, token_of(request))
@@ -139,10 +143,12 @@ class PersonAbsences(APIView):
 class PersonAbsencesClear(APIView):
     @extend_schema(
         operation_id="absences_clear",
+        parameters=[IDEMPOTENCY_KEY],
         request=AbsenceClearSerializer,
         responses={200: AbsenceClearedSerializer, **ERRORS},
         description="The person is back: end the absence running now (all its merged parts).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         person = _person(pk)
         access_absence_write(request.user, person, token_of(request))

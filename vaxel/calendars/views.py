@@ -15,6 +15,7 @@ from vaxel.calendars.models import Calendar, CalendarEvent, CalendarKind
 from vaxel.calendars.selectors import calendar_events, calendars_of
 from vaxel.calendars.tasks import read_calendar
 from vaxel.core.errors import VaxelError
+from vaxel.core.jobs import enqueue_soon
 from vaxel.core.text import record_id
 from vaxel.core.time import now
 
@@ -23,7 +24,7 @@ def _read_soon(calendar: Calendar, *, done: str) -> str:
     """Hand the calendar to the job worker; say what came of it if it is already read
     (the worker was quick, or runs in this process), else that it is on its way."""
     before = calendar.synced_at
-    read_calendar(calendar.pk)  # calendar_add has committed: the worker finds the row
+    enqueue_soon(read_calendar, calendar.pk)  # committed: the worker finds the row
     calendar.refresh_from_db()
     if calendar.synced_at == before:
         return str(_("The calendar is connected; it is read in a moment."))

@@ -322,10 +322,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
 _REDIS_URL = VAXEL_REDIS_URL = os.environ.get("VAXEL_REDIS_URL", "")
 # The cache holds the API's throttle counts, shared by every server process: on Redis at
 # scale, in the data folder otherwise; each test process has its own in memory.
+CACHES: dict[str, dict[str, Any]]
 if _TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-elif _REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}}
+elif _REDIS_URL:  # counted per process while Redis is down (vaxel/core/cache.py)
+    CACHES = {
+        "default": {
+            "BACKEND": "vaxel.core.cache.ResilientRedisCache",
+            "LOCATION": _REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -393,10 +400,23 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # No log line carries a phone number's digits (S3), whichever library writes it.
-    "filters": {"no_phone_numbers": {"()": "vaxel.core.logs.HidePhoneNumbers"}},
+    # and an outage (Redis down) is said once, not as a traceback per attempt.
+    "filters": {
+        "no_phone_numbers": {"()": "vaxel.core.logs.HidePhoneNumbers"},
+        "outages_once": {"()": "vaxel.core.outage.OutageLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phone_numbers"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["outages_once", "no_phone_numbers"],
+        }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("VAXEL_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The job worker's own log through the same filters (huey adds a handler of its
+        # own to a "huey" logger that has none).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

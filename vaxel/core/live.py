@@ -23,10 +23,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from vaxel.core.outage import REDIS, Outage
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "vaxel_live"
+BROKER_EVENT = "live"  # {"kind": "live", "up": bool}: this process's broker came or went
+LISTENER_RETRY = 1.0
+# Redis fails fast when it is down: one try, a second to connect (redis-py would retry
+# three times with back-off on every call otherwise).
+REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5, "retry": Retry(NoBackoff(), 0)}
+POSTGRES_LISTENER = Outage("PostgreSQL's LISTEN connection for live updates")
 
 
 def backend_name() -> str:
@@ -46,6 +56,7 @@ _lock = threading.Lock()
 _listeners: dict[str, threading.Thread] = {}
 _stopping = threading.Event()
 _captures: list[list[dict[str, Any]]] = []
+_broker_up = True  # memory: always; Redis or PostgreSQL: as the listener last found it
 
 
 # Process-wide callbacks (caches that must forget): called with each event, and with
@@ -69,6 +80,10 @@ def _tell(raw: str | None) -> None:
 
 def _deliver(raw: str) -> None:
     _tell(raw)
+    _deliver_local(raw)
+
+
+def _deliver_local(raw: str) -> None:
     with _lock:
         targets = list(_subscribers)
     for loop, queue in targets:
@@ -83,16 +98,25 @@ def _publish(raw: str) -> None:
     for capture in _captures:
         capture.append(json.loads(raw))
     backend = backend_name()
-    try:
-        if backend == "redis":
+    # A lost live update is healed by the consoles' resync (more often while the broker
+    # is down, as the stream tells them); the write that made it stands.
+    if backend == "redis":
+        if not REDIS.available():
+            return
+        try:
             _redis().publish(CHANNEL, raw)
-        elif backend == "postgres":
+        except Exception as error:
+            REDIS.failed(error)
+        else:
+            REDIS.succeeded()
+        return
+    try:
+        if backend == "postgres":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, raw])
         else:
             _deliver(raw)
     except Exception:
-        # A lost live update is healed by the consoles' periodic resync; the write stands.
         logger.exception("Could not publish a live update through %s", backend)
 
 
@@ -121,8 +145,18 @@ def _redis():
     if _redis_client is None:
         import redis
 
-        _redis_client = redis.Redis.from_url(settings.VAXEL_REDIS_URL, socket_timeout=5)
+        _redis_client = redis.Redis.from_url(settings.VAXEL_REDIS_URL, **REDIS_OPTIONS)
     return _redis_client
+
+
+def _broker(up: bool) -> None:
+    """The broker connection came or went: every open stream of this process is told
+    (the console shows whether it is live and resyncs often while it is not)."""
+    global _broker_up
+    if up == _broker_up:
+        return
+    _broker_up = up
+    _deliver_local(json.dumps({"kind": BROKER_EVENT, "up": up, "at": time.time()}))
 
 
 def _listen_redis(url: str) -> None:
@@ -130,18 +164,21 @@ def _listen_redis(url: str) -> None:
 
     while not _stopping.is_set():
         try:
-            client = redis.Redis.from_url(url, socket_keepalive=True)
+            client = redis.Redis.from_url(url, socket_keepalive=True, **REDIS_OPTIONS)
             with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                 pubsub.subscribe(CHANNEL)
+                REDIS.succeeded()
+                _broker(up=True)
                 _tell(None)  # anything said while we were not listening is unknown
                 while not _stopping.is_set():
                     message = pubsub.get_message(timeout=1.0)
                     if message is not None and message.get("type") == "message":
                         data = message["data"]
                         _deliver(data.decode() if isinstance(data, bytes) else data)
-        except Exception:
-            logger.warning("Live updates: lost Redis, reconnecting in 1 s", exc_info=True)
-            time.sleep(1)
+        except Exception as error:
+            REDIS.failed(error)
+            _broker(up=False)
+            _stopping.wait(LISTENER_RETRY)  # a second: live again soon after Redis is back
 
 
 def _listen_postgres(db: dict[str, Any]) -> None:
@@ -158,13 +195,16 @@ def _listen_postgres(db: dict[str, Any]) -> None:
         try:
             with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
+                POSTGRES_LISTENER.succeeded()
+                _broker(up=True)
                 _tell(None)
                 while not _stopping.is_set():
                     for notice in conn.notifies(timeout=1.0):
                         _deliver(notice.payload)
-        except Exception:
-            logger.warning("Live updates: lost PostgreSQL, reconnecting in 1 s", exc_info=True)
-            time.sleep(1)
+        except Exception as error:
+            POSTGRES_LISTENER.failed(error)
+            _broker(up=False)
+            _stopping.wait(LISTENER_RETRY)
 
 
 def _ensure_listener() -> None:
@@ -199,6 +239,8 @@ async def subscribe(heartbeat: float = 15.0) -> AsyncIterator[str | None]:
     entry = (asyncio.get_running_loop(), queue)
     with _lock:
         _subscribers.add(entry)
+    if not _broker_up:
+        yield json.dumps({"kind": BROKER_EVENT, "up": False, "at": time.time()})
     try:
         while True:
             try:

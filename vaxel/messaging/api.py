@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
+from vaxel.access.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from vaxel.access.idempotency import idempotent
 from vaxel.access.roles import access_message_take, messages_visible
 from vaxel.core.api import ErrorSerializer, Pages, validated
 from vaxel.core.phone import display
@@ -135,10 +137,12 @@ class MessageList(APIView):
 
     @extend_schema(
         operation_id="messages_take",
+        parameters=[IDEMPOTENCY_KEY],
         request=MessageTakeSerializer,
         responses={201: MessageSerializer, **ERRORS},
         description="Take a message (S2). It is e-mailed to the recipient at once.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         access_message_take(request.user, token_of(request))
         values = validated(MessageTakeSerializer, request)
@@ -167,10 +171,12 @@ class MessageDetail(APIView):
 class MessageStep(APIView):
     @extend_schema(
         operation_id="messages_step",
+        parameters=[IDEMPOTENCY_KEY],
         request=StepSerializer,
         responses={200: MessageSerializer, **ERRORS, 409: ErrorSerializer},
         description="Follow a message: read, called_back, no_answer (try again) or closed (with a note).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         message = get_object_or_404(_visible(request), pk=pk)
         data = validated(StepSerializer, request)

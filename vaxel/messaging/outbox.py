@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from huey.contrib.djhuey import db_task
 
+from vaxel.core.jobs import enqueue_soon
 from vaxel.core.time import now
 from vaxel.messaging.models import Message, OutboxEmail, OutboxState
 
@@ -56,13 +57,8 @@ def deliver_outbox() -> int:
 
 
 def _deliver_soon() -> None:
-    """Ask a worker to send now. If the job queue cannot be reached (Redis down), the
-    e-mail is still committed: the periodic delivery sends it when the queue is back,
-    and whatever asked for it has not failed."""
-    try:
-        deliver_outbox()
-    except Exception:
-        logger.warning("The job queue is not reachable; the outbox is sent by the next periodic run")
+    """Ask a worker to send now; if the queue is away, the periodic delivery sends it."""
+    enqueue_soon(deliver_outbox)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
+from vaxel.access.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from vaxel.access.idempotency import idempotent
 from vaxel.access.roles import access_console
 from vaxel.availability import announcements
 from vaxel.availability.selectors import next_opening_overview
@@ -74,12 +76,14 @@ class CallList(APIView):
 
     @extend_schema(
         operation_id="calls_arrive",
+        parameters=[IDEMPOTENCY_KEY],
         request=CallArriveSerializer,
         responses={201: CallSerializer, **ERRORS},
         description="A call reached the switchboard number. It queues while the switchboard is open; "
         "otherwise the answer carries the closed announcement (S4). Reporting the same id again "
         "returns the same call.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         access_console(request.user, token_of(request))
         data = validated(CallArriveSerializer, request)
@@ -111,10 +115,12 @@ class CallDetail(APIView):
 class CallHangUp(APIView):
     @extend_schema(
         operation_id="calls_hang_up",
+        parameters=[IDEMPOTENCY_KEY],
         request=None,
         responses={200: CallSerializer, **ERRORS},
         description="The caller hung up. While waiting the call counts as abandoned. Idempotent.",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         access_console(request.user, token_of(request))
         call = call_end(call_id=_call(pk).pk)
@@ -146,12 +152,14 @@ class CallEventResultSerializer(serializers.Serializer):
 class CallEvents(APIView):
     @extend_schema(
         operation_id="call_events_report",
+        parameters=[IDEMPOTENCY_KEY],
         request=CallEventBatchSerializer,
         responses={201: CallEventResultSerializer, **ERRORS},
         description="What happened to calls (arrived, queued, answered, transferred, abandoned, ended), "
         "up to 1,000 at a time. Each is stored once however often it is sent; if one is wrong, "
         "none is stored and the answer says which.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         access_console(request.user, token_of(request))
         rows = validated(CallEventBatchSerializer, request)["events"]

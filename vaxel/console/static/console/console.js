@@ -12,18 +12,37 @@
 
   // Live updates: one Server-Sent Events stream; each event asks the parts it touches to
   // refresh. A reconnect and a timer resync everything, in case an event was missed.
+  // While the server's broker (Redis) is down the stream stays open but carries nothing:
+  // the server says so ("live" event), the badge says so, and the console resyncs every
+  // 5 seconds until the broker is back.
   function fire(name) { htmx.trigger(body, name); }
+  let fastResync = null;
+  function degraded(on) {
+    if (on && !fastResync) fastResync = setInterval(() => fire("vx-resync"), 5000);
+    if (!on && fastResync) { clearInterval(fastResync); fastResync = null; }
+  }
   function connect() {
     const live = $("#live");
     const source = new EventSource(body.dataset.events);
     let opened = false;
+    function show(state) {
+      live.classList.toggle("on", state === "on");
+      live.dataset.state = state;
+      live.textContent = live.dataset[state];
+    }
     source.addEventListener("open", () => {
-      live.textContent = live.dataset.on;
-      live.classList.add("on");
+      show("on");
+      degraded(false);
       if (opened) fire("vx-resync");
       opened = true;
     });
-    source.addEventListener("error", () => { live.classList.remove("on"); live.textContent = live.dataset.off; });
+    source.addEventListener("error", () => show("off"));
+    source.addEventListener("live", (event) => {
+      const up = JSON.parse(event.data).up;
+      show(up ? "on" : "degraded");
+      degraded(!up);
+      if (up) fire("vx-resync");
+    });
     source.addEventListener("queue", () => fire("vx-queue"));
     source.addEventListener("change", () => fire("vx-change"));
   }
