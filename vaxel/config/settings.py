@@ -316,6 +316,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("VAXEL_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("VAXEL_SMTP_STARTTLS", "") == "1"
 EMAIL_USE_SSL = os.environ.get("VAXEL_SMTP_SSL", "") == "1"
 EMAIL_TIMEOUT = 20
+# How long a worker holds an e-mail it is sending (vaxel/messaging/outbox.py): an e-mail
+# whose worker stopped mid-send is sent again after this.
+VAXEL_OUTBOX_CLAIM_SECONDS = int(os.environ.get("VAXEL_OUTBOX_CLAIM_SECONDS", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
 
 # Jobs: huey, on SQLite beside the database by default, on Redis at scale (VAXEL_REDIS_URL).

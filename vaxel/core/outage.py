@@ -24,6 +24,11 @@ class Outage:
         self._failures = 0
         self._retry_at = 0.0
         self._said_at = 0.0
+        self._recoveries: list = []
+
+    def on_recovery(self, callback) -> None:
+        """Have `callback()` called (once per outage) when the dependency is back."""
+        self._recoveries.append(callback)
 
     @property
     def down(self) -> bool:
@@ -67,13 +72,17 @@ class Outage:
         with self._lock:
             since, failures = self._since, self._failures
             self._since, self._failures, self._retry_at = None, 0, 0.0
-        if since is not None:
-            logger.warning(
-                "%s is reachable again after %.0f s (%d failed attempts)",
-                self.what,
-                time.monotonic() - since,
-                failures,
-            )
+        if since is None:
+            return  # another thread ended this outage first
+        seconds = time.monotonic() - since
+        logger.warning(
+            "%s is reachable again after %.0f s (%d failed attempts)", self.what, seconds, failures
+        )
+        for callback in list(self._recoveries):
+            try:
+                callback()
+            except Exception:
+                logger.exception("A recovery step after %s's outage failed", self.what)
 
 
 REDIS = Outage("Redis")

@@ -1,6 +1,15 @@
 """E-mail through an outbox: an e-mail row is committed with the change that caused it,
 then sent. A failed send is retried with back-off until the SMTP server takes it; a
-claim on the row keeps two workers from sending it twice."""
+claim on the row keeps two workers from sending it twice.
+
+Delivery over SMTP is at least once: a worker that stops (killed, the machine lost)
+after the server took an e-mail but before the row says so leaves the e-mail claimed
+and not sent. The attempt is counted before the send, so the next worker to find the
+claim expired knows an attempt was cut short: it says so in the log and sends again
+with the same Message-ID, which the recipient's mail program may use to show it once.
+The claim is short (VAXEL_OUTBOX_CLAIM_SECONDS, 60 s, above the SMTP timeout of 20 s
+per step), so such an e-mail waits about a minute, not five; a worker starting sends
+what is due at once."""
 
 import contextlib
 import logging
@@ -22,7 +31,6 @@ from vaxel.messaging.models import Message, OutboxEmail, OutboxState
 
 logger = logging.getLogger(__name__)
 
-CLAIM = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -109,10 +117,20 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     at = at or now()
     sent = 0
     connection = None
+    claim = timedelta(seconds=settings.VAXEL_OUTBOX_CLAIM_SECONDS)
     for email in list(_due(at).order_by("id")[:limit]):
-        # The claim is one conditional UPDATE: only one worker wins it.
-        if not _due(at).filter(pk=email.pk).update(claimed_until=at + CLAIM):
+        # The claim is one conditional UPDATE: only one worker wins it. It counts the
+        # attempt before the send (see the module's docstring).
+        if not _due(at).filter(pk=email.pk).update(claimed_until=at + claim, attempts=email.attempts + 1):
             continue
+        if email.claimed_until is not None:
+            logger.warning(
+                "e-mail %s: the worker sending it stopped mid-send (attempt %d); it may have been "
+                "delivered already and is sent again with the same Message-ID",
+                email.pk,
+                email.attempts,
+            )
+        email.attempts += 1
         try:
             connection = connection or get_connection()
             outgoing = _built(email, connection)
@@ -127,9 +145,8 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
         try:
             outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
-            attempts = email.attempts + 1
+            attempts = email.attempts
             OutboxEmail.objects.filter(pk=email.pk).update(
-                attempts=attempts,
                 next_attempt_at=at + retry_delay(attempts),
                 claimed_until=None,
                 last_error=f"{type(error).__name__}: {error}"[:500],
@@ -140,7 +157,6 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
         OutboxEmail.objects.filter(pk=email.pk).update(
             state=OutboxState.SENT,
             sent_at=now(),
-            attempts=email.attempts + 1,
             claimed_until=None,
             last_error="",
         )

@@ -4,13 +4,24 @@ them (`vaxel worker`); in tests they run at once."""
 
 import logging
 
+from django.db import close_old_connections
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
 from vaxel.messaging.outbox import outbox_deliver  # the outbox's own job, deliver_outbox, lives there
 from vaxel.messaging.services import digest_send, follow_up_run, open_absences_nudge
 
 logger = logging.getLogger(__name__)
+
+
+@HUEY.on_startup()
+def deliver_outbox_on_start() -> None:
+    """A worker (re)started sends what is due at once, without waiting for the minute:
+    a worker that was killed mid-send is usually restarted right away (systemd)."""
+    try:
+        outbox_deliver()
+    finally:
+        close_old_connections()  # each worker thread runs this; leave no connection open
 
 
 @db_periodic_task(crontab(minute="*"))
