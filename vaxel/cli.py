@@ -45,11 +45,25 @@ def _setup(argv: Sequence[str]) -> None:
         django.setup()
 
 
+def _migrations_missing(error: Exception) -> bool:
+    """The database lacks migrations this Växel has (never migrated, or upgraded)."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _setup(argv)
     from django.conf import settings
+    from django.db import DatabaseError
     from django.utils import translation
+    from django.utils.translation import gettext as _
 
     from vaxel.core.errors import VaxelError
 
@@ -59,6 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except VaxelError as error:
         print(f"vaxel: {error.message}", file=sys.stderr)
+        return 1
+    except DatabaseError as error:
+        if not _migrations_missing(error):
+            raise  # a real bug: its traceback is what a developer needs
+        message = _(
+            "the database at %(name)s is not set up or is older than this Växel; "
+            "run `vaxel migrate` (nothing was written)."
+        ) % {"name": settings.DATABASES["default"]["NAME"]}
+        print(f"vaxel: {message}", file=sys.stderr)
         return 1
 
 

@@ -142,13 +142,41 @@ def checked_calendar(data: bytes) -> icalendar.Calendar:
             % {"error": str(error)[:200]},
         ) from None
     for event in calendar.walk("VEVENT"):
+        uid = str(event.get("UID", "?"))[:100]
         if event.errors:
             name, problem = event.errors[0]
             raise InvalidIcalendar(
                 _("The event %(uid)r has a broken %(name)s (%(problem)s); fix it in the calendar.")
-                % {"uid": str(event.get("UID", "?"))[:100], "name": name, "problem": str(problem)[:120]},
+                % {"uid": uid, "name": name, "problem": str(problem)[:120]},
             )
+        _times_checked(event, uid)
     return calendar
+
+
+def _times_checked(event, uid: str) -> None:
+    """An event's end as written: after its start, and a time there can be (a DURATION of
+    99999999 days is not). Refused, never swapped or guessed."""
+    if "DTSTART" not in event:
+        return
+    start = event["DTSTART"].dt
+    try:
+        if "DTEND" in event:
+            end = event["DTEND"].dt
+        elif "DURATION" in event:
+            end = start + event["DURATION"].dt
+        else:
+            return
+        ends_before = _instant(end) < _instant(start)
+    except (OverflowError, ValueError, TypeError):
+        raise InvalidIcalendar(
+            _("The event %(uid)r lasts longer than a calendar can hold; fix its end or duration.")
+            % {"uid": uid},
+        ) from None
+    if ends_before:
+        raise InvalidIcalendar(
+            _("The event %(uid)r ends (%(end)s) before it starts (%(start)s); fix it in the calendar.")
+            % {"uid": uid, "end": end.isoformat()[:25], "start": start.isoformat()[:25]},
+        )
 
 
 def occurrences(

@@ -103,9 +103,21 @@ def call_events_from_csv(text: str) -> tuple[list[CallEvent], list[str]]:
             % {"missing": ", ".join(missing), "columns": ",".join(CSV_COLUMNS)},
         )
     events, problems = [], []
-    for line, row in enumerate(reader, 2):
-        try:
-            events.append(call_event_checked(row, source="csv"))
-        except InvalidInput as error:
-            problems.append(_("line %(line)d: %(error)s") % {"line": line, "error": error.message})
+    line = 2  # the line each row begins on: a quoted field may run over several
+    try:
+        for row in reader:
+            if reader.line_num > line or None in row:
+                # A quote not closed swallows the rows after it; extra fields shift the rest.
+                problems.append(
+                    _("line %(line)d: a quote is not closed or the row has too many fields; fix the row")
+                    % {"line": line}
+                )
+            else:
+                try:
+                    events.append(call_event_checked(row, source="csv"))
+                except InvalidInput as error:
+                    problems.append(_("line %(line)d: %(error)s") % {"line": line, "error": error.message})
+            line = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(_("line %(line)d: %(error)s") % {"line": line, "error": str(error)[:200]})
     return events, problems

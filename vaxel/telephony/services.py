@@ -256,14 +256,15 @@ def call_events_store(reported: Iterable[CallEvent]) -> tuple[int, int]:
     they are about are recorded again for the statistics (CALL_EVENTS_STORED). Returns
     (stored, duplicates)."""
     stored, duplicates, calls = 0, 0, set()
-    for event in reported:
-        try:
-            with transaction.atomic():
-                event.save()
-            stored += 1
-            calls.add(event.call_id)
-        except IntegrityError:
-            duplicates += 1
+    with transaction.atomic():  # all or nothing: a row the database refuses stores none
+        for event in reported:
+            try:
+                with transaction.atomic():
+                    event.save()
+                stored += 1
+                calls.add(event.call_id)
+            except IntegrityError:
+                duplicates += 1
     events.publish(events.CALL_EVENTS_STORED, call_ids=calls)
     return stored, duplicates
 

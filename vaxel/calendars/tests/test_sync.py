@@ -158,6 +158,28 @@ def test_a_bad_upload_is_refused_and_nothing_is_written(town):
     assert not Calendar.objects.exists()
 
 
+def one_event(times: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:m1\r\nSUMMARY:Möte\r\n"
+        f"{times}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("times", "said"),
+    [
+        ("DTSTART:20270110T100000Z\r\nDURATION:P99999999D\r\n", "varar längre"),
+        ("DTSTART:20270110T100000Z\r\nDTEND:20270110T090000Z\r\n", "slutar"),
+    ],
+    ids=["endless-duration", "ends-before-it-starts"],
+)
+def test_e3_an_event_whose_end_cannot_be_is_refused_never_swapped_and_no_calendar_is_left(town, times, said):
+    with pytest.raises(InvalidInput) as refused:
+        calendar_add(person=town.anna, kind=CalendarKind.UPLOAD, uploaded=one_event(times))
+    assert said in refused.value.message and "m1" in refused.value.message
+    assert not Calendar.objects.exists() and not Absence.objects.exists()
+
+
 def test_an_uploaded_ics_file_diverts_like_a_feed(town):
     calendar = calendar_add(person=town.anna, kind=CalendarKind.UPLOAD, uploaded=OUTLOOK)
     calendar_sync(calendar, at=AT)

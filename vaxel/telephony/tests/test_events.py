@@ -95,3 +95,67 @@ def test_security_a_call_id_that_would_break_a_sip_header_is_refused_at_the_edge
         client.post("/api/v1/calls/", {"id": ordinary, "called": SWITCHBOARD}, format="json").status_code
         == 201
     )
+
+
+def test_a_call_detail_file_in_windows_1252_or_with_a_bom_is_read(db, tmp_path, capsys):
+    rows = "call_id,event,at,answered_by\nc1,answered,2026-12-01T10:00,Åsa Öberg\n"
+    for name, data in [("bom.csv", b"\xef\xbb\xbf" + rows.encode()), ("ansi.csv", rows.encode("cp1252"))]:
+        (tmp_path / name).write_bytes(data)
+        assert main(["call-events", "import", str(tmp_path / name)]) == 0
+    assert CallEvent.objects.get().answered_by == "Åsa Öberg"  # the same event, read alike
+
+
+def test_a_file_missing_binary_or_with_nul_is_refused_with_a_reason(db, tmp_path, capsys):
+    (tmp_path / "nul.csv").write_bytes(b"call_id,event,at\nc1,arrived,2026-12-01T10:00\nc\x002,arrived,x\n")
+    (tmp_path / "bild.png").write_bytes(bytes(range(256)) * 4)
+    for path in [tmp_path / "saknas.csv", tmp_path / "nul.csv", tmp_path / "bild.png"]:
+        assert main(["call-events", "import", str(path)]) == 1
+        error = capsys.readouterr().err
+        assert error.startswith("vaxel: ") and "Traceback" not in error
+    assert not CallEvent.objects.exists()
+
+
+def test_an_unclosed_quote_or_a_row_with_too_many_fields_is_reported_by_line(db, tmp_path, capsys):
+    cdr = tmp_path / "cdr.csv"
+    cdr.write_text(
+        "call_id,event,at\n"
+        'c1,arrived,"2026-12-01T10:00\n'  # the quote swallows the rows after it
+        "c2,arrived,2026-12-01T10:01\n"
+    )
+    assert main(["call-events", "import", str(cdr)]) == 1
+    assert "rad 2" in capsys.readouterr().err and not CallEvent.objects.exists()
+    cdr.write_text("call_id,event,at\nc1,arrived,2026-12-01T10:00\nc2,arrived,2026-12-01T10:01,extra\n")
+    assert main(["call-events", "import", str(cdr)]) == 1
+    assert "rad 3" in capsys.readouterr().err and not CallEvent.objects.exists()
+    assert main(["call-events", "import", str(cdr), "--skip-bad"]) == 0
+    assert CallEvent.objects.count() == 1
+
+
+def test_a_time_at_the_edge_of_the_calendar_is_refused_not_a_crash(admin_token, db, tmp_path, capsys):
+    edge = "0001-01-01T00:00:00+14:00"
+    cdr = tmp_path / "cdr.csv"
+    cdr.write_text(f"call_id,event,at\nc1,arrived,{edge}\n")
+    assert main(["call-events", "import", str(cdr)]) == 1
+    assert "rad 2" in capsys.readouterr().err
+    answer = client_with(admin_token).get("/api/v1/opening-hours/", {"at": edge})
+    assert answer.status_code == 400 and answer.json()["error"]["id"] == "time_out_of_range"
+
+
+def test_the_command_line_on_a_database_not_migrated_says_to_migrate(tmp_path, capsys, settings):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {"VAXEL_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    (tmp_path / "cdr.csv").write_text("call_id,event,at\nc1,arrived,2026-12-01T10:00\n")
+    vaxel = str(Path(sys.executable).with_name("vaxel"))
+    done = subprocess.run(
+        [vaxel, "call-events", "import", str(tmp_path / "cdr.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "vaxel migrate" in done.stderr and "Traceback" not in done.stderr
