@@ -60,6 +60,7 @@ bench: setup
 	$(BIN)/python bench/search.py
 	scripts/ensure-services postgres redis
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/connections.py
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/stats.py
 	scripts/ensure-telephony

@@ -131,7 +131,8 @@ def _database_config() -> dict[str, Any]:
     config: dict[str, Any] = dict(
         # Tests close every connection after its request, so none outlives the test database.
         dj_database_url.parse(
-            os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=0 if _TESTING else 60
+            os.environ.get("DATABASE_URL", default_sqlite),
+            conn_max_age=0 if _TESTING or _POOL_SIZE > 0 else 60,
         )
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -146,7 +147,21 @@ def _database_config() -> dict[str, Any]:
         # stream) shares the test database like any other server process would.
         # One per test run, so two runs side by side never share it.
         config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"vaxel-test-{os.getpid()}.sqlite3")}
+    elif not _TESTING and _POOL_SIZE > 0:
+        # PostgreSQL under ASGI: a connection pool per server process (psycopg_pool), each
+        # request's connection back in it when the request ends. Persistent connections
+        # (CONN_MAX_AGE) stay open per thread of sync_to_async's executors and piled up
+        # to the server's limit (docs/operations.md, "Database connections").
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "pool": {"min_size": 1, "max_size": _POOL_SIZE, "max_idle": 60, "timeout": 10},
+        }
     return config
+
+
+# Connections per process to PostgreSQL (0: no pool, a connection per request and thread).
+_POOL_SIZE = int(os.environ.get("VAXEL_DB_POOL_SIZE", "8"))
 
 
 DATABASES = {"default": _database_config()}
