@@ -18,6 +18,7 @@ import sys
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import threading
@@ -45,10 +46,8 @@ def scenario(name: str, pool: int, *, clients: int, seconds: float) -> None:
             def count() -> None:
                 nonlocal peak
                 while not done.is_set():
-                    try:
+                    with contextlib.suppress(psycopg.OperationalError):  # full: not even we get in
                         peak = max(peak, connections(instance.database))
-                    except psycopg.OperationalError:  # the server is full: not even we get in
-                        pass
                     time.sleep(0.2)
 
             def client(number: int) -> None:
