@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from vaxel.access.roles import Role, managed_unit_ids, roles_of
@@ -155,8 +155,8 @@ class MobileRow:
 
 
 def subscriptions_seen(unit_ids: set[int] | None) -> QuerySet[Subscription]:
-    """The work mobiles in these units (held by their people), or all (None) including
-    those nobody holds."""
+    """The work mobiles held by these units' people and those nobody holds (to hand
+    out), or all (None)."""
     subscriptions = Subscription.objects.select_related("device").prefetch_related(
         Prefetch(
             "assignments",
@@ -168,8 +168,9 @@ def subscriptions_seen(unit_ids: set[int] | None) -> QuerySet[Subscription]:
         ),
     )
     if unit_ids is not None:
+        held = Assignment.objects.filter(subscription=OuterRef("pk"), returned_at__isnull=True)
         subscriptions = subscriptions.filter(
-            assignments__returned_at__isnull=True, assignments__person__unit_id__in=unit_ids
+            Exists(held.filter(person__unit_id__in=unit_ids)) | ~Exists(held)
         )
     return subscriptions.order_by("number")
 
