@@ -266,11 +266,14 @@ class _UsageReader:
     """Turns rows into UsageRecord values, fast: lookups cached, no ORM per row."""
 
     def __init__(self, columns: dict[str, int]):
-        self.columns = columns
+        self.index = columns
+        self.width = max(columns.values()) + 1
+        self.at_column = columns.get("at")
         self.subscriptions: dict[str, int | None] = {}
         self.countries: dict[str, str | None] = {}
         self.working = working_hours_get()
         self.hours: dict[date, tuple] = {}
+        self.costs: dict[str, int] = {}
         self.known = dict(Subscription.objects.values_list("number", "id"))
 
     def subscription(self, text: str) -> int:
@@ -283,12 +286,24 @@ class _UsageReader:
         return found
 
     def outside(self, local: datetime) -> bool:
+        """Outside working time: weekends, public holidays and eves count as outside."""
         day = local.date()
         hours = self.hours.get(day)
         if hours is None:
-            hours = self.hours[day] = hours_on(self.working, day)
-        clock = local.time()
-        return not any(start <= clock < end for start, end in hours)
+            hours = self.hours[day] = tuple(
+                (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
+                for start, end in hours_on(self.working, day)
+            )
+        minute = local.hour * 60 + local.minute
+        return not any(start <= minute < end for start, end in hours)
+
+    def cost(self, text: str) -> int:
+        ore = self.costs.get(text)
+        if ore is None:
+            ore = parse_ore(text)
+            if len(self.costs) < 10_000:  # prices repeat; a file of all-different ones is not cached
+                self.costs[text] = ore
+        return ore
 
     def country(self, text: str) -> str:
         if text not in self.countries:
@@ -301,28 +316,27 @@ class _UsageReader:
         return code
 
     def record(self, row: list[str]) -> tuple:
-        c = self.columns
-
-        def get(name: str) -> str:
-            i = c.get(name)
-            return row[i] if i is not None and i < len(row) else ""
-
-        subscription_id = self.subscription(get("number"))
-        stamp = get("at") if "at" in c else f"{get('date').strip()} {get('time').strip()}"
-        at = parse_at(stamp)
-        local = at.astimezone(STOCKHOLM)
-        kind_text = get("kind").strip().lower()
-        kind = KIND_WORDS.get(kind_text, UsageKind.CALL if "kind" not in c else None)
+        """(subscription id, instant, Stockholm wall time, kind, the other party as shown,
+        premium, country, outside working hours, seconds, kilobytes, öre) of one line."""
+        if len(row) < self.width:
+            row = row + [""] * (self.width - len(row))
+        i = self.index
+        subscription_id = self.subscription(row[i["number"]])
+        if self.at_column is not None:
+            at = parse_at(row[self.at_column])
+        else:
+            at = parse_at(f"{row[i['date']].strip()} {row[i['time']].strip()}")
+        local = at if at.tzinfo is STOCKHOLM else at.astimezone(STOCKHOLM)
+        kind = KIND_WORDS.get(row[i["kind"]].strip().lower()) if "kind" in i else UsageKind.CALL
         if kind is None:
-            raise ValueError(_("%(kind)r is not a call, SMS, MMS or data") % {"kind": get("kind")})
-        counterpart = misuse.national(get("counterpart")) if kind != UsageKind.DATA else ""
-        message = kind in (UsageKind.SMS, UsageKind.MMS)
-        premium = bool(counterpart) and misuse.is_premium(counterpart, message=message)
-        seconds = parse_seconds(get("seconds"))
-        kilobytes = parse_kilobytes(get("kilobytes"))
+            raise ValueError(_("%(kind)r is not a call, SMS, MMS or data") % {"kind": row[i["kind"]]})
+        data = kind == UsageKind.DATA
+        counterpart = misuse.national(row[i["counterpart"]]) if "counterpart" in i and not data else ""
+        premium = bool(counterpart) and misuse.is_premium(counterpart, message=kind != UsageKind.CALL)
+        seconds = parse_seconds(row[i["seconds"]]) if "seconds" in i else 0
+        kilobytes = parse_kilobytes(row[i["kilobytes"]]) if "kilobytes" in i else 0
         if seconds < 0 or kilobytes < 0:
             raise ValueError(_("a length or volume below zero"))
-        country = self.country(get("country"))
         return (
             subscription_id,
             at,
@@ -330,12 +344,20 @@ class _UsageReader:
             kind,
             misuse.shown_number(counterpart, premium=premium),
             premium,
-            country,
-            kind != UsageKind.DATA and self.outside(local),
+            self.country(row[i["country"]]) if "country" in i else "",
+            not data and self.outside(local),
             seconds,
             kilobytes,
-            parse_ore(get("cost")),
+            self.cost(row[i["cost"]]) if "cost" in i else 0,
         )
+
+
+def _datetime_adapter():
+    """How an instant goes into the database: what Django's SQLite backend stores (UTC
+    text), without its per-value checks; other databases take aware datetimes."""
+    if connection.vendor == "sqlite":
+        return lambda instant: instant.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda instant: instant
 
 
 def _insert_sql() -> str:
@@ -391,7 +413,7 @@ def usage_import(
     errors: list[tuple[int, str]] = []
     pending: list[tuple] = []
     sql = _insert_sql()
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = _datetime_adapter()
     rows = 0
     with connection.cursor() as cursor:
         for line, row in table.rows:
@@ -423,7 +445,7 @@ def usage_import(
                 month.countries.add(country)
             if not dry_run:
                 pending.append(
-                    (batch.pk, sub, adapt(instant.astimezone(UTC)), kind, shown, premium, country, outside,
+                    (batch.pk, sub, adapt(instant), kind, shown, premium, country, outside,
                      seconds, kilobytes, ore)
                 )  # fmt: skip
                 if len(pending) >= _INSERT_BATCH:

@@ -111,9 +111,15 @@ def roaming_outside_eea(country: str) -> bool:
     return bool(country) and country != HOME and country not in EEA
 
 
+_SEPARATORS = str.maketrans("", "", " -()./\xa0")
+
+
 def national(number: str) -> str:
     """The number as dialled in Sweden: +46 and 0046 become 0; separators dropped."""
-    digits = "".join(c for c in number if c.isdigit() or c == "+")
+    digits = number.translate(_SEPARATORS)
+    if digits.isdigit() and not digits.startswith("00"):  # most lines: already so
+        return digits
+    digits = "".join(c for c in digits if c.isdigit() or c == "+")
     if digits.startswith("+46"):
         return "0" + digits[3:]
     if digits.startswith("0046"):
