@@ -62,6 +62,7 @@ bench: setup
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/mobiles.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
 	$(BIN)/python bench/calls.py

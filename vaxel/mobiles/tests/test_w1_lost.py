@@ -9,12 +9,15 @@ import pytest
 
 from vaxel.access.services import token_create
 from vaxel.audit.models import Change
-from vaxel.core.testing import GROUP_NUMBER, PASSWORD, vaxel_cli
+from vaxel.core.errors import VaxelError
+from vaxel.core.testing import GROUP_NUMBER, PASSWORD, SWITCHBOARD, vaxel_cli
 from vaxel.core.time import now
+from vaxel.directory.models import PhoneNumber
 from vaxel.mobiles.models import LossChannel, LossOutcome, LossReport
 from vaxel.mobiles.services import mobile_replaced, mobile_report_lost
 from vaxel.mobiles.tests.conftest import DANA_ICCID, DANA_IMEI, DANA_MOBILE
 from vaxel.routing.selectors import route_now
+from vaxel.telephony.services import call_answer, call_arrive, call_put_through
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday, the switchboard open
 
@@ -134,3 +137,13 @@ def test_w1_the_cli_reports_confirms_the_block_and_finds(capsys, mobiles):
     assert case.blocked_at is not None and case.blocked_note == "Telia 123"
     assert vaxel_cli(capsys, "mobile", "found", DANA_ICCID)[0] == 0
     assert LossReport.objects.get().outcome == LossOutcome.FOUND
+
+
+def test_w1_the_switchboard_cannot_put_a_call_through_to_a_lost_mobile(logins, mobiles):
+    call = call_arrive(caller="036-123456", called=SWITCHBOARD)
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    mobile_report_lost(subscription=mobiles.dana, kind="lost", channel=LossChannel.OPERATOR)
+    with pytest.raises(VaxelError, match="borttappad eller stulen"):
+        call_put_through(
+            call_id=call.pk, number_id=PhoneNumber.objects.get(e164=DANA_MOBILE).pk, actor=logins["operator"]
+        )
