@@ -278,7 +278,7 @@ class _UsageReader:
 
     def subscription(self, text: str) -> int:
         if text not in self.subscriptions:
-            e164 = phone.lookup_key(text.strip())
+            e164 = phone.lookup_key(misuse.msisdn(text))
             self.subscriptions[text] = self.known.get(e164) if e164 else None
         found = self.subscriptions[text]
         if found is None:

@@ -129,6 +129,15 @@ def national(number: str) -> str:
     return digits
 
 
+def msisdn(text: str) -> str:
+    """A subscription's number as operators' files write it: an MSISDN without the +
+    (46701234567) gets it back; anything else is left for the number parser."""
+    value = text.strip()
+    if value.isdigit() and value.startswith("46") and 10 <= len(value) <= 12:
+        return "+" + value
+    return value
+
+
 def is_premium(number: str, *, message: bool) -> bool:
     """A premium-rate number (any kind of use), or a premium SMS short number."""
     if number.startswith(PREMIUM_PREFIXES):

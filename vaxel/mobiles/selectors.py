@@ -13,8 +13,9 @@ from vaxel.access.roles import Role, managed_unit_ids, roles_of
 from vaxel.core import phone
 from vaxel.core.errors import Forbidden
 from vaxel.core.phone import display
+from vaxel.directory.errors import PersonNotFound
 from vaxel.directory.models import NumberKind, Person, PhoneNumber
-from vaxel.directory.selectors import organisation_get
+from vaxel.directory.selectors import organisation_get, person_get
 from vaxel.mobiles.conduct import conduct_text
 from vaxel.mobiles.errors import MobileNotFound
 from vaxel.mobiles.greetings import GreetingCheck, greeting_check, greeting_script
@@ -103,6 +104,19 @@ def subscription_find(text: str) -> Subscription:
             % {"value": value},
         )
     return subscription
+
+
+def person_named(text: str) -> Person:
+    """Whom a caller says they are: an e-mail address, or a name only one active person has."""
+    value = (text or "").strip()
+    if "@" in value:
+        return person_get(value)
+    found = list(Person.objects.filter(name__iexact=value, active=True)[:2])
+    if len(found) != 1:
+        raise PersonNotFound(
+            _("Nobody, or more than one, is called %(name)r; give the e-mail address.") % {"name": value},
+        )
+    return found[0]
 
 
 def holder_of(subscription: Subscription) -> Person | None:

@@ -39,6 +39,7 @@ from vaxel.mobiles.errors import (
     PersonHoldsAMobile,
 )
 from vaxel.mobiles.identifiers import iccid_clean, imei_clean
+from vaxel.mobiles.misuse import msisdn
 from vaxel.mobiles.models import (
     Anomaly,
     Assignment,
@@ -86,7 +87,7 @@ def greeting_record(*, person: Person, text: str, actor=None) -> VoicemailGreeti
 
 def mobile_number(text: str, *, field: str) -> str:
     """E.164 of a mobile number; InvalidPhoneNumber when it is not a number or not a mobile's."""
-    e164 = phone.normalise(text, field=field)
+    e164 = phone.normalise(msisdn(text), field=field)
     kind = phonenumbers.number_type(phonenumbers.parse(e164))
     if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise InvalidPhoneNumber(

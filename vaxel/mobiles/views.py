@@ -28,6 +28,7 @@ from vaxel.mobiles.selectors import (
     history_of,
     mobile_rows,
     my_mobile,
+    person_named,
     subscription_of,
     subscriptions_seen,
 )
@@ -201,7 +202,7 @@ def report_for_caller(request: HttpRequest) -> HttpResponse:
     error, done = "", None
     if request.method == "POST":
         try:
-            person = person_get(request.POST.get("email", ""))
+            person = person_named(request.POST.get("email", ""))
             subscription = subscription_of(person)
             if subscription is None:
                 raise MobileNotFound(

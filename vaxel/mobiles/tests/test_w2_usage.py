@@ -108,7 +108,9 @@ def test_w2_a_bad_specification_names_the_row_and_writes_nothing(mobiles, data, 
 
 def test_w2_the_same_file_twice_and_the_command_line_with_a_mapping(capsys, mobiles, tmp_path):
     path = tmp_path / "spec.csv"
-    text = "Nr,När,Typ,Till\n" + "".join(f"{DANA},2026-11-{d:02d}T10:00,SMS,72550\n" for d in range(2, 5))
+    text = "Nr,När,Typ,Till\n" + "".join(
+        f"46705550001,2026-11-{d:02d}T10:00,SMS,72550\n" for d in range(2, 5)
+    )  # MSISDNs, as operators write them
     path.write_bytes(text.encode("cp1252"))
     code, out, _err = vaxel_cli(
         capsys,
