@@ -71,3 +71,15 @@ def test_w1_the_compliance_report_lists_mobiles_with_no_holder_and_late_blocks(m
     assert [f.person for f in late] == ["Dana Ek"]
     mobile_blocked(subscription=mobiles.dana)  # blocked, but late: still listed
     assert [f for f in compliance_report(**week) if "spärrades inte" in f.what]
+
+
+def test_w4_my_page_shows_the_routine_for_work_mobiles_to_holders(client, logins, mobiles, settings):
+    client.login(username="bjorn", password=PASSWORD)
+    page = client.get("/min-sida/").content.decode()
+    assert "Rutinen för tjänstemobiler" in page and "handsfree (W3)" in page and "(E9)" in page
+    settings.VAXEL_MOBILE_CONDUCT_TEXT = "Mobilen är %(organisation)s egendom.\\nKör aldrig utan handsfree."
+    page = client.get("/min-sida/mobil/").content.decode()
+    assert "Mobilen är Testby kommun egendom." in page and "Kör aldrig utan handsfree." in page
+    assert "(E9)" not in page  # the organisation's own text instead of the routine's words
+    client.login(username="anna", password=PASSWORD)  # holds no work mobile
+    assert "Rutinen för tjänstemobiler" not in client.get("/min-sida/").content.decode()
