@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python bench/connections.py
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/mobiles.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
 	$(BIN)/python bench/calls.py

@@ -50,6 +50,25 @@ PAGES = [
         {"action": "consent", "consent": "no"},
         expect(employee=302, manager=302),
     ),
+    ("min-sida/mobil/", "get", lambda t: "/min-sida/mobil/", None, expect(employee=200, manager=200)),
+    (
+        "min-sida/mobil/",
+        "post",
+        lambda t: "/min-sida/mobil/",
+        {"action": "lost", "kind": "lost"},
+        expect(employee=400, manager=400),  # they hold no work mobile: refused with a reason
+    ),
+    ("mobiler/", "get", lambda t: "/mobiler/", None, expect(manager=200, administrator=200)),
+    ("mobiler/", "post", lambda t: "/mobiler/", {"action": "x"}, expect(manager=400, administrator=400)),
+    ("mobiler/<id:pk>/", "get", lambda t: "/mobiler/999/", None, expect(manager=404, administrator=404)),
+    ("mobiler/borttappad/", "get", lambda t: "/mobiler/borttappad/", None, SWITCHBOARD),
+    (
+        "mobiler/borttappad/",
+        "post",
+        lambda t: "/mobiler/borttappad/",
+        {"email": "anna.sjoberg@example.se", "kind": "lost"},
+        expect(operator=400, administrator=400),  # Anna holds no work mobile
+    ),
     (
         "min-sida/enheter/",
         "get",

@@ -20,6 +20,7 @@ APPS = (
     "calendars",
     "servicelevels",
     "compliance",
+    "mobiles",
     "demo",
 )
 

@@ -3,8 +3,9 @@
 Reads only; every check is one or a few queries, whatever the organisation's size."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,8 @@ from vaxel.directory.models import NumberGroup, NumberKind, Person, PhoneNumber,
 from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind, MessageStatus
 from vaxel.mobiles.greetings import greeting_check
+from vaxel.mobiles.models import Anomaly, Assignment, LossReport, Subscription
+from vaxel.mobiles.selectors import subscription_greeting_for
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
 
 
@@ -180,6 +183,103 @@ def w4_greetings(units: list[Unit]) -> list[Finding]:
     return found
 
 
+def _holders(unit_ids: set[int] | None) -> dict[int, Person]:
+    """The people holding work mobiles now, by subscription id (in these units, or all)."""
+    held = Assignment.objects.filter(returned_at__isnull=True).select_related("person__unit")
+    if unit_ids is not None:
+        held = held.filter(person__unit_id__in=unit_ids)
+    return {a.subscription_id: a.person for a in held}
+
+
+def w1_mobiles_without_holder(units: list[Unit], *, everything: bool) -> list[Finding]:
+    """Work mobiles nobody holds, or whose holder has left: by the unit of their last
+    holder; one never handed out only in the whole organisation's report."""
+    unit_ids = {u.pk for u in units}
+    holders = _holders(None)
+    last = {}
+    for a in (
+        Assignment.objects.filter(returned_at__isnull=False)
+        .select_related("person__unit")
+        .order_by("returned_at")
+    ):
+        last[a.subscription_id] = a.person
+    found = []
+    for subscription in Subscription.objects.order_by("number"):
+        holder = holders.get(subscription.pk)
+        if holder is not None and holder.active:
+            continue
+        person = holder or last.get(subscription.pk)
+        if (person is None and not everything) or (person is not None and person.unit_id not in unit_ids):
+            continue
+        what = (
+            _("work mobile %(iccid)s is held by someone who has left")
+            if holder is not None
+            else _("work mobile %(iccid)s has no known holder")
+        )
+        found.append(
+            Finding("W1", person.unit.name if person else "", person.name if person else "",
+                    what % {"iccid": subscription.iccid_tail})
+        )  # fmt: skip
+    return found
+
+
+def w1_lost_not_blocked(units: list[Unit], start: datetime, end: datetime, at: datetime) -> list[Finding]:
+    """Lost or stolen work mobiles reported in the period and not blocked within
+    VAXEL_MOBILE_BLOCK_WITHIN_HOURS."""
+    within = timedelta(hours=settings.VAXEL_MOBILE_BLOCK_WITHIN_HOURS)
+    reports = LossReport.objects.filter(
+        person__unit__in=units, reported_at__gte=start, reported_at__lt=end
+    ).select_related("person__unit", "subscription")
+    found = []
+    for report in reports:
+        due = report.reported_at + within
+        late = report.blocked_at > due if report.blocked_at else due < at
+        if late:
+            found.append(
+                Finding(
+                    "W1",
+                    report.person.unit.name,  # type: ignore[union-attr]
+                    report.person.name,  # type: ignore[union-attr]
+                    _("the %(kind)s work mobile was not blocked within %(hours)d hours")
+                    % {"kind": report.get_kind_display(), "hours": settings.VAXEL_MOBILE_BLOCK_WITHIN_HOURS},
+                    report.reported_at,
+                )
+            )
+    return found
+
+
+def w2_unusual_use_unreviewed(units: list[Unit]) -> list[Finding]:
+    holders = _holders({u.pk for u in units})
+    anomalies = Anomaly.objects.filter(subscription_id__in=holders, reviewed_at__isnull=True)
+    return [
+        Finding(
+            "W2",
+            holders[a.subscription_id].unit.name,
+            holders[a.subscription_id].name,
+            _("unusual use in %(month)s not reviewed: %(what)s")
+            % {"month": f"{a.month:%Y-%m}", "what": a.get_kind_display()},
+        )
+        for a in anomalies.order_by("month")
+    ]
+
+
+def w4_mobile_greetings(units: list[Unit]) -> list[Finding]:
+    """W4 on every work-mobile subscription: a greeting on record that passes the check."""
+    holders = _holders({u.pk for u in units})
+    found = []
+    for subscription in Subscription.objects.filter(pk__in=holders):
+        holder = holders[subscription.pk]
+        check = subscription_greeting_for(subscription, holder)["check"] if subscription.greeting else None
+        if check is None:
+            what = _("no voicemail greeting recorded on the work mobile")
+        elif not check.meets_routine:
+            what = _("the work mobile's greeting lacks %(what)s") % {"what": ", ".join(check.missing)}
+        else:
+            continue
+        found.append(Finding("W4", holder.unit.name, holder.name, what))
+    return found
+
+
 def e1_numbers_without_owner(units: list[Unit]) -> list[Finding]:
     found = [
         Finding(
@@ -221,8 +321,11 @@ def units_without_hours_or_service_level(units: list[Unit]) -> list[Finding]:
     return found
 
 
-def compliance_findings(units: list[Unit], *, start: datetime, end: datetime, at: datetime) -> list[Finding]:
-    """Every check, for these units and the period start–end, in rule order."""
+def compliance_findings(
+    units: list[Unit], *, start: datetime, end: datetime, at: datetime, everything: bool = False
+) -> list[Finding]:
+    """Every check, for these units and the period start–end, in rule order; `everything`
+    when the units are the whole organisation (what belongs to no unit is listed too)."""
     findings = [
         *e1_numbers_without_owner(units),
         *e3_forgotten_diversions(units, start, end),
@@ -231,6 +334,10 @@ def compliance_findings(units: list[Unit], *, start: datetime, end: datetime, at
         *e7_absences_in_telephone_hours(units, start, end),
         *e8_internal_calls(units, start, end),
         *w4_greetings(units),
+        *w1_mobiles_without_holder(units, everything=everything),
+        *w1_lost_not_blocked(units, start, end, at),
+        *w2_unusual_use_unreviewed(units),
+        *w4_mobile_greetings(units),
         *units_without_hours_or_service_level(units),
     ]
     return sorted(findings, key=lambda f: (f.rule, f.unit, f.person, f.when or start))

@@ -18,4 +18,4 @@ def compliance_report(
     if unit_ids is not None:
         units = units.filter(pk__in=unit_ids)
     start, end = period(first, last)
-    return compliance_findings(list(units), start=start, end=end, at=now())
+    return compliance_findings(list(units), start=start, end=end, at=now(), everything=unit_ids is None)

@@ -383,6 +383,16 @@ VAXEL_CALENDAR_ALLOWED_HOSTS = [
 VAXEL_CALENDAR_MOST_EVENTS = int(os.environ.get("VAXEL_CALENDAR_MOST_EVENTS", "2000"))
 VAXEL_OPEN_ABSENCE_NUDGE_HOURS = int(os.environ.get("VAXEL_OPEN_ABSENCE_NUDGE_HOURS", "72"))
 VAXEL_CALENDAR_REASON_WORDS = os.environ.get("VAXEL_CALENDAR_REASON_WORDS", "")
+# Work mobiles (W1): who blocks a lost or stolen subscription (the IT service desk, the
+# mobile operator's business contact), comma-separated e-mail addresses, checked by
+# vaxel/mobiles at start; and how soon it must be blocked before the compliance report says so.
+VAXEL_MOBILE_BLOCK_EMAILS = [
+    a.strip() for a in os.environ.get("VAXEL_MOBILE_BLOCK_EMAILS", "").split(",") if a.strip()
+]
+VAXEL_MOBILE_BLOCK_WITHIN_HOURS = int(os.environ.get("VAXEL_MOBILE_BLOCK_WITHIN_HOURS", "4"))
+# The routine's conduct rules for work mobiles (W3, E9, P1) as the organisation words them,
+# shown on Min sida; empty: Växel's Swedish default (vaxel/mobiles/conduct.py).
+VAXEL_MOBILE_CONDUCT_TEXT = os.environ.get("VAXEL_MOBILE_CONDUCT_TEXT", "")
 # Where calls come from and are put through: "simulator" until a PBX is connected.
 VAXEL_TELEPHONY_DRIVER = os.environ.get("VAXEL_TELEPHONY_DRIVER", "simulator")
 # The PBX endpoint (/pbx/route/): where calls are sent on (host[:port] of the PBX or trunk),

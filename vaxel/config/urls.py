@@ -9,6 +9,7 @@ from vaxel.access.views import start
 from vaxel.calendars.views import my_calendar
 from vaxel.core.api import api_or_page_error
 from vaxel.messaging.views import message_open, my_messages
+from vaxel.mobiles.views import my_mobile_page
 from vaxel.routing.views import status
 from vaxel.selfservice.my_page import my_status
 from vaxel.selfservice.my_units import my_units
@@ -26,6 +27,8 @@ urlpatterns = [
     path("konsol/", include("vaxel.console.urls")),
     path("min-sida/", my_status, name="my-status"),
     path("min-sida/kalender/", my_calendar, name="my-calendar"),
+    path("min-sida/mobil/", my_mobile_page, name="my-mobile"),
+    path("mobiler/", include("vaxel.mobiles.urls")),
     path("min-sida/enheter/", my_units, name="my-units"),
     path("min-sida/enheter/<id:pk>/", my_units, name="my-unit"),
     path("min-sida/statistik/", statistics.dashboard, name="statistics"),

@@ -375,3 +375,34 @@ def unit_keywords_set(*, unit: Unit, keywords: list[str], actor=None) -> Unit:
         after={"keywords": keywords},
     )
     return unit
+
+
+@transaction.atomic
+def mobile_number_set(*, person: Person, number: str | None, actor=None) -> PhoneNumber | None:
+    """A person's mobile in the directory becomes `number` (E.164), or none. A new number
+    starts without consent (S3: consent is the owner's, for that number); the same
+    number keeps what its owner said. E1: a number another owns is refused."""
+    current = person.numbers.filter(kind=NumberKind.MOBILE).first()
+    if current is not None and current.e164 == number:
+        return current
+    before = person_facts(person)
+    if current is not None:
+        current.delete()
+    mobile = None
+    if number is not None:
+        _ensure_number_free(number)
+        mobile = PhoneNumber.objects.create(
+            e164=number, kind=NumberKind.MOBILE, person=person, consent_changed_at=now()
+        )
+    change_record(
+        actor=actor,
+        entity="person",
+        entity_id=person.pk,
+        action=ChangeAction.UPDATED,
+        unit=person.unit,
+        summary=(_("%(name)s has a new mobile") if mobile else _("%(name)s has no mobile any more"))
+        % {"name": person.name},
+        before=before,
+        after=person_facts(person),
+    )
+    return mobile

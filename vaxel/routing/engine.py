@@ -45,7 +45,12 @@ def decide(snapshot: Snapshot, *, called: str, calling: str | None, at: datetime
         flags = ("internal_call_to_switchboard",) if caller else ()  # E8
         return _switchboard(snapshot, replace(base, called_kind="switchboard", flags=flags))
     if owner is not None and owner.kind is OwnerKind.PERSON:
-        return _person(snapshot, snapshot.persons[owner.id], replace(base, called_kind="person"))
+        person = snapshot.persons[owner.id]
+        if not owner.in_service and person.active:
+            return _out_of_service(
+                snapshot, person, replace(base, called_kind="person", called_name=person.name)
+            )
+        return _person(snapshot, person, replace(base, called_kind="person"))
     if owner is not None and owner.kind is OwnerKind.GROUP:
         return _group(snapshot, snapshot.groups[owner.id], replace(base, called_kind="shared"))
     return _switchboard(snapshot, replace(base, flags=("unknown_number",)))
@@ -87,19 +92,45 @@ def _available(person: PersonEntry | None, at: datetime) -> bool:
     return person is not None and person.active and absence_at(person.absences, at) is None
 
 
+def _ring(person: PersonEntry) -> Destination | None:
+    """Where a person is rung: their direct number, else their mobile while it is in
+    service (a work mobile reported lost is skipped, W1); None when neither."""
+    if person.direct:
+        return Destination(DestinationKind.PERSON, person.direct, person.name, person.id)
+    if person.mobile:
+        return Destination(
+            DestinationKind.PERSON, person.mobile, person.name, person.id, private=not person.mobile_public
+        )
+    return None
+
+
+def _out_of_service(snapshot: Snapshot, person: PersonEntry, decision: RouteDecision) -> RouteDecision:
+    """W1: the number called is a work mobile reported lost or stolen. No call goes to
+    it: to the switchboard while it is open, else to the person's voicemail."""
+    decision = replace(decision, flags=(*decision.flags, "mobile_out_of_service"))
+    if is_open(snapshot.opening_hours, decision.at):
+        return replace(
+            decision,
+            action=Action.QUEUE,
+            destinations=(Destination(DestinationKind.SWITCHBOARD, snapshot.switchboard),),
+        )
+    return replace(
+        decision,
+        action=Action.VOICEMAIL,
+        next_opening=next_opening(snapshot.opening_hours, decision.at),
+        destinations=(Destination(DestinationKind.VOICEMAIL, person.direct, person.name, person.id),),
+    )
+
+
 def _person(snapshot: Snapshot, person: PersonEntry, decision: RouteDecision) -> RouteDecision:
     decision = replace(decision, called_name=person.name)
     if not person.active:  # E1: the owner has left; the number is not orphaned
         return _switchboard(snapshot, replace(decision, flags=("number_owner_left",)))
     absence = absence_at(person.absences, decision.at)
-    own_number = person.direct or decision.called
+    ring = _ring(person) or Destination(DestinationKind.PERSON, decision.called, person.name, person.id)
     if absence is None:
-        return replace(
-            decision,
-            action=Action.CONNECT,
-            destinations=(Destination(DestinationKind.PERSON, own_number, person.name, person.id),),
-        )
-    return _divert(snapshot, person, absence, own_number, decision)
+        return replace(decision, action=Action.CONNECT, destinations=(ring,))
+    return _divert(snapshot, person, absence, person.direct or decision.called, decision)
 
 
 def _divert(
@@ -128,8 +159,10 @@ def _divert(
     )
     voicemail = Destination(DestinationKind.VOICEMAIL, own_number, person.name, person.id)
     colleague = snapshot.persons.get(part.divert_colleague_id) if part.divert_colleague_id else None
-    if part.divert_to == DivertTo.COLLEAGUE and colleague and colleague.direct and _available(colleague, at):
-        target = Destination(DestinationKind.PERSON, colleague.direct, colleague.name, colleague.id)
+    reach = _ring(colleague) if colleague is not None and _available(colleague, at) else None
+    target: Destination
+    if part.divert_to == DivertTo.COLLEAGUE and reach is not None:
+        target = reach
     elif part.divert_to == DivertTo.VOICEMAIL or not is_open(snapshot.opening_hours, at):
         target = voicemail
     else:
@@ -144,9 +177,7 @@ def _group(snapshot: Snapshot, group: GroupEntry, decision: RouteDecision) -> Ro
     decision = replace(decision, called_name=group.name)
     members = [snapshot.persons.get(member_id) for member_id in group.member_ids]
     ringing = tuple(
-        Destination(DestinationKind.PERSON, m.direct, m.name, m.id)
-        for m in members
-        if m is not None and m.direct and _available(m, at)
+        ring for m in members if m is not None and _available(m, at) and (ring := _ring(m)) is not None
     )
     if ringing:
         return replace(decision, action=Action.CONNECT, destinations=ringing)

@@ -6,6 +6,7 @@ from datetime import datetime
 from vaxel.availability.merging import AbsencePart, merge_absences
 from vaxel.availability.selectors import absence_part, absences_relevant, opening_hours_get
 from vaxel.directory.models import NumberGroup, NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.routing.out_of_service import numbers_out_of_service
 from vaxel.routing.values import GroupEntry, NumberOwner, OwnerKind, PersonEntry, Snapshot, UnitEntry
 
 
@@ -20,16 +21,22 @@ def snapshot_build(*, since: datetime) -> Snapshot:
     numbers: dict[str, NumberOwner] = {}
     direct: dict[int, str] = {}
     public_mobile: dict[int, str] = {}
+    mobile: dict[int, tuple[str, bool]] = {}
     group_number: dict[int, str] = {}
+    out_of_service = numbers_out_of_service()
     for number in PhoneNumber.objects.all():
         if number.kind == NumberKind.SHARED:
             numbers[number.e164] = NumberOwner(OwnerKind.GROUP, number.group_id)  # type: ignore[arg-type]
             group_number[number.group_id] = number.e164  # type: ignore[index]
             continue
-        numbers[number.e164] = NumberOwner(OwnerKind.PERSON, number.person_id, number.is_public)  # type: ignore[arg-type]
+        in_service = number.e164 not in out_of_service
+        numbers[number.e164] = NumberOwner(OwnerKind.PERSON, number.person_id, number.is_public, in_service)  # type: ignore[arg-type]
         if number.kind == NumberKind.DIRECT:
             direct[number.person_id] = number.e164  # type: ignore[index]
-        elif number.is_public:
+            continue
+        if in_service:
+            mobile[number.person_id] = (number.e164, number.is_public)  # type: ignore[index]
+        if number.is_public:
             public_mobile[number.person_id] = number.e164  # type: ignore[index]
 
     persons = {
@@ -40,6 +47,8 @@ def snapshot_build(*, since: datetime) -> Snapshot:
             direct=direct.get(p.id),
             active=p.active,
             public_mobile=public_mobile.get(p.id),
+            mobile=mobile[p.id][0] if p.id in mobile else None,
+            mobile_public=mobile[p.id][1] if p.id in mobile else False,
             absences=tuple(merge_absences(parts.get(p.id, ()))),
         )
         for p in Person.objects.only("id", "name", "unit_id", "active")

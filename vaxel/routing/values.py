@@ -21,6 +21,10 @@ class PersonEntry:
     active: bool = True
     # The mobile's digits only when the owner consented (S3); otherwise None.
     public_mobile: str | None = None
+    # The mobile rung when the person has no direct number (any consent: only the PBX
+    # sees its digits, S3); None when there is none or it is out of service (W1: lost).
+    mobile: str | None = None
+    mobile_public: bool = False
     absences: tuple[MergedAbsence, ...] = ()
 
 
@@ -50,6 +54,8 @@ class NumberOwner:
     id: int
     # False for a mobile without consent: it identifies a caller, but is never shown.
     public: bool = True
+    # False for a work mobile reported lost or stolen (W1): no call goes to it.
+    in_service: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,15 @@ class Destination:
     number: str | None
     name: str = ""
     person_id: int | None = None
+    # A mobile without its owner's consent: rung by the PBX, its digits shown to nobody (S3).
+    private: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        shown = None if self.private else self.number
         return {
             "kind": self.kind.value,
-            "number": self.number,
-            "display": display(self.number),
+            "number": shown,
+            "display": display(shown),
             "name": self.name,
             "person_id": self.person_id,
         }

@@ -25,7 +25,7 @@ from vaxel.core.time import now, parse_instant
 from vaxel.directory.models import NumberKind, Person, Unit
 from vaxel.directory.selectors import people_query
 from vaxel.directory.services import mobile_consent_set
-from vaxel.mobiles.selectors import greeting_for
+from vaxel.mobiles.selectors import conduct_for_employees, greeting_for, subscription_of
 from vaxel.mobiles.services import greeting_record
 from vaxel.selfservice.errors import InvalidPreset
 
@@ -78,6 +78,7 @@ def _context(person: Person, at, **extra) -> dict:
         "reasons": AbsenceReason.choices,
         "mobile": mobile,
         "greeting": greeting_for(person),
+        "work_mobile_rules": conduct_for_employees() if subscription_of(person) else [],
         "manages": Unit.objects.filter(managers=person).exists(),
         **extra,
     }

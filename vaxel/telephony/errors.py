@@ -100,6 +100,12 @@ class NoSuchTarget(NotFound):
     error_id = "no_such_target"
 
 
+class NumberOutOfService(Conflict):
+    """<name>'s work mobile is reported lost or stolen (W1); put the call through elsewhere."""
+
+    error_id = "number_out_of_service"
+
+
 class PersonInactive(Conflict):
     """<name> has left."""
 

@@ -24,6 +24,7 @@ from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind
 from vaxel.messaging.services import message_take, nudge_send
 from vaxel.routing.cache import route_cached
+from vaxel.routing.out_of_service import numbers_out_of_service
 from vaxel.routing.values import Action
 from vaxel.telephony.drivers import driver_get
 from vaxel.telephony.errors import (
@@ -35,6 +36,7 @@ from vaxel.telephony.errors import (
     InvalidRate,
     NoSwitchboard,
     NotSwitchboard,
+    NumberOutOfService,
     PersonInactive,
 )
 from vaxel.telephony.g711 import pcm16_wav
@@ -153,6 +155,14 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
         raise PersonInactive(
             _("%(name)s has left; put the call through to someone else in the unit.")
             % {"name": number.person.name},
+        )
+    if number.e164 in numbers_out_of_service():
+        raise NumberOutOfService(
+            _(
+                "%(name)s's work mobile is reported lost or stolen (W1); put the call through to "
+                "their direct number or take a message."
+            )
+            % {"name": number.person.name if number.person else "-"},
         )
     driver_get().put_through(call, number)
     at = at or now()
