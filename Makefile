@@ -13,7 +13,7 @@ POSTGRES_CLOCK ?= 2026-12-31T23:59
 CLOCK_INSTANTS ?= 2026-10-25T02:30+02:00 2027-06-25T15:00 2027-03-01T07:59 2027-02-10T18:42
 PYTEST := $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadfile
 
-.PHONY: setup run demo test test-sqlite test-postgres test-clock lint bench messages clean
+.PHONY: setup run demo test test-sqlite test-postgres test-faults test-clock lint bench messages clean
 
 setup: $(VENV)/.installed
 
@@ -30,19 +30,25 @@ demo: setup
 	$(BIN)/vaxel migrate
 	$(BIN)/vaxel demo
 
-test: setup lint test-sqlite test-postgres test-clock
+test: setup lint test-sqlite test-postgres test-faults test-clock
 
 test-sqlite: setup
 	scripts/ensure-services redis
 	scripts/ensure-browser
 	scripts/ensure-telephony
-	env -u DATABASE_URL $(PYTEST)
+	env -u DATABASE_URL $(PYTEST) -m "not faults"
 
 test-postgres: setup
 	scripts/ensure-services postgres redis
 	scripts/ensure-browser
 	scripts/ensure-telephony
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(if $(POSTGRES_CLOCK),--clock-at $(POSTGRES_CLOCK))
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not faults" $(if $(POSTGRES_CLOCK),--clock-at $(POSTGRES_CLOCK))
+
+# Faults (tests/faults): Redis, SMTP, the worker and the server stopped or killed, and
+# PostgreSQL's connections counted under load; each test runs instances of its own.
+test-faults: setup
+	scripts/ensure-services postgres redis
+	env -u DATABASE_URL $(PYTEST) -m faults tests/faults
 
 test-clock: setup
 	scripts/test-at-instants $(CLOCK_INSTANTS)

@@ -1,5 +1,20 @@
+"""The fault suite: each test runs Växel instances of its own as real processes and
+breaks them (`make test-faults`, once per `make test`: the instances do not use the
+suite's database, so running them on SQLite and again on PostgreSQL would prove nothing
+new)."""
+
+from pathlib import Path
+
 import pytest
 from fault_instance import Instance, Redis
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.faults)
 
 
 @pytest.fixture
