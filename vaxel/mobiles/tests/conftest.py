@@ -13,6 +13,14 @@ from vaxel.mobiles.services import mobile_hand_out, subscription_add
 
 BLOCKERS = ["it-servicedesk@example.se", "foretag@operator.example"]
 DANA_MOBILE = "+46705550001"
+# Every way Dana's number may be written (a bare "555" would also match a timestamp).
+DANA_WRITTEN = ("46705550001", "0705550001", "070-555 00 01", "070-5550001", "070 555 00 01", "705550001")
+
+
+def shows_dana(text: str) -> bool:
+    return any(form in text for form in DANA_WRITTEN)
+
+
 DANA_ICCID = "89460100000000000017"
 DANA_IMEI = "490154203237518"
 BJORN_ICCID = "89460100000000000025"
