@@ -18,7 +18,7 @@ def open_town(transactional_db):
     town = small_municipality()
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):
-        schedule_exception_add(day=day, hours="00:00-23:59")
+        schedule_exception_add(day=day, hours="00:00-24:00")
     return town
 
 

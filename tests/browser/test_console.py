@@ -26,7 +26,7 @@ def switchboard_open_today(transactional_db):
     logins(town)
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):  # also when the test runs at midnight
-        schedule_exception_add(day=day, hours="00:00-23:59")
+        schedule_exception_add(day=day, hours="00:00-24:00")
     return town
 
 

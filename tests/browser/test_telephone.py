@@ -52,7 +52,7 @@ def switchboard(transactional_db, asgi_server, media, rtpengine, settings, tmp_p
     logins(town)
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):
-        schedule_exception_add(day=day, hours="00:00-23:59")
+        schedule_exception_add(day=day, hours="00:00-24:00")
     settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
     settings.VAXEL_SIP_DOMAIN = DOMAIN
     settings.VAXEL_SIP_CREDENTIALS_SECONDS = 20 * 365 * 86400  # Kamailio reads the machine's clock

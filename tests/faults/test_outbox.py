@@ -83,3 +83,40 @@ def test_s2_an_email_whose_worker_was_killed_mid_send_is_sent_again_soon_with_it
         assert "sent " in instance.vx("outbox").stdout
     finally:
         smtp.stop()
+
+
+def test_s2_every_message_taken_while_the_smtp_server_is_down_is_mailed_once_when_it_is_back(instances):
+    port = free_port()
+    instance = instances(VAXEL_SMTP_PORT=str(port), VAXEL_OUTBOX_FIRST_RETRY_SECONDS="1")
+    instance.set_up()
+    instance.start("worker", log="worker.log")
+    taken = []
+    for number in range(10):
+        out = instance.vx(
+            "message",
+            "take",
+            "--for",
+            "anna@example.se",
+            "--about",
+            f"Ärende {number}",
+            "--caller-number",
+            "036-123456",
+        ).stdout
+        taken.append(out.split(":")[0])
+    time.sleep(2)  # the worker tries, the server is not there, the e-mails wait
+    inbox = KillsOnFirstMail()  # nobody to kill: it only keeps what it receives
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+
+        def mailed() -> list[str]:
+            return [
+                r for r in taken for _at, m in inbox.received if r in m.get_body(("plain",)).get_content()
+            ]
+
+        assert until(lambda: set(mailed()) == set(taken), seconds=30), instance.log("worker.log")
+        time.sleep(2)
+        assert sorted(mailed()) == sorted(taken)  # each once
+        assert "not sent (attempt 1)" in instance.log("worker.log")
+    finally:
+        smtp.stop()

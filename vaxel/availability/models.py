@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from vaxel.availability.constants import AbsenceReason, AbsenceSource, DivertTo
+from vaxel.availability.schedule import format_hours
 
 
 class Absence(models.Model):
@@ -102,7 +103,7 @@ class WeeklyHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.weekday} {format_hours((self.opens, self.closes))}"
 
 
 class ScheduleException(models.Model):
@@ -124,7 +125,9 @@ class ScheduleException(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {'-' if self.closed else f'{self.opens:%H:%M}-{self.closes:%H:%M}'}"
+        if self.closed or self.opens is None or self.closes is None:
+            return f"{self.date} -"
+        return f"{self.date} {format_hours((self.opens, self.closes))}"
 
     @property
     def closed(self) -> bool:

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from vaxel.access.authentication import token_of
 from vaxel.access.roles import access_directory_read, access_directory_write
-from vaxel.availability.schedule import format_hours, format_weekly
+from vaxel.availability.schedule import format_hours, format_time, format_weekly
 from vaxel.availability.selectors import absent_person_ids, people_cards, schedule_value
 from vaxel.availability.services import unit_open
 from vaxel.core.api import (
@@ -56,7 +56,7 @@ def schedule_data(schedule) -> dict:
     return {
         "weekly": format_weekly(value.weekly),
         "days": [
-            {"weekday": day, "opens": f"{o:%H:%M}", "closes": f"{c:%H:%M}"}
+            {"weekday": day, "opens": format_time(o), "closes": format_time(c)}
             for day, hours in sorted(value.weekly.items())
             for o, c in hours
         ],

@@ -21,6 +21,8 @@ from vaxel.availability.errors import InvalidHours, InvalidWeeklyHours
 from vaxel.core.errors import InvalidInput
 from vaxel.core.time import at_local, local_date
 
+MIDNIGHT_END = time.max  # "24:00": open to the end of the day (00:00-24:00 is the whole day)
+
 Hours = tuple[time, time]
 
 WEEKDAYS = {
@@ -70,7 +72,8 @@ def intervals_on(schedule: Schedule, day: date) -> list[tuple[datetime, datetime
     """The day's open intervals as UTC instants, adjacent ones joined."""
     result: list[tuple[datetime, datetime]] = []
     for opens, closes in sorted(hours_on(schedule, day)):
-        start, end = at_local(day, opens), at_local(day, closes)
+        start = at_local(day, opens)
+        end = at_local(day + timedelta(days=1), time(0)) if closes == MIDNIGHT_END else at_local(day, closes)
         if result and start <= result[-1][1]:
             result[-1] = (result[-1][0], max(end, result[-1][1]))
         elif end > start:
@@ -149,13 +152,13 @@ def intervals_from(schedule: Schedule, at: datetime) -> Iterator[tuple[datetime,
 
 
 def parse_hours(text: str, *, field: str = "hours") -> Hours:
-    """'08:00-16:30' → (08:00, 16:30)."""
+    """'08:00-16:30' → (08:00, 16:30); '18:00-24:00' closes at the day's end."""
     match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*", text or "")
     try:
         if not match:
             raise ValueError
         h1, m1, h2, m2 = (int(g) for g in match.groups())
-        opens, closes = time(h1, m1), time(h2, m2)
+        opens, closes = time(h1, m1), MIDNIGHT_END if (h2, m2) == (24, 0) else time(h2, m2)
     except ValueError:
         raise InvalidHours(
             _("%(field)s %(value)r is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-16:30.")
@@ -225,8 +228,12 @@ def _weekly_error(text: str, field: str) -> InvalidInput:
     )
 
 
+def format_time(value: time) -> str:
+    return "24:00" if value == MIDNIGHT_END else f"{value:%H:%M}"
+
+
 def format_hours(hours: Hours) -> str:
-    return f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+    return f"{format_time(hours[0])}-{format_time(hours[1])}"
 
 
 def format_weekly(weekly: Mapping[int, tuple[Hours, ...]]) -> str:

@@ -334,6 +334,8 @@ EMAIL_TIMEOUT = 20
 # How long a worker holds an e-mail it is sending (vaxel/messaging/outbox.py): an e-mail
 # whose worker stopped mid-send is sent again after this.
 VAXEL_OUTBOX_CLAIM_SECONDS = int(os.environ.get("VAXEL_OUTBOX_CLAIM_SECONDS", "60"))
+# The first retry of an e-mail the SMTP server did not take; doubling, at most an hour.
+VAXEL_OUTBOX_FIRST_RETRY_SECONDS = float(os.environ.get("VAXEL_OUTBOX_FIRST_RETRY_SECONDS", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("VAXEL_MAIL_FROM", "vaxel@localhost")
 
 # Jobs: huey, on SQLite beside the database by default, on Redis at scale (VAXEL_REDIS_URL).

@@ -33,14 +33,18 @@ def _remember(task, args: tuple) -> None:
         _missed[(getattr(task, "name", repr(task)), args)] = (task, args)
 
 
-def enqueue_soon(task, *args) -> bool:
-    """`task(*args)` on the worker; False when the queue is away or refused it."""
+def enqueue_soon(task, *args, delay: float | None = None) -> bool:
+    """`task(*args)` on the worker, now or after `delay` seconds; False when the queue
+    is away or refused it."""
     on_redis = bool(settings.VAXEL_REDIS_URL)
     if on_redis and not REDIS.available():
         _remember(task, args)
         return False
     try:
-        task(*args)
+        if delay is None:
+            task(*args)
+        else:
+            task.schedule(args=args, delay=delay)
     except Exception as error:
         if on_redis and is_connection_error(error):
             _remember(task, args)

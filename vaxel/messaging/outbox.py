@@ -31,8 +31,8 @@ from vaxel.messaging.models import Message, OutboxEmail, OutboxState
 
 logger = logging.getLogger(__name__)
 
-FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
+PERIODIC = timedelta(minutes=1)  # messaging/tasks.py's deliver_outbox_retries
 
 
 def outbox_add(
@@ -70,7 +70,15 @@ def _deliver_soon() -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    first = timedelta(seconds=settings.VAXEL_OUTBOX_FIRST_RETRY_SECONDS)
+    return min(first * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def _retry_at(when: datetime, at: datetime) -> None:
+    """A retry due before the periodic run is asked for at its time (the first retries,
+    30 s, 1 min); later ones are the periodic run's."""
+    if when - at < PERIODIC:
+        enqueue_soon(deliver_outbox, delay=max((when - at).total_seconds(), 0.0))
 
 
 def _due(at: datetime):
@@ -117,6 +125,7 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     at = at or now()
     sent = 0
     connection = None
+    soonest_retry: datetime | None = None
     claim = timedelta(seconds=settings.VAXEL_OUTBOX_CLAIM_SECONDS)
     for email in list(_due(at).order_by("id")[:limit]):
         # The claim is one conditional UPDATE: only one worker wins it. It counts the
@@ -146,8 +155,10 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
             outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
             attempts = email.attempts
+            retry = at + retry_delay(attempts)
+            soonest_retry = min(soonest_retry or retry, retry)
             OutboxEmail.objects.filter(pk=email.pk).update(
-                next_attempt_at=at + retry_delay(attempts),
+                next_attempt_at=retry,
                 claimed_until=None,
                 last_error=f"{type(error).__name__}: {error}"[:500],
             )
@@ -164,4 +175,6 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     if connection is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.close()
+    if soonest_retry is not None:
+        _retry_at(soonest_retry, at)
     return sent

@@ -128,6 +128,19 @@ def test_s4_open_hours_on_the_dst_sunday_are_measured_in_real_time():
     assert not is_open(schedule, datetime(2026, 10, 25, 4, 0, tzinfo=UTC))  # 05:00 CET
 
 
+def test_s4_a_switchboard_open_until_24_00_is_open_in_the_days_last_minute_and_says_24_00():
+    around_the_clock = Schedule(weekly=parse_weekly("mon-sun 00:00-24:00"))
+    assert format_weekly(around_the_clock.weekly).startswith("mon-sun 00:00-24:00")
+    thursday_night = stockholm(2026, 12, 3, 23, 59, 30)
+    assert is_open(around_the_clock, thursday_night)
+    assert is_open(around_the_clock, thursday_night + timedelta(seconds=40))  # Friday 00:00:10
+    evenings = Schedule(weekly=parse_weekly("fri 18:00-24:00"))
+    assert is_open(evenings, stockholm(2026, 12, 4, 23, 59, 59))
+    assert not is_open(evenings, stockholm(2026, 12, 5, 0, 0, 1))
+    with pytest.raises(InvalidInput):
+        parse_hours("24:00-08:00")
+
+
 def test_s4_a_schedule_that_never_opens_has_no_next_opening():
     assert next_opening(Schedule(), stockholm(2026, 12, 1, 12)) is None
 

@@ -45,7 +45,7 @@ def town(transactional_db):
     return municipality
 
 
-def open_today(hours="00:00-23:59", closed=False):
+def open_today(hours="00:00-24:00", closed=False):
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):
         schedule_exception_add(day=day, hours=None if closed else hours, closed=closed)

@@ -30,7 +30,7 @@ def route(client, to, **extra):
 def open_today():
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):
-        schedule_exception_add(day=day, hours="00:00-23:59")
+        schedule_exception_add(day=day, hours="00:00-24:00")
 
 
 def test_the_pbx_endpoint_needs_a_route_token(client, logins):

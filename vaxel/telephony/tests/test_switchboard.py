@@ -51,7 +51,7 @@ def town(transactional_db, settings):
     logins(municipality)
     today = local_date(now())
     for day in (today, today + timedelta(days=1)):
-        schedule_exception_add(day=day, hours="00:00-23:59")
+        schedule_exception_add(day=day, hours="00:00-24:00")
     return municipality
 
 
