@@ -74,11 +74,14 @@ def retry_delay(attempts: int) -> timedelta:
     return min(first * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
-def _retry_at(when: datetime, at: datetime) -> None:
-    """A retry due before the periodic run is asked for at its time (the first retries,
-    30 s, 1 min); later ones are the periodic run's."""
-    if when - at < PERIODIC:
-        enqueue_soon(deliver_outbox, delay=max((when - at).total_seconds(), 0.0))
+def _next_run(at: datetime) -> None:
+    """The next e-mail waiting for a retry, if it is due before the periodic run, is
+    asked for at its time (the first retries, 30 s, 1 min); later ones are the periodic
+    run's."""
+    waiting = OutboxEmail.objects.filter(state=OutboxState.PENDING, next_attempt_at__gt=at)
+    soonest = waiting.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    if soonest is not None and soonest - at < PERIODIC:
+        enqueue_soon(deliver_outbox, delay=(soonest - at).total_seconds())
 
 
 def _due(at: datetime):
@@ -125,7 +128,6 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     at = at or now()
     sent = 0
     connection = None
-    soonest_retry: datetime | None = None
     claim = timedelta(seconds=settings.VAXEL_OUTBOX_CLAIM_SECONDS)
     for email in list(_due(at).order_by("id")[:limit]):
         # The claim is one conditional UPDATE: only one worker wins it. It counts the
@@ -155,10 +157,8 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
             outgoing.send()
         except (smtplib.SMTPException, OSError) as error:
             attempts = email.attempts
-            retry = at + retry_delay(attempts)
-            soonest_retry = min(soonest_retry or retry, retry)
             OutboxEmail.objects.filter(pk=email.pk).update(
-                next_attempt_at=retry,
+                next_attempt_at=at + retry_delay(attempts),
                 claimed_until=None,
                 last_error=f"{type(error).__name__}: {error}"[:500],
             )
@@ -175,6 +175,5 @@ def outbox_deliver(*, at: datetime | None = None, limit: int = 200) -> int:
     if connection is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.close()
-    if soonest_retry is not None:
-        _retry_at(soonest_retry, at)
+    _next_run(at)
     return sent
