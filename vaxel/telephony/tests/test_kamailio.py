@@ -211,3 +211,81 @@ def flood(kamailio, invites: int = 300) -> int:
 def test_flood_protection_never_blocks_the_trunk_or_the_pbx(kamailio):
     assert flood(kamailio) > 250  # every INVITE answered; pike lets about 40 a second through from others
     assert kamailio.call(ANNA_DIRECT).status == 302
+
+
+class SlowRouting:
+    """A routing answer that takes `seconds` (Växel overloaded), counting the questions."""
+
+    def __init__(self, seconds: float):
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+        self.asked = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outer.asked += 1
+                time.sleep(seconds)
+                body = json.dumps({"contact": f"<sip:{ANNA_DIRECT}@{GATEWAY}>;q=1.0"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def overloaded(tmp_path):
+    routing = SlowRouting(0.05)
+    sip_port = free_port(socket.SOCK_DGRAM)
+    (tmp_path / "kamailio.cfg").write_text(CONFIG.read_text())
+    (tmp_path / "vaxel-local.cfg").write_text(
+        f"#!define LISTEN udp:127.0.0.1:{sip_port}\n"
+        f'#!define VAXEL_HTTPCON "vaxel=>http://pbx:t@127.0.0.1:{routing.port}/pbx/route"\n'
+        f'#!define GATEWAY "{GATEWAY}"\n#!define WITHOUT_PIKE 1\n#!define SHED 1\n#!define SHED_MS 500\n'
+        f'#!define FALLBACK_CONTACT "<sip:{SWITCHBOARD}@{GATEWAY}>"\n'
+    )
+    pid_file = kamailio_start(tmp_path, "kamailio.cfg")
+    client = SipClient("127.0.0.1", sip_port, timeout=3)
+    deadline = time.monotonic() + 10
+    while client.send(request("OPTIONS", "ping", "test", host="127.0.0.1", port=sip_port)) is None:
+        assert time.monotonic() < deadline, "Kamailio did not answer"
+    yield client, routing
+    client.close()
+    kamailio_stop(pid_file)
+    routing.server.shutdown()
+
+
+def test_s1_while_vaxel_is_slow_new_calls_go_to_the_switchboard_at_once_without_asking_it(overloaded):
+    client, routing = overloaded
+    first = client.call(GROUP_NUMBER)
+    assert first.status == 302 and ANNA_DIRECT in first.header("contact")  # slow, but answered
+    started = time.monotonic()
+    shed = client.call(GROUP_NUMBER)
+    took = time.monotonic() - started
+    assert shed.status == 302 and shed.header("contact") == f"<sip:{SWITCHBOARD}@{GATEWAY}>"
+    assert "overloaded" in shed.header("reason") and routing.asked == 1
+    assert took < 0.04  # not queued behind the slow answer
+    time.sleep(0.6)  # the window has passed: Växel is asked again
+    assert ANNA_DIRECT in client.call(GROUP_NUMBER).header("contact") and routing.asked == 2
+
+
+def test_a_callers_retransmitted_invite_is_answered_again_without_asking_vaxel_again(overloaded):
+    client, routing = overloaded
+    message = invite(GROUP_NUMBER, "+46361234567", host=client.host, port=client.port)
+    first = client.send(message)
+    again = client.send(message)  # the same INVITE, as a caller resends it after 500 ms
+    assert first.status == again.status == 302 and again.header("contact") == first.header("contact")
+    assert routing.asked == 1
