@@ -1,0 +1,110 @@
+"""The records officer's admin: retention rules (made from the defaults on first view),
+holds (placed and lifted with who, when and why), filings, and the thinning log (read only)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from vaxel.audit.services import actor_label
+from vaxel.core.admin import VaxelModelAdmin
+from vaxel.core.errors import VaxelError
+from vaxel.core.time import now
+from vaxel.records.models import Hold, MessageFiling, RetentionRule, ThinningEntry, ThinningRun
+from vaxel.records.retention import rule_checked
+from vaxel.records.services import rules_ensure
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(VaxelModelAdmin):
+    list_display = ["kind", "days", "action", "enabled", "basis", "changed_at", "changed_by_name"]
+    list_editable = ["days", "action", "enabled"]
+    fields = ["kind", "days", "action", "enabled", "basis"]
+    readonly_fields = ["kind"]
+
+    def changelist_view(self, request, extra_context=None):
+        rules_ensure()
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        try:
+            rule_checked(obj.kind, obj.days, obj.action)
+        except VaxelError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        obj.changed_at, obj.changed_by_name = now(), actor_label(request.user)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Hold)
+class HoldAdmin(VaxelModelAdmin):
+    list_display = ["id", "scope", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
+    list_filter = ["scope", "reason"]
+    raw_id_fields = ["message", "call", "person"]
+    fields = [
+        "scope", "message", "call", "person", "caller_number", "period_from", "period_until",
+        "reason", "note", "placed_at", "placed_by_name", "lifted_at", "lifted_by_name", "lift_note",
+    ]  # fmt: skip
+    readonly_fields = ["placed_at", "placed_by_name", "lifted_at", "lifted_by_name"]
+    actions = ["lift"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a hold is lifted, never deleted: who held what and why is kept
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.placed_by, obj.placed_by_name = request.user, actor_label(request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Lift the selected holds"))
+    def lift(self, request, queryset) -> None:
+        lifted = queryset.filter(lifted_at__isnull=True).update(
+            lifted_at=now(), lifted_by_name=actor_label(request.user), lift_note=str(_("lifted in the admin"))
+        )
+        self.message_user(request, _("%(count)d holds lifted.") % {"count": lifted})
+
+
+@admin.register(MessageFiling)
+class MessageFilingAdmin(VaxelModelAdmin):
+    list_display = ["message", "classification", "registration_number", "registered_at", "registered_by_name"]
+    list_filter = ["classification"]
+    raw_id_fields = ["message"]
+    readonly_fields = ["classified_at", "classified_by_name", "registered_at", "registered_by_name"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.classified_at, obj.classified_by_name = now(), actor_label(request.user)
+        if obj.registration_number and obj.registered_at is None:
+            obj.registered_at, obj.registered_by_name = now(), actor_label(request.user)
+        super().save_model(request, obj, form, change)
+
+
+class ThinningEntryInline(admin.TabularInline):
+    model = ThinningEntry
+    extra = 0
+    fields = ["kind", "action", "days", "cutoff", "count", "at"]
+    readonly_fields = ["kind", "action", "days", "cutoff", "count", "at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ThinningRun)
+class ThinningRunAdmin(VaxelModelAdmin):
+    list_display = ["started_at", "finished_at", "dry_run", "started_by_name"]
+    list_filter = ["dry_run"]
+    readonly_fields = ["started_at", "finished_at", "dry_run", "night", "started_by_name"]
+    inlines = [ThinningEntryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
