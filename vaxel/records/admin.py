@@ -42,7 +42,7 @@ class RetentionRuleAdmin(VaxelModelAdmin):
 
 @admin.register(Hold)
 class HoldAdmin(VaxelModelAdmin):
-    list_display = ["id", "scope", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
+    list_display = ["id", "scope", "reference", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
     list_filter = ["scope", "reason"]
     raw_id_fields = ["message", "call", "person"]
     fields = [
@@ -58,6 +58,14 @@ class HoldAdmin(VaxelModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             obj.placed_by, obj.placed_by_name = request.user, actor_label(request.user)
+        found = obj.message or obj.call or obj.person
+        obj.reference = obj.reference or (
+            getattr(found, "reference", None)
+            or getattr(found, "external_id", None)
+            or getattr(found, "email", "")
+            if found is not None
+            else obj.caller_number
+        )
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Lift the selected holds"))

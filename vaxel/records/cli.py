@@ -179,13 +179,7 @@ def hold_list(args: argparse.Namespace) -> int:
         {
             "id": h.pk,
             "covers": h.scope,
-            "what": h.message.reference
-            if h.message
-            else h.call.external_id
-            if h.call
-            else h.person.email
-            if h.person
-            else h.caller_number or f"{iso(h.period_from)} – {iso(h.period_until)}",
+            "what": h.reference or f"{iso(h.period_from)} – {iso(h.period_until)}",
             "reason": h.reason,
             "note": h.note,
             "placed_at": iso(h.placed_at),

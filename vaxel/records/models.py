@@ -35,14 +35,17 @@ class Hold(models.Model):
     thinned nor erased until it is lifted. Who placed it, when and why are kept."""
 
     scope = models.CharField(_("covers"), max_length=10, choices=HoldScope.choices)
+    # What the hold covers, by name: a message's reference, a call's id, a person's
+    # e-mail, a caller's number. It stays when a lifted hold's record is later thinned.
+    reference = models.CharField(_("covers"), max_length=200, blank=True)
     message = models.ForeignKey(
-        "messaging.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     call = models.ForeignKey(
-        "telephony.Call", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "telephony.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     person = models.ForeignKey(
-        "directory.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "directory.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     caller_number = models.CharField(_("caller's number"), max_length=20, blank=True)
     period_from = models.DateTimeField(_("from"), null=True, blank=True)
@@ -65,9 +68,7 @@ class Hold(models.Model):
         indexes = [models.Index(fields=["lifted_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(scope="message", message__isnull=False)
-                | Q(scope="call", call__isnull=False)
-                | Q(scope="person", person__isnull=False)
+                condition=Q(scope__in=["message", "call", "person"]) & ~Q(reference="")
                 | Q(scope="caller") & ~Q(caller_number="")
                 | Q(scope="period", period_from__isnull=False, period_until__isnull=False),
                 name="hold_says_what_it_covers",

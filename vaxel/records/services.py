@@ -176,18 +176,20 @@ def hold_place(
     )
     if message:
         hold.scope, hold.message = HoldScope.MESSAGE, _message_by_reference(message)
+        hold.reference = hold.message.reference
     elif call:
         found = Call.objects.filter(external_id=call.strip()).first()
         if found is None:
             raise RecordNotFound(_("There is no call %(id)s.") % {"id": call})
-        hold.scope, hold.call = HoldScope.CALL, found
+        hold.scope, hold.call, hold.reference = HoldScope.CALL, found, found.external_id
     elif person:
         found_person = Person.objects.filter(email__iexact=person.strip()).first()
         if found_person is None:
             raise RecordNotFound(_("There is nobody with the e-mail address %(email)s.") % {"email": person})
-        hold.scope, hold.person = HoldScope.PERSON, found_person
+        hold.scope, hold.person, hold.reference = HoldScope.PERSON, found_person, found_person.email
     elif caller:
         hold.scope, hold.caller_number = HoldScope.CALLER, phone.normalise(caller, field=_("caller's number"))
+        hold.reference = hold.caller_number
     else:
         if period_from is None or period_until is None or period_until < period_from:
             raise HoldIncomplete(_("A held period needs a start and an end after it."))
