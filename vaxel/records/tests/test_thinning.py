@@ -95,8 +95,14 @@ def test_a_persons_a_callers_or_a_periods_hold_keeps_their_records(town, data_di
             period_until=message.taken_at + timedelta(days=1),
         )
     hold_place(note="Ärende 2026/12", **hold)
-    Call.objects.create(external_id="held-call", driver="test", caller=CALLER, called="+46370331000",
-                        state="ended", arrived_at=message.taken_at)  # fmt: skip
+    Call.objects.create(
+        external_id="held-call",
+        driver="test",
+        caller=CALLER,
+        called="+46370331000",
+        state="ended",
+        arrived_at=message.taken_at,
+    )
     thinning_run()
     assert exists(message)
     caller_kept = "caller" in hold or "period_from" in hold
@@ -177,8 +183,15 @@ def test_one_calls_events_share_one_pseudonym_and_two_calls_from_one_caller_do_n
 def test_calls_under_a_call_hold_keep_their_callers_number(town, data_dir):
     arrived = now() - timedelta(days=100)
     for name in ("kept", "thinned"):
-        Call.objects.create(external_id=name, driver="test", caller=CALLER, called="+46370331000",
-                            state="ended", arrived_at=arrived, asks_for="Anna")  # fmt: skip
+        Call.objects.create(
+            external_id=name,
+            driver="test",
+            caller=CALLER,
+            called="+46370331000",
+            state="ended",
+            arrived_at=arrived,
+            asks_for="Anna",
+        )
     hold_place(call="kept", reason="complaint", note="Klagomål på bemötandet")
     thinning_run()
     assert Call.objects.get(external_id="kept").caller == CALLER
@@ -189,8 +202,13 @@ def test_calls_under_a_call_hold_keep_their_callers_number(town, data_dir):
 def test_sent_outbox_emails_go_after_their_period_and_waiting_ones_never(town, data_dir):
     taken(days_ago=1, step=None)
     OutboxEmail.objects.update(created_at=now() - timedelta(days=31))
-    waiting = OutboxEmail.objects.create(recipients=["a@example.se"], subject="s", text="t",
-                                         header_message_id="<w@x>", created_at=now() - timedelta(days=400))  # fmt: skip
+    waiting = OutboxEmail.objects.create(
+        recipients=["a@example.se"],
+        subject="s",
+        text="t",
+        header_message_id="<w@x>",
+        created_at=now() - timedelta(days=400),
+    )
     OutboxEmail.objects.exclude(pk=waiting.pk).update(state=OutboxState.SENT)
     assert thinning_run().counts[RecordKind.OUTBOX_EMAIL] == 1
     assert list(OutboxEmail.objects.all()) == [waiting]
@@ -200,14 +218,25 @@ def test_calendar_absences_titles_change_log_and_sign_ins_go_after_their_periods
     from vaxel.calendars.models import Calendar, CalendarEvent
 
     old = now() - timedelta(days=800)
-    absence = Absence.objects.create(person=town.anna, reason="meeting", starts_at=old, ends_at=old + timedelta(hours=1),
-                                     source=AbsenceSource.CALENDAR)  # fmt: skip
+    absence = Absence.objects.create(
+        person=town.anna,
+        reason="meeting",
+        starts_at=old,
+        ends_at=old + timedelta(hours=1),
+        source=AbsenceSource.CALENDAR,
+    )
     manual = Absence.objects.create(
         person=town.anna, reason="meeting", starts_at=old, ends_at=old + timedelta(hours=1)
     )
     calendar = Calendar.objects.create(person=town.anna, kind="ics")
-    event = CalendarEvent.objects.create(calendar=calendar, uid="u", starts_at=old, ends_at=old + timedelta(hours=1),
-                                         title="Läkarbesök", reason="meeting")  # fmt: skip
+    event = CalendarEvent.objects.create(
+        calendar=calendar,
+        uid="u",
+        starts_at=old,
+        ends_at=old + timedelta(hours=1),
+        title="Läkarbesök",
+        reason="meeting",
+    )
     Change.objects.update(at=old)
     changes = Change.objects.count()
     AccessLog.objects.create(username="anna", ip_address="127.0.0.1")
@@ -236,14 +265,20 @@ def test_chart_and_prompt_files_go_after_their_period_unless_an_email_waits_for_
         (data_dir / folder / name).write_bytes(b"x")
         if name != "new.wav":
             os.utime(data_dir / folder / name, (old, old))
-    OutboxEmail.objects.create(recipients=["a@example.se"], subject="s", text="t", header_message_id="<c@x>",
-                               attachment="charts/waiting.png")  # fmt: skip
+    OutboxEmail.objects.create(
+        recipients=["a@example.se"],
+        subject="s",
+        text="t",
+        header_message_id="<c@x>",
+        attachment="charts/waiting.png",
+    )
     with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
         counts = thinning_run().counts
     assert (counts[RecordKind.CHART_FILE], counts[RecordKind.PROMPT_FILE]) == (1, 1)
     assert sorted(p.name for p in data_dir.rglob("*.*") if p.parent.name in ("charts", "prompts")) == [
-        "new.wav", "waiting.png"
-    ]  # fmt: skip
+        "new.wav",
+        "waiting.png",
+    ]
 
 
 def test_a_dry_run_changes_nothing_and_is_logged_with_what_it_would_do(town, data_dir):
