@@ -9,7 +9,8 @@ from django.conf import settings
 from vaxel.core.time import now
 from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_mark, message_take
-from vaxel.servicelevels.tests.conftest import tuesday  # noqa: F401 (a fixture)
+from vaxel.servicelevels.tests.conftest import tuesday
+from vaxel.telephony.tests.conftest import media
 
 CALLER = "+46361234567"
 
@@ -51,4 +52,4 @@ def exists(message: Message) -> bool:
     return Message.objects.filter(pk=message.pk).exists()
 
 
-__all__ = ["CALLER", "exists", "settings", "taken"]
+__all__ = ["CALLER", "exists", "media", "settings", "taken", "tuesday"]
