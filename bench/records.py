@@ -76,10 +76,10 @@ def generate(events: int, messages: int) -> None:
         cursor.execute(
             """
             INSERT INTO telephony_call (external_id, driver, caller, caller_public, internal, called,
-                asks_for, state, arrived_at, answered_at, ended_at, caller_person_id)
+                asks_for, state, arrived_at, put_through_name)
             SELECT 'b' || i, 'bench', '+4636' || (1000000 + (i * 7919) %% 9000000), true, false,
                 '+46370331000', 'Bygglov', 'ended',
-                now() - ((%s - i::bigint * %s / %s) || ' seconds')::interval, NULL, NULL, NULL
+                now() - ((%s - i::bigint * %s / %s) || ' seconds')::interval, ''
             FROM generate_series(1, %s) AS i
             """,
             [span, span, calls, calls],
@@ -228,8 +228,13 @@ def main() -> None:
             prober.stopped.set()
             prober.join()
             seconds = thinned - before_end
-            done = {kind: count for kind, count in result.counts.items() if count}
-            print(f"thinned in {seconds:.1f} s (batches of {args.batch}): {done}")
+            print(f"thinned in {seconds:.1f} s (batches of {args.batch}):")
+            previous = result.run.started_at
+            for entry in result.run.entries.order_by("id"):
+                if entry.count:
+                    took = (entry.at - previous).total_seconds()
+                    print(f"    {entry.kind:<16} {entry.action:<12} {entry.count:>11,} in {took:6.1f} s")
+                previous = entry.at
             print(figures("/pbx/route/ before", prober.between(0, before_end)))
             print(figures("/pbx/route/ during", prober.between(before_end, thinned)))
             print(f"failed requests: {prober.failures}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import MD5, Concat, Substr
 
 from vaxel.audit.models import Change
@@ -52,7 +52,7 @@ def _windows(queryset: QuerySet, size: int) -> Iterator[tuple[int, int]]:
     low = queryset.order_by("pk").values_list("pk", flat=True).first()
     if low is None:
         return
-    high = queryset.aggregate(high=Max("pk"))["high"]
+    high = queryset.order_by("-pk").values_list("pk", flat=True).first() or low
     for start in range(low, high + 1, size):
         yield start, start + size
 
