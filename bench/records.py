@@ -77,7 +77,7 @@ def generate(events: int, messages: int) -> None:
             """
             INSERT INTO telephony_call (external_id, driver, caller, caller_public, internal, called,
                 asks_for, state, arrived_at, put_through_name)
-            SELECT 'b' || i, 'bench', '+4636' || (1000000 + (i * 7919) %% 9000000), true, false,
+            SELECT 'b' || i, 'bench', '+4636' || (1000000 + (i::bigint * 7919) %% 9000000), true, false,
                 '+46370331000', 'Bygglov', 'ended',
                 now() - ((%s - i::bigint * %s / %s) || ' seconds')::interval, ''
             FROM generate_series(1, %s) AS i
@@ -91,7 +91,7 @@ def generate(events: int, messages: int) -> None:
             SELECT 'b' || c || '-' || k, 'b' || c, (ARRAY['arrived','answered','ended'])[k + 1],
                 now() - ((%s - c::bigint * %s / %s - k * 20) || ' seconds')::interval, '+46370331000',
                 CASE WHEN c %% 12 = 0 THEN '+46370331001'
-                     ELSE '+4636' || (1000000 + (c * 7919) %% 9000000) END,
+                     ELSE '+4636' || (1000000 + (c::bigint * 7919) %% 9000000) END,
                 '', '', 'csv'
             FROM generate_series(1, %s) AS c, generate_series(0, 2) AS k
             """,

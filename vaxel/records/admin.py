@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from vaxel.audit.services import actor_label
-from vaxel.core.admin import VaxelModelAdmin
+from vaxel.core.admin import ReadOnlyModelAdmin, VaxelModelAdmin
 from vaxel.core.errors import VaxelError
 from vaxel.core.time import now
 from vaxel.records.models import Hold, MessageFiling, RetentionRule, ThinningEntry, ThinningRun
@@ -102,17 +102,8 @@ class ThinningEntryInline(admin.TabularInline):
 
 
 @admin.register(ThinningRun)
-class ThinningRunAdmin(VaxelModelAdmin):
+class ThinningRunAdmin(ReadOnlyModelAdmin):
     list_display = ["started_at", "finished_at", "dry_run", "started_by_name"]
     list_filter = ["dry_run"]
     readonly_fields = ["started_at", "finished_at", "dry_run", "night", "started_by_name"]
     inlines = [ThinningEntryInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
