@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.audit.services import actor_label
@@ -36,7 +37,14 @@ from vaxel.records.selectors import (
     public_unregistered_q,
     rules_current,
 )
-from vaxel.records.thinning import TARGETS, messages_delete, pseudonym_of
+from vaxel.records.thinning import (
+    TARGETS,
+    call_events_unheld,
+    callers_pseudonymise,
+    calls_unheld,
+    messages_delete,
+    messages_held_q,
+)
 from vaxel.telephony.models import Call, CallEvent
 
 logger = logging.getLogger(__name__)
@@ -283,10 +291,7 @@ def erasure_request(
     result = ErasureResult()
     with transaction.atomic():
         if caller:
-            number = phone.normalise(caller, field=_("caller's number"))
-            messages = Message.objects.filter(caller_number=number)
-            calls = Call.objects.filter(caller=number)
-            events = CallEvent.objects.filter(calling=number)
+            numbers = [phone.normalise(caller, field=_("caller's number"))]
         else:
             subject = Person.objects.filter(email__iexact=(person or "").strip()).first()
             if subject is None:
@@ -294,9 +299,6 @@ def erasure_request(
                     _("There is nobody with the e-mail address %(email)s.") % {"email": person}
                 )
             numbers = list(subject.numbers.values_list("e164", flat=True))
-            messages = Message.objects.filter(caller_number__in=numbers)
-            calls = Call.objects.filter(caller__in=numbers)
-            events = CallEvent.objects.filter(calling__in=numbers)
             result.refused.append(
                 _refusal(
                     _("directory entry, messages for %(name)s and the change log") % {"name": subject.name},
@@ -306,34 +308,39 @@ def erasure_request(
                     ),
                 )
             )
-        found = messages.alias(internal=internal_caller())
-        for message in found.filter(public_unregistered_q()):
+        found = Message.objects.filter(caller_number__in=numbers).alias(internal=internal_caller())
+        reasons = (
+            (
+                public_unregistered_q(),
+                _("A public record: destroyed only under the records plan (arkivlagen)."),
+            ),
+            (messages_held_q(holds), _("On hold: kept until the hold is lifted.")),
+            (
+                ~Q(status=MessageStatus.HANDLED),
+                _("Not yet handled: erased when the callback is done or closed."),
+            ),
+        )
+        refused: set[str] = set()
+        for condition, reason in reasons:
+            for reference in (
+                found.filter(condition).exclude(reference__in=refused).values_list("reference", flat=True)
+            ):
+                result.refused.append(_refusal(reference, reason))
+                refused.add(reference)
+        erasable = list(found.exclude(reference__in=refused).values_list("pk", flat=True))
+        calls = calls_unheld(holds).filter(caller__in=numbers)
+        events = call_events_unheld(holds).filter(calling__in=numbers)
+        held_calls = Call.objects.filter(caller__in=numbers).count() - calls.count()
+        held_calls += CallEvent.objects.filter(calling__in=numbers).count() - events.count()
+        if held_calls:
             result.refused.append(
                 _refusal(
-                    message.reference,
-                    _("A public record: destroyed only under the records plan (arkivlagen)."),
+                    _("%(count)d call records") % {"count": held_calls},
+                    _("On hold: kept until the hold is lifted."),
                 )
             )
-        held_q = found.filter(pk__in=holds.message_ids) | found.filter(person_id__in=holds.person_ids)
-        for message in held_q.distinct():
-            result.refused.append(_refusal(message.reference, _("On hold: kept until the hold is lifted.")))
-        refused = {r["record"] for r in result.refused}
-        open_messages = found.exclude(status=MessageStatus.HANDLED).exclude(reference__in=refused)
-        for message in open_messages:
-            result.refused.append(
-                _refusal(message.reference, _("Not yet handled: erased when the callback is done or closed."))
-            )
-        erasable = list(
-            found.filter(status=MessageStatus.HANDLED)
-            .exclude(reference__in=refused)
-            .values_list("pk", flat=True)
-        )
-        calls = calls.exclude(external_id__in=holds.call_ids).exclude(holds.period_q("arrived_at"))
-        events = events.exclude(call_id__in=holds.call_ids).exclude(holds.period_q("at"))
         result.erased = {"messages": len(erasable), "calls": calls.count(), "call_events": events.count()}
         if not dry_run:
             messages_delete(erasable)
-
-            calls.update(caller=pseudonym_of("external_id"), caller_person=None, asks_for="")
-            events.update(calling=pseudonym_of("call_id"))
+            callers_pseudonymise(calls, events, settings.VAXEL_THINNING_BATCH)
     return result

@@ -73,12 +73,16 @@ def _files_remove(paths: list[str]) -> None:
 # Messages -----------------------------------------------------------------------------
 
 
+def messages_held_q(holds: Holds) -> Q:
+    """Messages a hold covers: itself, its recipient, its caller or its time."""
+    held = Q(pk__in=holds.message_ids) | Q(person_id__in=holds.person_ids)
+    return held | Q(caller_number__in=holds.numbers) | holds.period_q("taken_at")
+
+
 def _messages_kept(holds: Holds) -> Q:
-    """Messages no rule may touch: held, or a public record not yet registered."""
-    held = (
-        Q(pk__in=holds.message_ids) | Q(person_id__in=holds.person_ids) | Q(caller_number__in=holds.numbers)
-    )
-    return held | holds.period_q("taken_at") | public_unregistered_q()
+    """Messages no rule may touch: held, or a public record not yet registered (the
+    queryset aliases `internal` as internal_caller())."""
+    return messages_held_q(holds) | public_unregistered_q()
 
 
 def _messages(cutoff: datetime, holds: Holds, *, closed: bool) -> QuerySet:
@@ -134,10 +138,10 @@ def pseudonym_of(field: str):
     return Concat(Value(MARK), Substr(MD5(field), 1, LENGTH - len(MARK)))
 
 
-def _calls(cutoff: datetime, holds: Holds) -> QuerySet:
+def calls_unheld(holds: Holds) -> QuerySet:
+    """Calls that still hold a caller's number and that no hold covers."""
     return (
-        Call.objects.filter(arrived_at__lt=cutoff)
-        .exclude(caller="")
+        Call.objects.exclude(caller="")
         .exclude(caller__startswith=MARK)
         .exclude(caller__in=holds.numbers)
         .exclude(caller_person_id__in=holds.person_ids)
@@ -146,10 +150,9 @@ def _calls(cutoff: datetime, holds: Holds) -> QuerySet:
     )
 
 
-def _call_events(cutoff: datetime, holds: Holds) -> QuerySet:
+def call_events_unheld(holds: Holds) -> QuerySet:
     return (
-        CallEvent.objects.filter(at__lt=cutoff)
-        .exclude(calling="")
+        CallEvent.objects.exclude(calling="")
         .exclude(calling__startswith=MARK)
         .exclude(calling__in=holds.numbers)
         .exclude(call_id__in=holds.call_ids)
@@ -157,21 +160,27 @@ def _call_events(cutoff: datetime, holds: Holds) -> QuerySet:
     )
 
 
-def _callers_pseudonymise(cutoff: datetime, holds: Holds, size: int) -> int:
+def callers_pseudonymise(calls: QuerySet, events: QuerySet, size: int) -> int:
     """The caller's number in calls and call events becomes a pseudonym made from the
-    call's id; the statistics' call records hold no number and stay as they are."""
+    call's id, window by window; the statistics' call records hold no number and stay
+    as they are."""
     count = 0
     for found, change in (
-        (
-            _calls(cutoff, holds),
-            {"caller": pseudonym_of("external_id"), "caller_person": None, "asks_for": ""},
-        ),
-        (_call_events(cutoff, holds), {"calling": pseudonym_of("call_id")}),
+        (calls, {"caller": pseudonym_of("external_id"), "caller_person": None, "asks_for": ""}),
+        (events, {"calling": pseudonym_of("call_id")}),
     ):
         for start, end in _windows(found, size):
             with transaction.atomic():
                 count += found.filter(pk__gte=start, pk__lt=end).update(**change)
     return count
+
+
+def _calls(cutoff: datetime, holds: Holds) -> QuerySet:
+    return calls_unheld(holds).filter(arrived_at__lt=cutoff)
+
+
+def _call_events(cutoff: datetime, holds: Holds) -> QuerySet:
+    return call_events_unheld(holds).filter(at__lt=cutoff)
 
 
 # Everything else ----------------------------------------------------------------------
@@ -310,7 +319,8 @@ TARGETS: dict[str, dict[str, Target]] = {
     },
     RecordKind.CALLER_NUMBER: {
         RetentionAction.PSEUDONYMISE: Target(
-            lambda c, h: _calls(c, h).count() + _call_events(c, h).count(), _callers_pseudonymise
+            lambda c, h: _calls(c, h).count() + _call_events(c, h).count(),
+            lambda c, h, s: callers_pseudonymise(_calls(c, h), _call_events(c, h), s),
         )
     },
     RecordKind.OUTBOX_EMAIL: {

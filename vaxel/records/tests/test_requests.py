@@ -89,3 +89,13 @@ def test_cli_export_writes_one_json_file_and_bad_input_writes_nothing(town, data
         capsys, "records", "export", "--person", "x@example.se", "--output", "/nonexistent/x.json"
     )
     assert code == 1 and err.startswith("vaxel:")
+
+
+def test_a_callers_own_hold_refuses_their_erasure_with_the_reason(town, data_dir):
+    handled = taken(days_ago=10)
+    Call.objects.create(external_id="x3", driver="test", caller=CALLER, called="+46370331000", state="ended")
+    hold_place(caller=CALLER, reason="legal_matter", note="Mål T 77-26")
+    result = erasure_request(caller=CALLER)
+    assert exists(handled) and Call.objects.get(external_id="x3").caller == CALLER
+    assert result.erased == {"messages": 0, "calls": 0, "call_events": 0}
+    assert {r["record"] for r in result.refused} >= {handled.reference}
