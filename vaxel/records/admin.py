@@ -1,6 +1,7 @@
 """The records officer's admin: retention rules (made from the defaults on first view),
 holds (placed and lifted with who, when and why), filings, and the thinning log (read only)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from vaxel.audit.services import actor_label
 from vaxel.core.admin import ReadOnlyModelAdmin, VaxelModelAdmin
 from vaxel.core.errors import VaxelError
 from vaxel.core.time import now
+from vaxel.records.constants import HoldScope
 from vaxel.records.models import Hold, MessageFiling, RetentionRule, ThinningEntry, ThinningRun
 from vaxel.records.retention import rule_checked
 from vaxel.records.services import rules_ensure
@@ -40,8 +42,36 @@ class RetentionRuleAdmin(VaxelModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class HoldForm(forms.ModelForm):
+    class Meta:
+        model = Hold
+        fields = [
+            "scope", "message", "call", "person", "caller_number", "period_from", "period_until", "reason",
+            "note", "lift_note",
+        ]  # fmt: skip
+
+    def clean(self):
+        """The record, person, number or period the chosen scope names must be given."""
+        data = super().clean() or {}
+        needed = {
+            HoldScope.MESSAGE: ["message"],
+            HoldScope.CALL: ["call"],
+            HoldScope.PERSON: ["person"],
+            HoldScope.CALLER: ["caller_number"],
+            HoldScope.PERIOD: ["period_from", "period_until"],
+        }.get(data.get("scope"), [])
+        for name in needed:
+            if not data.get(name):
+                self.add_error(name, _("Say what the hold covers."))
+        first, last = data.get("period_from"), data.get("period_until")
+        if first and last and last < first:
+            self.add_error("period_until", _("A held period needs a start and an end after it."))
+        return data
+
+
 @admin.register(Hold)
 class HoldAdmin(VaxelModelAdmin):
+    form = HoldForm
     list_display = ["id", "scope", "reference", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
     list_filter = ["scope", "reason"]
     raw_id_fields = ["message", "call", "person"]

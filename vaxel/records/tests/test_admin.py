@@ -42,3 +42,11 @@ def test_the_thinning_log_is_read_only(client, logins, data_dir):
     assert admin.get(f"/admin/records/thinningrun/{run.pk}/change/").status_code == 200
     assert admin.post(f"/admin/records/thinningrun/{run.pk}/delete/").status_code == 403
     assert admin.get("/admin/records/thinningrun/add/").status_code == 403
+
+
+def test_a_hold_that_does_not_say_what_it_covers_is_refused_and_nothing_written(client, logins):
+    answer = _admin(client, logins).post(
+        "/admin/records/hold/add/", {"scope": "period", "reason": "legal_matter", "note": "Mål T 1-26"}
+    )
+    assert answer.status_code == 200 and "Ange vad spärren omfattar" in answer.content.decode()
+    assert not Hold.objects.exists()
