@@ -53,14 +53,14 @@ class HoldForm(forms.ModelForm):
     def clean(self):
         """The record, person, number or period the chosen scope names must be given."""
         data = super().clean() or {}
-        needed = {
+        needed: dict[str, list[str]] = {
             HoldScope.MESSAGE: ["message"],
             HoldScope.CALL: ["call"],
             HoldScope.PERSON: ["person"],
             HoldScope.CALLER: ["caller_number"],
             HoldScope.PERIOD: ["period_from", "period_until"],
-        }.get(data.get("scope"), [])
-        for name in needed:
+        }
+        for name in needed.get(data.get("scope") or "", []):
             if not data.get(name):
                 self.add_error(name, _("Say what the hold covers."))
         first, last = data.get("period_from"), data.get("period_until")
