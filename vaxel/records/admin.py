@@ -12,6 +12,7 @@ from vaxel.core.time import now
 from vaxel.records.constants import HoldScope
 from vaxel.records.models import Hold, MessageFiling, RetentionRule, ThinningEntry, ThinningRun
 from vaxel.records.retention import rule_checked
+from vaxel.records.selectors import hold_covers
 from vaxel.records.services import rules_ensure
 
 
@@ -61,7 +62,7 @@ class HoldForm(forms.ModelForm):
             HoldScope.PERIOD: ["period_from", "period_until"],
         }
         for name in needed.get(data.get("scope") or "", []):
-            if not data.get(name):
+            if name in self.fields and not data.get(name):
                 self.add_error(name, _("Say what the hold covers."))
         first, last = data.get("period_from"), data.get("period_until")
         if first and last and last < first:
@@ -72,15 +73,27 @@ class HoldForm(forms.ModelForm):
 @admin.register(Hold)
 class HoldAdmin(VaxelModelAdmin):
     form = HoldForm
-    list_display = ["id", "scope", "reference", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
+    list_display = ["id", "scope", "covers", "reason", "note", "placed_at", "placed_by_name", "lifted_at"]
     list_filter = ["scope", "reason"]
     raw_id_fields = ["message", "call", "person"]
     fields = [
-        "scope", "message", "call", "person", "caller_number", "period_from", "period_until",
+        "scope", "covers", "message", "call", "person", "caller_number", "period_from", "period_until",
         "reason", "note", "placed_at", "placed_by_name", "lifted_at", "lifted_by_name", "lift_note",
     ]  # fmt: skip
     readonly_fields = ["placed_at", "placed_by_name", "lifted_at", "lifted_by_name"]
     actions = ["lift"]
+
+    @admin.display(description=_("covers"))
+    def covers(self, hold: Hold) -> str:
+        return hold_covers(hold)
+
+    def get_fields(self, request, obj=None):
+        # A held caller's number is typed once; afterwards it is shown only as S3 allows.
+        hidden = "caller_number" if obj is not None else "covers"
+        return [f for f in super().get_fields(request, obj) if f != hidden]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "covers"] if obj is not None else self.readonly_fields
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a hold is lifted, never deleted: who held what and why is kept

@@ -17,7 +17,7 @@ from vaxel.core.time import iso, parse_instant
 from vaxel.records import services
 from vaxel.records.constants import Classification, HoldReason, RecordKind, RetentionAction
 from vaxel.records.exports import records_export
-from vaxel.records.selectors import holds_list, public_records, rules_current, thinning_log
+from vaxel.records.selectors import hold_covers, holds_list, public_records, rules_current, thinning_log
 
 
 def register(verbs: Verbs) -> None:
@@ -170,7 +170,7 @@ def hold_add(args: argparse.Namespace) -> int:
         period_from=_instant(args.period_from, "--from"),
         period_until=_instant(args.period_until, "--until"),
     )
-    print(_("Hold %(id)d placed: %(what)s") % {"id": hold.pk, "what": hold})
+    print(_("Hold %(id)d placed: %(what)s") % {"id": hold.pk, "what": hold_covers(hold)})
     return 0
 
 
@@ -179,7 +179,7 @@ def hold_list(args: argparse.Namespace) -> int:
         {
             "id": h.pk,
             "covers": h.scope,
-            "what": h.reference or f"{iso(h.period_from)} – {iso(h.period_until)}",
+            "what": hold_covers(h),
             "reason": h.reason,
             "note": h.note,
             "placed_at": iso(h.placed_at),

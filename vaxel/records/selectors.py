@@ -6,10 +6,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from vaxel.core.time import iso
 from vaxel.directory.models import PhoneNumber
+from vaxel.directory.privacy import number_shown
 from vaxel.messaging.models import Message
-from vaxel.records.constants import Classification, RecordKind
+from vaxel.records.constants import Classification, HoldScope, RecordKind
 from vaxel.records.models import Hold, RetentionRule, ThinningRun
 from vaxel.records.retention import classification_default, classification_defaults_with, defaults_with
 
@@ -79,6 +82,15 @@ def holds_active() -> Holds:
         if hold.period_from and hold.period_until:
             holds.periods.append((hold.period_from, hold.period_until))
     return holds
+
+
+def hold_covers(hold: Hold) -> str:
+    """What a hold covers, as shown: a held caller's number only while it may be shown (S3)."""
+    if hold.scope == HoldScope.CALLER:
+        return number_shown(hold.caller_number) or str(_("(hidden number)"))
+    if hold.scope == HoldScope.PERIOD:
+        return f"{iso(hold.period_from)} – {iso(hold.period_until)}"
+    return hold.reference
 
 
 def holds_list(*, active_only: bool = True) -> QuerySet[Hold]:

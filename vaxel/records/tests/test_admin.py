@@ -50,3 +50,16 @@ def test_a_hold_that_does_not_say_what_it_covers_is_refused_and_nothing_written(
     )
     assert answer.status_code == 200 and "Ange vad spärren omfattar" in answer.content.decode()
     assert not Hold.objects.exists()
+
+
+def test_s3_a_held_private_mobile_is_not_shown_in_the_admin_nor_the_command_line(client, logins, capsys):
+    from vaxel.core.testing import ANNA_SECRET_MOBILE, vaxel_cli
+    from vaxel.records.services import hold_place
+
+    hold = hold_place(caller=ANNA_SECRET_MOBILE, reason="complaint", note="Klagomål")
+    admin = _admin(client, logins)
+    for page in ("/admin/records/hold/", f"/admin/records/hold/{hold.pk}/change/"):
+        answer = admin.get(page)
+        assert answer.status_code == 200 and "701234567" not in answer.content.decode().replace(" ", "")
+    _code, out, _err = vaxel_cli(capsys, "records", "hold", "list")
+    assert "701234567" not in out.replace(" ", "")
