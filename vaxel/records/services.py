@@ -208,7 +208,10 @@ def hold_place(
 
 @transaction.atomic
 def hold_lift(*, hold_id: int, note: str, actor=None, at: datetime | None = None) -> Hold:
-    hold = Hold.objects.select_for_update().filter(pk=hold_id).first()
+    found = (
+        Hold.objects.select_for_update().filter(pk=hold_id) if 0 < hold_id < 2**31 else Hold.objects.none()
+    )
+    hold = found.first()
     if hold is None:
         raise HoldNotFound(_("There is no hold %(id)s.") % {"id": hold_id})
     if hold.lifted_at is not None:

@@ -36,6 +36,8 @@ def test_holds_are_placed_listed_and_lifted_with_who_when_and_why(town, capsys):
     assert hold.lifted_at is not None and hold.lift_note == "Besvarat"
     code, _out, err = vaxel_cli(capsys, "records", "hold", "lift", str(hold.pk), "--note", "igen")
     assert code == 1 and err.startswith("vaxel:")
+    code, _out, err = vaxel_cli(capsys, "records", "hold", "lift", "99999999999999999999", "--note", "x")
+    assert code == 1 and err.startswith("vaxel:")
 
 
 def test_a_period_hold_needs_its_end_and_bad_input_writes_nothing(town, capsys):
