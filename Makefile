@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/mobiles.py
+	$(BIN)/python bench/records.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
 	$(BIN)/python bench/calls.py

@@ -21,6 +21,7 @@ APPS = (
     "servicelevels",
     "compliance",
     "mobiles",
+    "records",
     "demo",
 )
 

@@ -8,11 +8,11 @@ from vaxel.audit.models import Change, ChangeAction
 from vaxel.audit.references import reference
 from vaxel.audit.selectors import changes_shown
 from vaxel.audit.services import change_record
-from vaxel.core.admin import VaxelModelAdmin
+from vaxel.core.admin import ReadOnlyModelAdmin, VaxelModelAdmin
 
 
 @admin.register(Change)
-class ChangeAdmin(VaxelModelAdmin):
+class ChangeAdmin(ReadOnlyModelAdmin):
     """Read-only: the audit log is never edited."""
 
     list_display = ["at", "actor_name", "entity", "action", "summary", "unit"]
@@ -23,15 +23,6 @@ class ChangeAdmin(VaxelModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         change = super().get_object(request, object_id, from_field)
         return None if change is None else changes_shown([change])[0]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 SECRET_FIELDS = {"password", "secret_hash", "uploaded"}

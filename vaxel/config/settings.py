@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vaxel.calendars",
     "vaxel.compliance",
     "vaxel.selfservice",
+    "vaxel.records",
     "huey.contrib.djhuey",
 ]
 
@@ -405,6 +406,18 @@ VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
 # that follows its redirects, rtpengine. Addresses or networks, comma-separated.
 VAXEL_MEDIA_PEERS = os.environ.get("VAXEL_MEDIA_PEERS", "127.0.0.1")
 VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
+# Records and retention (docs/records.md). Voicemail is recorded only when turned on;
+# callers are then told so, and for how long the recording is kept.
+VAXEL_VOICEMAIL_RECORDING = os.environ.get("VAXEL_VOICEMAIL_RECORDING", "off").lower() in ("1", "on", "yes")
+# Retention rules over the defaults, "kind=days:action,…" (voicemail_recording=30:delete);
+# the admin's rules (Records and retention) win once made. Classification defaults
+# "callback=temporary,information=public_record,internal=working_material".
+VAXEL_RETENTION = os.environ.get("VAXEL_RETENTION", "")
+VAXEL_CLASSIFICATION = os.environ.get("VAXEL_CLASSIFICATION", "")
+# The nightly thinning (gallring): from this Stockholm time, in batches of this many rows,
+# each batch its own short transaction so the PBX endpoint is never kept waiting.
+VAXEL_THINNING_AT = os.environ.get("VAXEL_THINNING_AT", "02:30")
+VAXEL_THINNING_BATCH = int(os.environ.get("VAXEL_THINNING_BATCH", "5000"))
 # With VAXEL_TELEPHONY_DRIVER=kamailio, the switchboard's own telephone (docs/telephony.md):
 # the SIP domain the consoles register in, Kamailio's WebSocket, and the secret Kamailio's
 # auth_ephemeral shares with Växel to check the consoles' minted credentials.

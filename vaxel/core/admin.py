@@ -19,3 +19,17 @@ class VaxelModelAdmin(admin.ModelAdmin):
             if isinstance(name, str):
                 offered.add(name)
         return lookup.split(LOOKUP_SEP, 1)[0] in offered and super().lookup_allowed(lookup, value, request)
+
+
+class ReadOnlyModelAdmin(VaxelModelAdmin):
+    """A log kept by Växel itself (the change log, the thinning log): looked at, never
+    added to, changed or deleted in the admin."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

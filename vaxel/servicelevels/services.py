@@ -10,6 +10,7 @@ from vaxel.audit.services import change_record
 from vaxel.availability.models import Schedule, ScheduleKind
 from vaxel.availability.selectors import opening_hours_get, schedule_value
 from vaxel.core import phone
+from vaxel.core.pseudonyms import is_pseudonym
 from vaxel.core.time import at_local, local
 from vaxel.directory.models import PhoneNumber, Unit
 from vaxel.directory.selectors import organisation_get
@@ -160,10 +161,19 @@ def _records_refresh(call_ids: list[str]) -> None:
             kind=ScheduleKind.TELEPHONE_HOURS, unit_id__in=called_units
         ).prefetch_related("weekly", "exceptions")
     }
+    # A caller's number pseudonymised by the records plan can no longer be looked up:
+    # what the record said of the caller (internal, their unit) is kept as it was.
+    kept = {
+        r["call_id"]: r
+        for r in CallRecord.objects.filter(
+            call_id__in=[c for c, f in facts.items() if is_pseudonym(f.calling)]
+        ).values("call_id", "caller_unit_id", "caller_person_id", "internal")
+    }
     records = []
     for call_id, fact in facts.items():
         number = numbers.get(fact.called)
         caller = numbers.get(fact.calling)
+        was = kept.get(call_id)
         unit_id = owner_unit(number)
         # CallScope names the number kinds (direct, shared, mobile) as they are.
         scope = (
@@ -179,9 +189,9 @@ def _records_refresh(call_ids: list[str]) -> None:
                 scope=scope,
                 number=number,
                 unit_id=unit_id,
-                caller_unit_id=owner_unit(caller),
-                caller_person_id=caller.person_id if caller is not None else None,
-                internal=caller is not None,
+                caller_unit_id=was["caller_unit_id"] if was else owner_unit(caller),
+                caller_person_id=was["caller_person_id"] if was else caller.person_id if caller else None,
+                internal=was["internal"] if was else caller is not None,
                 arrived_at=fact.arrived_at,
                 answered=fact.answered_at is not None,
                 wait_seconds=fact.wait_seconds,

@@ -106,6 +106,7 @@ class Session:
     moved: asyncio.Event = field(default_factory=asyncio.Event)  # a REFER succeeded: the caller is elsewhere
     cseq: int = 1
     referred: bool = False
+    recording: bool = False  # only a voicemail, after its greeting, with recording on
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,15 @@ class _Rtp(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr) -> None:
         pcma = len(data) > RTP_HEADER.size and data[1] & 0x7F == 8
-        if pcma and len(self.session.received) < LONGEST_RECORDING * 8000:
+        if self.session.recording and pcma and len(self.session.received) < LONGEST_RECORDING * 8000:
             self.session.received += data[RTP_HEADER.size :]
 
 
 class MediaServer(asyncio.DatagramProtocol):
     """`prompt_for(request)` gives the A-law audio to play; `recorded(request, alaw)` takes
-    a voicemail's recording (called in a worker thread: it may use the database)."""
+    a voicemail's recording (called in a worker thread: it may use the database);
+    `records()` says whether voicemail is recorded at all (off: the greeting is played
+    and the call ends). Nothing else a caller says is kept, not even in memory."""
 
     def __init__(
         self,
@@ -163,8 +166,10 @@ class MediaServer(asyncio.DatagramProtocol):
         recorded: Callable[[SipRequest, bytes], None],
         peers: Peers,
         queue: QueueHooks | None = None,
+        records: Callable[[], bool] = lambda: False,
     ):
         self.host, self.prompt_for, self.recorded, self.peers = host, prompt_for, recorded, peers
+        self.records = records
         self.queue = queue
         self.sessions: dict[str, Session] = {}
         self.transport: asyncio.DatagramTransport | None = None
@@ -249,12 +254,14 @@ class MediaServer(asyncio.DatagramProtocol):
             await self._hold(session, audio)
             return
         await self._play(session, audio)
-        if request.uri.startswith("sip:voicemail-"):
-            session.received.clear()  # what is said after the greeting
+        if request.uri.startswith("sip:voicemail-") and self.records() and not session.ended.is_set():
+            session.received.clear()
+            session.recording = True  # what is said after the greeting and its notice
             try:
                 await asyncio.wait_for(session.ended.wait(), timeout=LONGEST_RECORDING)
             except TimeoutError:
                 self._bye(session)
+            session.recording = False
             await asyncio.to_thread(self.recorded, request, bytes(session.received))
         elif not session.ended.is_set():
             self._bye(session)
@@ -337,11 +344,20 @@ class MediaServer(asyncio.DatagramProtocol):
 
 
 async def serve(
-    host: str, port: int, *, prompt_for, recorded, peers: Peers, queue: QueueHooks | None = None
+    host: str,
+    port: int,
+    *,
+    prompt_for,
+    recorded,
+    peers: Peers,
+    queue: QueueHooks | None = None,
+    records: Callable[[], bool] = lambda: False,
 ) -> tuple[asyncio.DatagramTransport, MediaServer]:
     loop = asyncio.get_running_loop()
     transport, server = await loop.create_datagram_endpoint(
-        lambda: MediaServer(host=host, prompt_for=prompt_for, recorded=recorded, peers=peers, queue=queue),
+        lambda: MediaServer(
+            host=host, prompt_for=prompt_for, recorded=recorded, peers=peers, queue=queue, records=records
+        ),
         local_addr=(host, port),
     )
     if queue is not None:

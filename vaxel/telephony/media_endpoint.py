@@ -19,6 +19,7 @@ from vaxel.telephony.g711 import wav_audio
 from vaxel.telephony.media import MediaServer, Peers, QueueHooks, SipRequest, peers_parse, serve
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.prompts import music_file, prompt_file
+from vaxel.telephony.recording import voicemail_recording_on
 from vaxel.telephony.selectors import media_audio
 from vaxel.telephony.services import call_arrive, call_end, media_recorded
 from vaxel.telephony.switchboard import referral_sent, referrals_due, sip_uri
@@ -90,7 +91,8 @@ async def media_endpoint(
     on_recorded: Callable[[object, int], None] | None = None,
 ) -> tuple[asyncio.DatagramTransport, MediaServer]:
     """The media endpoint as `vaxel media` runs it: prompts and greetings from Växel,
-    recordings handed over as messages (E5), peers from VAXEL_MEDIA_PEERS."""
+    recordings handed over as messages (E5) when VAXEL_VOICEMAIL_RECORDING is on, peers
+    from VAXEL_MEDIA_PEERS."""
 
     async def prompt_for(request: SipRequest) -> bytes:
         return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))
@@ -102,5 +104,11 @@ async def media_endpoint(
 
     chosen = peers if peers is not None else peers_parse(settings.VAXEL_MEDIA_PEERS)
     return await serve(
-        host, port, prompt_for=prompt_for, recorded=recorded, peers=chosen, queue=queue_hooks()
+        host,
+        port,
+        prompt_for=prompt_for,
+        recorded=recorded,
+        peers=chosen,
+        queue=queue_hooks(),
+        records=voicemail_recording_on,
     )

@@ -13,6 +13,7 @@ from vaxel.mobiles.selectors import greeting_for
 from vaxel.telephony.g711 import wav_audio
 from vaxel.telephony.models import LIVE_STATES, Call, CallState
 from vaxel.telephony.prompts import prompt_file, prompt_text
+from vaxel.telephony.recording import voicemail_notice
 from vaxel.telephony.services import voicemail_person
 from vaxel.telephony.simulation import Directory
 
@@ -87,7 +88,8 @@ def simulator_directory():
 
 def media_prompt_text(uri: str, prompt_address: str) -> str:
     """What the media endpoint says for a call to `uri`: a voicemail's greeting (the one
-    the person recorded, W4, else the suggested script), or the announcement whose signed
+    the person recorded, W4, else the suggested script) followed by whether and for how
+    long the caller is recorded, or the announcement whose signed
     address came with the call."""
     from urllib.parse import unquote
 
@@ -97,7 +99,7 @@ def media_prompt_text(uri: str, prompt_address: str) -> str:
         if person is None:
             raise LookupError(f"no voicemail for {user}")
         greeting = greeting_for(person)
-        return greeting["recorded"] or greeting["script"]
+        return f"{greeting['recorded'] or greeting['script']} {voicemail_notice()}"
     text = prompt_text(prompt_address.rsplit("/", 1)[-1]) if prompt_address else None
     if text is None:
         raise LookupError("no signed prompt came with the call")

@@ -37,7 +37,8 @@ def test_s4_the_announcement_is_played_as_rtp_as_long_as_its_wav_and_then_the_ca
     assert heard[: len(wav)] == wav
 
 
-def test_e5_a_voicemail_is_recorded_and_e_mailed_to_the_person(town, media):
+def test_e5_a_voicemail_is_recorded_and_e_mailed_to_the_person(town, media, settings):
+    settings.VAXEL_VOICEMAIL_RECORDING = True
     caller = Caller(media["port"])
     status, media_rtp_port = caller.invite(f"voicemail-{ANNA_DIRECT}")
     assert status == 200 and media_rtp_port
