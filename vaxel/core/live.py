@@ -239,9 +239,9 @@ async def subscribe(heartbeat: float = 15.0) -> AsyncIterator[str | None]:
     entry = (asyncio.get_running_loop(), queue)
     with _lock:
         _subscribers.add(entry)
-    if not _broker_up:
-        yield json.dumps({"kind": BROKER_EVENT, "up": False, "at": time.time()})
     try:
+        if not _broker_up:
+            yield json.dumps({"kind": BROKER_EVENT, "up": False, "at": time.time()})
         while True:
             try:
                 yield await asyncio.wait_for(queue.get(), timeout=heartbeat)
