@@ -126,12 +126,14 @@ def search_index():
     )
     if _search_cache.get("version") != version:
         units = {u.pk: u for u in Unit.objects.prefetch_related("keywords")}
+        # A unit is asked for by its name and its services; a person by their name, and
+        # found by title and unit too, below anyone whose name matches (search.py).
         entries = [
             Entry("unit", u.pk, " ".join([u.name, *(k.word for k in u.keywords.all())]), weight=1.1)
             for u in units.values()
         ]
         entries += [
-            Entry("person", pk, f"{name} {title} {units[unit_id].name}", name=name)
+            Entry("person", pk, name, other=f"{title} {units[unit_id].name}")
             for pk, name, title, unit_id in Person.objects.filter(active=True).values_list(
                 "pk", "name", "title", "unit_id"
             )
