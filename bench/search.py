@@ -71,7 +71,7 @@ MORE_UNITS = [
 ]  # fmt: skip
 
 
-def zipf(names: list[str], exponent: float = 0.9) -> list[float]:
+def zipf(names: list[str], exponent: float) -> list[float]:
     """The n-th name's weight ∝ 1/n^exponent: a few names are very common, most are rare."""
     return [1 / (rank**exponent) for rank in range(1, len(names) + 1)]
 
@@ -95,8 +95,10 @@ def directory(people: int, rng: random.Random) -> tuple[list[Entry], list[str]]:
     ))  # fmt: skip
     first = list(dict.fromkeys(DATA["first_names"] + MORE_FIRST_NAMES))
     rng.shuffle(first)
-    firsts = rng.choices(first, weights=zipf(first), k=people)
-    lasts = rng.choices(last, weights=zipf(last), k=people)
+    # Exponents that give a Swedish-like spread: the commonest first name about one in
+    # twelve people, the commonest surname one in twenty (Andersson, Johansson).
+    firsts = rng.choices(first, weights=zipf(first, 0.6), k=people)
+    lasts = rng.choices(last, weights=zipf(last, 0.7), k=people)
     names = []
     for pid in range(people):
         name = f"{firsts[pid]} {lasts[pid]}"
@@ -139,18 +141,21 @@ FORMS = {
 TARGETS = {"typos": 97.0, "exact name": 97.0, "surname first": 97.0}
 
 
-def random_pick(names: list[str], queries: list[tuple[str, str]]) -> float:
-    """How often a random pick among the literal matches (same first name, surname
-    beginning as typed) carries the name asked for, on average."""
+def baselines(names: list[str], queries: list[tuple[str, str]]) -> tuple[float, float]:
+    """Among the literal matches (same first name, surname beginning as typed): how often
+    a random pick carries the name asked for, on average; and how often the best any
+    ranking by name alone can do (the commonest matching name first) does."""
     lowered = [n.lower() for n in names]
     by_start: dict[str, list[str]] = {}
     for name in lowered:
         by_start.setdefault(name[:1], []).append(name)
-    total = 0.0
+    random_total = best_total = 0.0
     for query, expected in queries:
-        matches = [n for n in by_start.get(query[:1], []) if n.startswith(query)]
-        total += matches.count(expected.lower()) / len(matches) if matches else 0.0
-    return 100 * total / len(queries)
+        matches = Counter(n for n in by_start.get(query[:1], []) if n.startswith(query))
+        if matches:
+            random_total += matches[expected.lower()] / matches.total()
+            best_total += matches.most_common(1)[0][0] == expected.lower()
+    return 100 * random_total / len(queries), 100 * best_total / len(queries)
 
 
 def percentiles(timings: list[float]) -> tuple[float, float]:
@@ -173,16 +178,18 @@ def run(label: str, search, forms: dict[str, list[tuple[str, str]]]) -> dict[str
     return result
 
 
-def table(results: dict[str, dict[str, float]], baseline: float) -> None:
-    columns = [*results, "random pick"]
-    print(f"{'top-1':<30}" + "".join(f"{c:>28}" for c in columns))
+def table(results: dict[str, dict[str, float]], baseline: tuple[float, float]) -> None:
+    columns = [*results, "random pick / name-only best"]
+    print(f"{'top-1':<30}" + "".join(f"{c:>32}" for c in columns))
     for form in FORMS:
         cells = [f"{r[form]:.1f} %" for r in results.values()]
-        cells.append(f"{baseline:.1f} %" if form == "first name + surname prefix" else "")
+        cells.append(
+            f"{baseline[0]:.1f} % / {baseline[1]:.1f} %" if form == "first name + surname prefix" else ""
+        )
         target = f"   (target >= {TARGETS[form]:.0f} %)" if form in TARGETS else ""
-        print(f"{form:<30}" + "".join(f"{c:>28}" for c in cells) + target)
+        print(f"{form:<30}" + "".join(f"{c:>32}" for c in cells) + target)
     for figure in ("p50", "p95"):
-        print(f"{figure + ' latency':<30}" + "".join(f"{r[figure]:>25.2f} ms" for r in results.values()))
+        print(f"{figure + ' latency':<30}" + "".join(f"{r[figure]:>29.2f} ms" for r in results.values()))
 
 
 def vaxel_engine(entries: list[Entry], names: list[str]):
@@ -278,7 +285,7 @@ def main() -> None:
     else:
         results["PostgreSQL pg_trgm (<->)"] = run("pg_trgm", search, forms)
         close()
-    table(results, random_pick(names, forms["first name + surname prefix"]))
+    table(results, baselines(names, forms["first name + surname prefix"]))
     print("targets: Växel p95 < 10 ms; first name + surname prefix clearly above the random pick")
 
 

@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 MIN_SIMILARITY = 0.6  # 1 - edits/length, or trigram overlap: a typo in a short word still passes
-EXACT, PREFIX = 1.0, 0.9
-FUZZY = 0.85  # at best, below a prefix
-AS_TYPED = 0.05  # the letters as typed (ö for ö), above a match found only by folding
-NAME_FIELD, OTHER_FIELDS = 1.0, 0.45  # 0.45 × (1.0 + 0.05) < 0.85 × 0.6: a name match always wins
+# Worth in whole numbers, so equal matches sum to equal scores whatever their order.
+EXACT, PREFIX = 1000, 900
+FUZZY = 850  # at best, below a prefix; × the similarity
+AS_TYPED = 50  # the letters as typed (ö for ö), above a match found only by folding
+NAME_FIELD, OTHER_FIELDS = 20, 9  # 9 × (1000 + 50) < 20 × 850 × 0.6: a name match always wins
+SCALE = EXACT * NAME_FIELD  # a score of 1.0: an exact name match, per query word
 CANDIDATES = 60  # vocabulary words sharing the most trigrams, compared letter by letter
 NAME, OTHER = 0, 1  # the two fields of an entry
 
@@ -79,9 +81,10 @@ class Entry:
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
-    # Per entry, the tie-break after score and kind, smallest first: more entries with the
-    # same name, fewer words, shorter, alphabetical (folded name).
-    order: list[tuple[int, int, int, str]] = field(default_factory=list)
+    # Entries in tie-break order (kind, then more entries with the same name, fewer
+    # words, shorter, alphabetical, entered first): rank[position] and its inverse.
+    rank: list[int] = field(default_factory=list)
+    by_rank: list[int] = field(default_factory=list)
     # Words as typed (lower case) → the entries having it in their name / other fields.
     postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(
         default_factory=lambda: (defaultdict(list), defaultdict(list))
@@ -104,7 +107,20 @@ class SearchIndex:
         carried: dict[str, int] = defaultdict(int)
         for name in names:
             carried[name] += 1
-        index.order = [(-carried[name], len(name.split()), len(name), name) for name in names]
+        index.by_rank = sorted(
+            range(len(names)),
+            key=lambda p: (
+                -index.entries[p].weight,
+                -carried[names[p]],
+                len(names[p].split()),
+                len(names[p]),
+                names[p],
+                p,
+            ),
+        )
+        index.rank = [0] * len(names)
+        for rank, position in enumerate(index.by_rank):
+            index.rank[position] = rank
         for word in index.forms:
             for gram in trigrams(word):
                 index.trigram_words[gram].add(word)
@@ -112,10 +128,10 @@ class SearchIndex:
                 index.words_by_prefix[word[:length]].add(word)
         return index
 
-    def _similar_words(self, query_word: str, *, last: bool) -> dict[str, tuple[float, bool]]:
+    def _similar_words(self, query_word: str, *, last: bool) -> dict[str, tuple[int, bool]]:
         """Folded vocabulary words matching one folded query word: how well, and whether
         as a prefix (the word still being typed)."""
-        found: dict[str, tuple[float, bool]] = {}
+        found: dict[str, tuple[int, bool]] = {}
         if query_word in self.forms:
             found[query_word] = (EXACT, False)
         if last:  # the word still being typed: any word it begins
@@ -133,41 +149,43 @@ class SearchIndex:
             overlap = shared[word] / (len(grams) + len(trigrams(word)) - shared[word])
             similarity = max(overlap, OSA.normalized_similarity(query_word, word))
             if similarity >= MIN_SIMILARITY:
-                found[word] = (similarity * FUZZY, False)
+                found[word] = (round(similarity * FUZZY), False)
         return found
 
-    def _matched(self, typed: str, folded: str, *, last: bool) -> dict[int, float]:
+    def _matched(self, typed: str, folded: str, *, last: bool) -> dict[int, int]:
         """Entries matching one query word, each with its best match's worth."""
-        matched: dict[int, float] = {}
+        worths: list[tuple[int, list[int]]] = []
         for word, (quality, prefix) in self._similar_words(folded, last=last).items():
             for form in self.forms[word]:
                 as_typed = form.startswith(typed) if prefix else form == typed
-                worth = quality + (AS_TYPED if as_typed and quality >= PREFIX else 0.0)
+                worth = quality + (AS_TYPED if as_typed and quality >= PREFIX else 0)
                 for which, weight in ((NAME, NAME_FIELD), (OTHER, OTHER_FIELDS)):
-                    value = worth * weight
-                    for entry in self.postings[which].get(form, ()):
-                        if value > matched.get(entry, 0.0):
-                            matched[entry] = value
+                    if form in self.postings[which]:
+                        worths.append((worth * weight, self.postings[which][form]))
+        matched: dict[int, int] = {}
+        worths.sort(key=lambda pair: pair[0])
+        for worth, entries in worths:  # the best last: it overwrites the others
+            matched.update(dict.fromkeys(entries, worth))
         return matched
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Entry, float]]:
         query_words = typed_words(query)
         if not query_words:
             return []
-        scores: dict[int, float] | None = None
+        scores: dict[int, int] | None = None
         for position, (typed, folded) in enumerate(query_words):
             matched = self._matched(typed, folded, last=position == len(query_words) - 1)
             if scores is None:
                 scores = matched
             else:  # every query word must match
-                scores = {e: s + matched[e] for e, s in scores.items() if e in matched}
+                smaller, larger = (scores, matched) if len(scores) <= len(matched) else (matched, scores)
+                scores = {e: s + larger[e] for e, s in smaller.items() if e in larger}
             if not scores:
                 return []
         assert scores is not None
-        best = heapq.nsmallest(limit, scores.items(), key=lambda item: self._rank(*item))
-        return [(self.entries[position], score / len(query_words)) for position, score in best]
-
-    def _rank(self, position: int, score: float) -> tuple:
-        """Smallest first: score, kind, then the stable tie-break (the module's docstring).
-        Rounded: equal matches summed in another order must still tie."""
-        return (-round(score, 6), -self.entries[position].weight, *self.order[position], position)
+        # Score first, then the tie-break rank, packed in one number so the heap compares
+        # integers only (a directory's common surname matches thousands of people).
+        size, rank = len(self.entries), self.rank
+        best = heapq.nlargest(limit, [s * size + size - 1 - rank[e] for e, s in scores.items()])
+        per_word = SCALE * len(query_words)
+        return [(self.entries[self.by_rank[size - 1 - b % size]], (b // size) / per_word) for b in best]
