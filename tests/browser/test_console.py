@@ -47,7 +47,7 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     back = now() + timedelta(hours=2)
     absence_add(person=town.anna, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
     page = open_console(browser, asgi_server, "operator")
-    assert "Säg: ”Välkommen till Testby kommun”" in page.text_content("#state")
+    assert "Säg: ”Välkommen till Testby kommun.”" in page.text_content("#state")
     assert page.evaluate("document.activeElement.id") == "search"  # keyboard first
 
     call_arrive(caller="036-123456", called=SWITCHBOARD, asks_for="Anna Sjöberg")
@@ -58,7 +58,7 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     page.keyboard.press("Alt+a")
     page.wait_for_selector(".current.active:has-text('036-12 34 56')")
     page.keyboard.type("sjobreg")  # a slip and no ö
-    hit = page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    hit = page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Anna Sjöberg')")
     assert "Frånvarande: möte" in hit.text_content()
     assert f"åter {local(back):%H:%M}" in " ".join(hit.text_content().split())
     shot(page, "console-anna-absent")
@@ -80,11 +80,11 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     page.wait_for_selector(".current.active:has-text('Björn Åberg')")
     page.keyboard.press("Escape")
     page.keyboard.type("detaljplan")  # a service finds its unit
-    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Bygglov')")
+    page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Bygglov')")
     page.keyboard.press("Escape")
     assert page.input_value("#search") == ""
     page.keyboard.type("anna sj")
-    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Anna Sjöberg')")
     page.keyboard.press("Enter")  # put through to her direct number
     page.wait_for_selector("#notice:has-text('Kopplat till Anna Sjöberg.')")
     shot(page, "console-put-through")

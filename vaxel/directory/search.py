@@ -78,6 +78,12 @@ class Entry:
     weight: float = 1.0  # ties go to the heavier entry (a unit over a person for a service word)
 
 
+def _two_postings() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    name: dict[str, list[int]] = defaultdict(list)
+    other: dict[str, list[int]] = defaultdict(list)
+    return name, other
+
+
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
@@ -86,9 +92,7 @@ class SearchIndex:
     rank: list[int] = field(default_factory=list)
     by_rank: list[int] = field(default_factory=list)
     # Words as typed (lower case) → the entries having it in their name / other fields.
-    postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(
-        default_factory=lambda: (defaultdict(list), defaultdict(list))
-    )
+    postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(default_factory=_two_postings)
     forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # folded → as typed
     trigram_words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     words_by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
