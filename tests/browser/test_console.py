@@ -7,37 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import sign_in
-from vaxel.availability.services import absence_add, schedule_exception_add
-from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD, logins, small_municipality
-from vaxel.core.time import local, local_date, now
+from tests.browser.conftest import open_console, sign_in
+from vaxel.availability.services import absence_add
+from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD
+from vaxel.core.time import local, now
 from vaxel.messaging.models import Message
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_arrive
 
-WIDE = {"width": 1400, "height": 900}
 # A Tuesday morning: "back at 12:00" is said as today's time, whatever the real hour.
 pytestmark = pytest.mark.clock("2026-12-01T10:00")
-
-
-@pytest.fixture
-def switchboard_open_today(transactional_db):
-    town = small_municipality()
-    logins(town)
-    today = local_date(now())
-    for day in (today, today + timedelta(days=1)):  # also when the test runs at midnight
-        schedule_exception_add(day=day, hours="00:00-23:59")
-    return town
-
-
-def open_console(browser, base_url: str, username: str):
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    sign_in(page, base_url, username, PASSWORD)
-    page.goto(f"{base_url}/konsol/")
-    page.wait_for_selector("#live.on")  # the live stream is connected
-    return page
 
 
 def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_through(
