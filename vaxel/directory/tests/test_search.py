@@ -129,3 +129,17 @@ def test_the_directory_index_follows_changes(town):
     assert search_directory("sjöbergh")[0][:2] == ("person", town.anna.pk)
     newcomer = person_add(name="Zackarias Öhrn", email="z@example.se", unit="Bygglov")
     assert search_directory("zackarias ohrn")[0][:2] == ("person", newcomer.pk)
+
+
+def test_the_directory_ranks_the_name_above_the_unit_a_person_works_in(town):
+    """Through the directory's own index: the unit's name is a person's other words."""
+    from vaxel.directory.services import unit_add
+
+    unit_add(name="Lokalvård Hillerstorp")
+    sjogren = person_add(
+        name="Anna Sjögren", email="as@example.se", unit="Lokalvård Hillerstorp", title="lokalvårdare"
+    )
+    lofgren = person_add(name="Anna Löfgren", email="al@example.se", unit="Bygglov", title="handläggare")
+    hits = search_directory("anna lö")
+    assert hits[0][:2] == ("person", lofgren.pk)
+    assert ("person", sjogren.pk) in [hit[:2] for hit in hits]
