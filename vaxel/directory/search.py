@@ -23,11 +23,13 @@ the same query always gives the same list.
 """
 
 import heapq
+import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_SIMILARITY = 0.6  # 1 - edits/length, or trigram overlap: a typo in a short word still passes
@@ -96,6 +98,7 @@ class SearchIndex:
     forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # folded → as typed
     trigram_words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     words_by_prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    words_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> "SearchIndex":
@@ -130,6 +133,7 @@ class SearchIndex:
                 index.trigram_words[gram].add(word)
             for length in range(1, min(len(word), 4) + 1):
                 index.words_by_prefix[word[:length]].add(word)
+            index.words_by_length[len(word)].append(word)
         return index
 
     def _similar_words(self, query_word: str, *, last: bool) -> dict[str, tuple[int, bool]]:
@@ -147,12 +151,23 @@ class SearchIndex:
         for gram in grams:
             for word in self.trigram_words.get(gram, ()):
                 shared[word] += 1
+        similar: dict[str, float] = {}
         for word in heapq.nlargest(CANDIDATES, shared, key=shared.__getitem__):
-            if word in found:
-                continue
-            overlap = shared[word] / (len(grams) + len(trigrams(word)) - shared[word])
-            similarity = max(overlap, OSA.normalized_similarity(query_word, word))
-            if similarity >= MIN_SIMILARITY:
+            similar[word] = shared[word] / (len(grams) + len(trigrams(word)) - shared[word])
+        # Every word near in length, letter by letter, in C: a slip in a short word
+        # ("lnön" for "lönn") shares too few trigrams to be among the candidates above.
+        size = len(query_word)
+        nearby = [
+            w
+            for n in range(math.ceil(size * MIN_SIMILARITY), int(size / MIN_SIMILARITY) + 1)
+            for w in self.words_by_length.get(n, ())
+        ]
+        for word, letters, _index in process.extract(
+            query_word, nearby, scorer=OSA.normalized_similarity, score_cutoff=MIN_SIMILARITY, limit=None
+        ):
+            similar[word] = max(similar.get(word, 0.0), letters)
+        for word, similarity in similar.items():
+            if word not in found and similarity >= MIN_SIMILARITY:
                 found[word] = (round(similarity * FUZZY), False)
         return found
 
