@@ -1,7 +1,8 @@
 """Two languages, kept apart: what callers hear and what the operator says to them is
 always the organisation's language (`LANGUAGE_CODE`, set by `VAXEL_LANGUAGE`; Swedish
 by default), while the pages around it follow each user's choice (their profile, then
-the browser). A function that makes caller-facing text is wrapped in `callers_language`,
+the browser). A function that makes text for callers (greetings, announcements, the
+answer phrase, voicemail scripts) or for e-mail is wrapped in `in_organisation_language`,
 so it gives the same words whichever language the request that asked for it is in."""
 
 from collections.abc import Callable
@@ -20,7 +21,7 @@ def organisation_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-def callers_language(make: Callable[P, R]) -> Callable[P, R]:
+def in_organisation_language(make: Callable[P, R]) -> Callable[P, R]:
     """`make` speaks the organisation's language, whatever language is active."""
 
     @wraps(make)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import Change
-from vaxel.core.language import callers_language
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.errors import NoMembers, PersonNotFound, UnitNotFound
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.directory.search import Entry, SearchIndex
@@ -47,7 +47,7 @@ def people_get(emails: list[str]) -> list[Person]:
     return [person_get(email) for email in emails]
 
 
-@callers_language
+@in_organisation_language
 def answer_phrase(*, name: str, workplace: str, organisation: str) -> str:
     """E2: how the person answers the phone: name, workplace and the organisation, in
     the organisation's language (what callers hear)."""

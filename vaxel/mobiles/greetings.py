@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from vaxel.core.language import callers_language
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.search import fold
 
 
@@ -31,7 +31,7 @@ class GreetingCheck:
         return [str(label) for key, label in labels.items() if not getattr(self, key)]
 
 
-@callers_language
+@in_organisation_language
 def greeting_script(*, name: str, workplace: str, organisation: str, alternative: str) -> str:
     """The greeting to record; `alternative` names a colleague and number, or the switchboard."""
     return _(
@@ -58,7 +58,7 @@ def greeting_check(
     )
 
 
-@callers_language
+@in_organisation_language
 def _switchboard() -> str:
     """The switchboard as a greeting says it: in the organisation's language."""
     return _("the switchboard")

@@ -73,3 +73,21 @@ def test_an_unknown_language_is_refused_with_a_reason_and_nothing_is_written(log
 def test_the_switch_never_sends_anyone_to_another_site(db, town, away):
     answer = Client().post(reverse("language"), {"language": "en", "next": away})
     assert answer.status_code == 302 and answer["Location"] == "/"
+
+
+def test_a_message_taken_in_an_english_console_is_e_mailed_in_the_organisations_language(logins, town):
+    from vaxel.messaging.models import OutboxEmail
+
+    operator = signed_in(logins["operator"], **ENGLISH)
+    answer = operator.post(
+        reverse("console-message"),
+        {
+            "for_person": town.anna.email,
+            "subject": "Garage",
+            "caller_name": "Greta Ek",
+            "kind": "information",
+        },
+    )
+    assert "taken and sent" in answer.content.decode()  # the console speaks English
+    email = OutboxEmail.objects.get()
+    assert email.subject.startswith("Meddelande från växeln: Greta Ek")  # the e-mail is Swedish
