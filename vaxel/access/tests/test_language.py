@@ -91,3 +91,22 @@ def test_a_message_taken_in_an_english_console_is_e_mailed_in_the_organisations_
     assert "taken and sent" in answer.content.decode()  # the console speaks English
     email = OutboxEmail.objects.get()
     assert email.subject.startswith("Meddelande från växeln: Greta Ek")  # the e-mail is Swedish
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_choice_holds_under_asgi_too(logins):
+    """The middleware runs async under ASGI (the server's own mode): same choice."""
+    from django.test import AsyncClient
+
+    from vaxel.access.services import user_language_set
+    from vaxel.core.testing import run_async
+
+    user_language_set(user=logins["operator"], language="en")
+
+    async def page() -> str:
+        client = AsyncClient(headers={"accept-language": "sv"})
+        await client.aforce_login(logins["operator"])
+        return (await client.get(reverse("console"))).content.decode()
+
+    text = run_async(page())
+    assert '<html lang="en">' in text and 'lang="sv">Välkommen till Testby kommun.</span>' in text
