@@ -143,3 +143,13 @@ def test_the_directory_ranks_the_name_above_the_unit_a_person_works_in(town):
     hits = search_directory("anna lö")
     assert hits[0][:2] == ("person", lofgren.pk)
     assert ("person", sjogren.pk) in [hit[:2] for hit in hits]
+
+
+def test_a_slip_in_a_short_surname_is_found_among_many_similar_words():
+    """'lnön' shares one trigram with 'lönn', as do hundreds of words beginning with l:
+    too few for the trigram candidates; the letter-by-letter comparison finds it."""
+    others = [
+        Entry("person", n, f"Tyra L{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}berg") for n in range(2, 300)
+    ]
+    index = SearchIndex.build([Entry("person", 1, "Tyra Lönn"), *others])
+    assert index.search("Tyra Lnön")[0][0].id == 1
