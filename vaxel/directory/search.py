@@ -36,7 +36,7 @@ MIN_SIMILARITY = 0.6  # 1 - edits/length, or trigram overlap: a typo in a short 
 # Worth in whole numbers, so equal matches sum to equal scores whatever their order.
 EXACT, PREFIX = 1000, 900
 FUZZY = 850  # at best, below a prefix; × the similarity
-AS_TYPED = 50  # the letters as typed (ö for ö), above a match found only by folding
+AS_TYPED = 50  # the letters as typed (ö for ö), above a match found only by folding (half for a typo)
 NAME_FIELD, OTHER_FIELDS = 20, 9  # 9 × (1000 + 50) < 20 × 850 × 0.6: a name match always wins
 SCALE = EXACT * NAME_FIELD  # a score of 1.0: an exact name match, per query word
 CANDIDATES = 60  # vocabulary words sharing the most trigrams, compared letter by letter
@@ -176,8 +176,12 @@ class SearchIndex:
         worths: list[tuple[int, list[int]]] = []
         for word, (quality, prefix) in self._similar_words(folded, last=last).items():
             for form in self.forms[word]:
-                as_typed = form.startswith(typed) if prefix else form == typed
-                worth = quality + (AS_TYPED if as_typed and quality >= PREFIX else 0)
+                if quality >= PREFIX:
+                    as_typed = form.startswith(typed) if prefix else form == typed
+                    worth = quality + (AS_TYPED if as_typed else 0)
+                else:  # a typo: as typed when the letters typed differ from it no more than folded
+                    as_typed = OSA.distance(typed, form) <= OSA.distance(folded, word)
+                    worth = quality + (AS_TYPED // 2 if as_typed else 0)
                 for which, weight in ((NAME, NAME_FIELD), (OTHER, OTHER_FIELDS)):
                     if form in self.postings[which]:
                         worths.append((worth * weight, self.postings[which][form]))

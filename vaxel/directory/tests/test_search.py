@@ -107,6 +107,12 @@ def test_letters_as_typed_rank_above_folded_matches_and_folding_still_finds():
     assert set(ranked("sjoberg")) >= {11, 12}  # no ö typed: Sjöberg is found
 
 
+def test_letters_as_typed_count_for_typos_too():
+    index = SearchIndex.build([Entry("person", 1, "Anna Sjoberg"), Entry("person", 2, "Anna Sjöberg")])
+    assert [e.id for e, _s in index.search("anna sjöbreg")] == [2, 1]
+    assert [e.id for e, _s in index.search("anna sjobreg")] == [1, 2]
+
+
 def test_a_service_word_still_finds_its_unit_first():
     assert ranked("bygglov")[0] == 20
     assert ranked("byggl")[0] == 20  # a prefix of the unit's name, before Bo Bygglund's
