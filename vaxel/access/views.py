@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -36,9 +36,9 @@ def language_choose(request: HttpRequest) -> HttpResponse:
     except InvalidLanguage:
         return render(request, "access/language_refused.html", status=400)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
-        back = "/"
-    response = redirect(back)
+    # Back to a path of this site only; never another site, never a view name to reverse.
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+    response = HttpResponseRedirect(back if safe and back.startswith("/") else "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

@@ -69,7 +69,9 @@ def test_an_unknown_language_is_refused_with_a_reason_and_nothing_is_written(log
     assert not Profile.objects.exists()
 
 
-@pytest.mark.parametrize("away", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "away", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "²", "console", "\\evil"]
+)
 def test_the_switch_never_sends_anyone_to_another_site(db, town, away):
     answer = Client().post(reverse("language"), {"language": "en", "next": away})
     assert answer.status_code == 302 and answer["Location"] == "/"
