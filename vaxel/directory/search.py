@@ -5,7 +5,7 @@ Pure and in memory. Words are folded (case, å/ä→a, ö→o, é→e) and index
 trigrams at the level of distinct words, so a query compares against the vocabulary
 (thousands of words), not against every person. Each query word must match some word
 of an entry: exactly, as a prefix (the word being typed), or by similarity (trigram
-overlap, or the optimal-string-alignment edit distance, from rapidfuzz).
+overlap, or rapidfuzz's optimal-string-alignment distance against every word near in length).
 
 How a match counts, per query word (docs/console.md, "How search ranks"):
 1. Where it matched: a word of the entry's name (a person's name; a unit's name and its
@@ -39,7 +39,7 @@ FUZZY = 850  # at best, below a prefix; × the similarity
 AS_TYPED = 50  # the letters as typed (ö for ö), above a match found only by folding (half for a typo)
 NAME_FIELD, OTHER_FIELDS = 20, 9  # 9 × (1000 + 50) < 20 × 850 × 0.6: a name match always wins
 SCALE = EXACT * NAME_FIELD  # a score of 1.0: an exact name match, per query word
-CANDIDATES = 60  # vocabulary words sharing the most trigrams, compared letter by letter
+CANDIDATES = 60  # vocabulary words sharing the most trigrams, scored by their overlap
 NAME, OTHER = 0, 1  # the two fields of an entry
 
 
