@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/vaxel
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's switchboard lives: the call simulator at SIMULATE calls a minute beside the
+# server (`make run SIMULATE=0` for none); Ctrl-C stops both, hanging up its calls.
+SIMULATE ?= 1.5
 # The suite passes on any day at any hour (docs/operations.md, "Tests and the clock"):
 # besides the run at the real time on SQLite, PostgreSQL runs the whole suite with the
 # clock at New Year's Eve 23:59, and SQLite runs it again at the night the clocks go back,
@@ -22,13 +25,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
-# serve also starts the job worker (e-mail, reminders, digests) as a child process.
+# serve also starts the job worker (e-mail, reminders, digests) and, for the demo, the
+# call simulator as child processes.
 run: demo
-	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT)
+	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT) $(if $(filter-out 0,$(SIMULATE)),--simulate $(SIMULATE))
 
 demo: setup
 	$(BIN)/vaxel migrate
-	$(BIN)/vaxel demo
+	$(BIN)/vaxel demo $(if $(filter-out 0,$(SIMULATE)),--open-today)
 
 test: setup lint test-sqlite test-postgres test-faults test-clock
 

@@ -34,6 +34,9 @@ PAGES = [
     ("login/", "get", lambda t: "/login/", None, EVERYONE),
     ("logout/", "post", lambda t: "/logout/", {}, expect(302, 302, 302, 302, 302, 302)),
     ("start/", "get", lambda t: "/start/", None, expect(SIGN_IN, 302, 302, 302, 302, 302)),
+    ("sprak/", "post", lambda t: "/sprak/", {"language": "en"}, expect(302, 302, 302, 302, 302, 302)),
+    ("sprak/", "post", lambda t: "/sprak/", {"language": "fi"}, expect(400, 400, 400, 400, 400, 400)),
+    ("tillganglighet/", "get", lambda t: "/tillganglighet/", None, EVERYONE),
     (
         "oidc/authenticate/",
         "get",

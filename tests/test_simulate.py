@@ -38,3 +38,19 @@ def test_simulate_refuses_bad_input_and_writes_nothing(open_town, live_server, c
     assert main(["simulate", "--rate", "5", "--url", "ftp://example"]) == 1
     assert "http://" in capsys.readouterr().err
     assert not Call.objects.exists() and not ApiToken.objects.exists()
+
+
+def test_the_simulator_waits_for_vaxel_to_start_and_says_so_when_it_does_not(open_town, live_server, capsys):
+    """The demo (`vaxel serve --simulate`) starts the simulator beside the server."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = ["simulate", "--rate", "5", "--wait", "0.5", "--url", f"http://127.0.0.1:{port}"]
+    assert main(argv) == 1
+    assert "did not answer" in capsys.readouterr().err
+    assert not ApiToken.objects.exists()
+    argv = ["simulate", "--rate", "600", "--flat", "--count", "1", "--seed", "2", "--patience", "0.3"]
+    assert main([*argv, "--wait", "5", "--url", live_server.url]) == 0
+    assert Call.objects.count() == 1

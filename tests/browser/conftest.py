@@ -116,3 +116,37 @@ def asgi_server(transactional_db, settings):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+WIDE = {"width": 1400, "height": 900}
+
+
+@pytest.fixture
+def switchboard_open_today(transactional_db):
+    """The small municipality with a login per role, its switchboard open all of today
+    and tomorrow (also when the test runs at midnight)."""
+    from datetime import timedelta
+
+    from vaxel.availability.services import schedule_exception_add
+    from vaxel.core.testing import logins, small_municipality
+    from vaxel.core.time import local_date, now
+
+    town = small_municipality()
+    logins(town)
+    today = local_date(now())
+    for day in (today, today + timedelta(days=1)):
+        schedule_exception_add(day=day, hours="00:00-24:00")
+    return town
+
+
+def open_console(browser, base_url: str, username: str, *, viewport=WIDE, locale="sv-SE"):
+    """A console signed in as `username`, its live stream connected."""
+    from vaxel.core.testing import PASSWORD
+
+    context = browser.new_context(locale=locale, timezone_id="Europe/Stockholm", viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, base_url, username, PASSWORD)
+    page.goto(f"{base_url}/konsol/")
+    page.wait_for_selector("#live.on")  # the live stream is connected
+    return page

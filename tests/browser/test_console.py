@@ -7,37 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import sign_in
-from vaxel.availability.services import absence_add, schedule_exception_add
-from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD, logins, small_municipality
-from vaxel.core.time import local, local_date, now
+from tests.browser.conftest import open_console, sign_in
+from vaxel.availability.services import absence_add
+from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD
+from vaxel.core.time import local, now
 from vaxel.messaging.models import Message
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_arrive
 
-WIDE = {"width": 1400, "height": 900}
 # A Tuesday morning: "back at 12:00" is said as today's time, whatever the real hour.
 pytestmark = pytest.mark.clock("2026-12-01T10:00")
-
-
-@pytest.fixture
-def switchboard_open_today(transactional_db):
-    town = small_municipality()
-    logins(town)
-    today = local_date(now())
-    for day in (today, today + timedelta(days=1)):  # also when the test runs at midnight
-        schedule_exception_add(day=day, hours="00:00-24:00")
-    return town
-
-
-def open_console(browser, base_url: str, username: str):
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    sign_in(page, base_url, username, PASSWORD)
-    page.goto(f"{base_url}/konsol/")
-    page.wait_for_selector("#live.on")  # the live stream is connected
-    return page
 
 
 def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_through(
@@ -47,7 +26,7 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     back = now() + timedelta(hours=2)
     absence_add(person=town.anna, reason="meeting", starts_at=now() - timedelta(minutes=5), ends_at=back)
     page = open_console(browser, asgi_server, "operator")
-    assert "Säg: ”Välkommen till Testby kommun”" in page.text_content("#state")
+    assert "Säg: ”Välkommen till Testby kommun.”" in page.text_content("#state")
     assert page.evaluate("document.activeElement.id") == "search"  # keyboard first
 
     call_arrive(caller="036-123456", called=SWITCHBOARD, asks_for="Anna Sjöberg")
@@ -58,7 +37,7 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     page.keyboard.press("Alt+a")
     page.wait_for_selector(".current.active:has-text('036-12 34 56')")
     page.keyboard.type("sjobreg")  # a slip and no ö
-    hit = page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    hit = page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Anna Sjöberg')")
     assert "Frånvarande: möte" in hit.text_content()
     assert f"åter {local(back):%H:%M}" in " ".join(hit.text_content().split())
     shot(page, "console-anna-absent")
@@ -80,11 +59,11 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     page.wait_for_selector(".current.active:has-text('Björn Åberg')")
     page.keyboard.press("Escape")
     page.keyboard.type("detaljplan")  # a service finds its unit
-    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Bygglov')")
+    page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Bygglov')")
     page.keyboard.press("Escape")
     assert page.input_value("#search") == ""
     page.keyboard.type("anna sj")
-    page.wait_for_selector("#hits .hit[aria-selected=true]:has-text('Anna Sjöberg')")
+    page.wait_for_selector("#hits .hit[aria-current=true]:has-text('Anna Sjöberg')")
     page.keyboard.press("Enter")  # put through to her direct number
     page.wait_for_selector("#notice:has-text('Kopplat till Anna Sjöberg.')")
     shot(page, "console-put-through")

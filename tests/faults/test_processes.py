@@ -3,6 +3,9 @@ SIGINT (Ctrl-C), and even when the server itself is killed with SIGKILL."""
 
 import os
 import signal
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fault_instance import alive, children_of, descendants_of_session, until
@@ -36,3 +39,40 @@ def test_a_killed_server_leaves_no_job_worker_behind(instances):
     assert until(lambda: not descendants_of_session(instance.processes), seconds=15), (
         "the job worker outlived its server"
     )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
+def test_the_demos_call_simulator_stops_first_and_leaves_no_caller_in_the_queue(instances, stop):
+    """`make run` serves with `--simulate`: the queue moves, and stopping the server stops
+    the simulator before the server, so it hangs up its callers while Växel still answers."""
+    instance = instances()
+    token = instance.set_up()
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    for day in (today, today + timedelta(days=1)):  # open, whatever the hour the test runs
+        instance.vx("opening-hours", "exception", "add", day.isoformat(), "--hours", "00:00-24:00")
+    server = instance.serve("--simulate", "600")
+    simulator = until(
+        lambda: [p for p in children_of(server.pid) if alive(p) and b"simulate" in cmdline(p)], seconds=20
+    )
+    assert simulator, instance.log("server.log")
+
+    def queued():
+        status, calls = instance.request("GET", "/api/v1/calls/", token)
+        return status == 200 and [c for c in calls if c["state"] == "queued"]
+
+    assert until(queued, seconds=30), instance.log("server.log")
+    os.kill(server.pid, stop)
+    server.wait(timeout=40)
+    assert until(lambda: not alive(simulator[0]), seconds=15), "the simulator outlived its server"
+    assert "Traceback" not in instance.log("server.log")
+    restarted = instance.serve("--no-worker")
+    assert not queued(), "a simulated caller was left waiting in the queue"
+    restarted.terminate()
+    restarted.wait(timeout=40)
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -74,3 +74,9 @@ class IdempotencyKeyReused(Conflict):
     """The Idempotency-Key was used before for a different request."""
 
     error_id = "idempotency_key_reused"
+
+
+class InvalidLanguage(InvalidInput):
+    """Choose one of the languages offered (sv, en)."""
+
+    error_id = "invalid_language"

@@ -76,3 +76,20 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+class Profile(models.Model):
+    """A login's own settings: the language its pages are shown in (sv or en). Kept on
+    the login, not the session, so the choice follows the user to every device and
+    every sign-in (passwords or single sign-on). What callers hear is never affected:
+    that is the organisation's language (vaxel/core/language.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'})"

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -11,6 +12,7 @@ from vaxel.access.constants import GROUP_ROLES, Role, Scope
 from vaxel.access.errors import (
     EmptySubject,
     IdentityTaken,
+    InvalidLanguage,
     InvalidRoles,
     InvalidScopes,
     PersonHasLogin,
@@ -18,8 +20,9 @@ from vaxel.access.errors import (
     UserExists,
     UserNotFound,
 )
-from vaxel.access.models import ApiToken, SingleSignOnIdentity, token_hash
+from vaxel.access.models import ApiToken, Profile, SingleSignOnIdentity, token_hash
 from vaxel.access.selectors import TOKEN_PREFIX
+from vaxel.core.language import ui_language
 from vaxel.core.text import one_line
 from vaxel.core.time import now
 from vaxel.directory.errors import EmptyName
@@ -158,3 +161,17 @@ def sso_user_create(*, email: str):
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str) -> str:
+    """The language `user`'s pages are shown in from now on, on every device."""
+    chosen = ui_language(language)
+    if chosen is None:
+        raise InvalidLanguage(
+            _("Choose one of the languages offered: %(codes)s.")
+            % {"codes": ", ".join(code for code, _name in settings.LANGUAGES)},
+            details={"language": language},
+        )
+    Profile.objects.update_or_create(user=user, defaults={"language": chosen})
+    return chosen

@@ -1,4 +1,5 @@
-"""What callers hear, in the organisation's language (Swedish by default).
+"""What callers hear, in the organisation's language (Swedish by default), whatever
+language the page that shows it is in (vaxel/core/language.py).
 
 Times are said the way a Swedish switchboard says them: "klockan 13.00" today,
 "i morgon klockan 08.00", "måndag den 7 december klockan 08.00" further on.
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from vaxel.availability.constants import AbsenceReason
+from vaxel.core.language import in_organisation_language
 from vaxel.core.time import local
 
 # "<name> is at a meeting": the verb phrase for each reason.
@@ -33,6 +35,7 @@ def clock(at: datetime) -> str:
     return pgettext("spoken clock time", "at %(time)s") % {"time": local(at).strftime("%H.%M")}
 
 
+@in_organisation_language
 def spoken_moment(moment: datetime, *, now: datetime, say_today: bool = False) -> str:
     """The moment as said to a caller at `now`."""
     when, today = local(moment), local(now).date()
@@ -45,11 +48,13 @@ def spoken_moment(moment: datetime, *, now: datetime, say_today: bool = False) -
     return _("%(date)s %(clock)s") % {"date": dateformat.format(when, date_format), "clock": clock(moment)}
 
 
+@in_organisation_language
 def greeting(organisation: str) -> str:
     """S1."""
     return _("Welcome to %(organisation)s.") % {"organisation": organisation}
 
 
+@in_organisation_language
 def switchboard_closed(organisation: str, *, next_opening: datetime | None, now: datetime) -> str:
     """S4: closed, and when it opens next."""
     if next_opening is None:
@@ -60,6 +65,7 @@ def switchboard_closed(organisation: str, *, next_opening: datetime | None, now:
     }
 
 
+@in_organisation_language
 def person_absent(name: str, *, reason: str, back_at: datetime | None, now: datetime) -> str:
     """E3: who, why, and when they are back."""
     phrase = _ABSENT_PHRASES.get(reason, _ABSENT_PHRASES[AbsenceReason.OTHER])()
@@ -72,5 +78,6 @@ def person_absent(name: str, *, reason: str, back_at: datetime | None, now: date
     }
 
 
+@in_organisation_language
 def group_unavailable(name: str) -> str:
     return _("Nobody at %(name)s can answer right now.") % {"name": name}

@@ -9,12 +9,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 
 from vaxel.compliance.checks import Finding
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.selectors import organisation_get
 from vaxel.servicelevels.emails import week_number
 
 FINDINGS_LISTED = 30
 
 
+@in_organisation_language
 def summary_email(name: str, monday: date, findings: list[Finding]) -> tuple[str, str]:
     """Subject and text: the week's compliance findings, counted per rule, the first listed."""
     context = {

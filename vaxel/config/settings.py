@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "vaxel.compliance",
     "vaxel.selfservice",
     "vaxel.records",
+    "vaxel.accessibility",
     "huey.contrib.djhuey",
 ]
 
@@ -97,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language a signed-in user chose (sv/en), over the browser's; what callers hear
+    # stays in the organisation's language whatever the pages are in (core/language.py).
+    "vaxel.access.middleware.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,6 +121,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "vaxel.core.language.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vaxel.access.oidc.sign_in_context",
@@ -246,8 +253,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# The organisation's language: what callers hear and the operator says to them (S1, E2,
+# the announcements) is always in it; the pages follow each user's choice (sv/en, every
+# page's footer), then the browser, then this.
 LANGUAGE_CODE = os.environ.get("VAXEL_LANGUAGE", "sv")
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# The accessibility statement (/tillganglighet/, the DOS law): where to report a problem
+# (an e-mail address or a few words; default: the switchboard's number) and the date the
+# statement was last reviewed against the pages.
+VAXEL_ACCESSIBILITY_CONTACT = os.environ.get("VAXEL_ACCESSIBILITY_CONTACT", "")
+try:
+    VAXEL_ACCESSIBILITY_REVIEWED = date.fromisoformat(
+        os.environ.get("VAXEL_ACCESSIBILITY_REVIEWED", "2026-12-02")
+    )
+except ValueError as error:
+    raise ImproperlyConfigured("VAXEL_ACCESSIBILITY_REVIEWED must be a date: YYYY-MM-DD.") from error
 LOCALE_PATHS = [BASE_DIR / "vaxel" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from vaxel.access.oidc import sso_callback, sso_start
-from vaxel.access.views import start
+from vaxel.access.views import language_choose, start
+from vaxel.accessibility.views import statement
 from vaxel.calendars.views import my_calendar
 from vaxel.core.api import api_or_page_error
 from vaxel.messaging.views import message_open, my_messages
@@ -22,6 +23,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("start/", start, name="start"),
+    path("sprak/", language_choose, name="language"),
+    path("tillganglighet/", statement, name="accessibility"),
     path("oidc/authenticate/", sso_start, name="oidc_authentication_init"),
     path("oidc/callback/", sso_callback, name="oidc_authentication_callback"),
     path("konsol/", include("vaxel.console.urls")),

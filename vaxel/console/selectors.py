@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from vaxel.audit.selectors import changes_feed
+from vaxel.availability.announcements import greeting
 from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.schedule import format_weekly
 from vaxel.availability.selectors import (
@@ -15,7 +16,7 @@ from vaxel.availability.selectors import (
 )
 from vaxel.core.phone import display
 from vaxel.directory.models import NumberGroup, Unit
-from vaxel.directory.selectors import people_query, search_directory, unit_paths
+from vaxel.directory.selectors import organisation_get, people_query, search_directory, unit_paths
 
 FEED_LENGTH = 30
 
@@ -108,8 +109,9 @@ def unit_board(unit_id: int, at: datetime) -> dict[str, Any] | None:
 
 
 def switchboard_state(at: datetime) -> dict[str, Any]:
-
-    return next_opening_overview(at=at)
+    """S1 and S4: the greeting the operator says, in the organisation's language whatever
+    the console is shown in, and whether the switchboard is open."""
+    return {**next_opening_overview(at=at), "greeting": greeting(organisation_get().name)}
 
 
 def feed(*, limit: int = FEED_LENGTH):

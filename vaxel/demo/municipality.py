@@ -5,7 +5,7 @@ import json
 import random
 import secrets
 import unicodedata
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -16,7 +16,7 @@ from vaxel.availability import services as availability
 from vaxel.core import phone
 from vaxel.core.time import at_local, local_date, now
 from vaxel.directory import services as directory
-from vaxel.directory.models import Organisation, Person, PhoneNumber
+from vaxel.directory.models import Organisation, Person, PhoneNumber, Unit
 from vaxel.servicelevels.services import call_records_refresh
 from vaxel.telephony.models import CallEvent
 
@@ -106,10 +106,12 @@ def demo_load(*, seed: int = 2014, people: int = 1000) -> str:
     )
 
 
-def demo_admin_create(*, password: str | None = None) -> str | None:
-    """The demo's logins, when there is no user at all yet: an administrator "admin" and
-    a switchboard operator "telefonist", with one password. Returns the password
-    (generated unless given), or None when users exist."""
+def demo_admin_create(*, password: str | None = None) -> tuple[str, list[str]] | None:
+    """The demo's logins, when there is no user at all yet, with one password: an
+    administrator "admin", a switchboard operator "telefonist", a manager "chef" (the
+    first unit's manager with colleagues: Min sida, the unit's page, its statistics) and
+    an employee "anstalld" in that unit (Min sida). Returns the password (generated
+    unless given) and a line per login, or None when users exist."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model()
@@ -118,7 +120,31 @@ def demo_admin_create(*, password: str | None = None) -> str | None:
     password = password or secrets.token_urlsafe(12)
     user_add(username="admin", password=password, roles="administrator")
     user_add(username="telefonist", password=password, roles="operator")
-    return password
+    lines = ["admin (administrator, /admin/)", "telefonist (operator, the console at /konsol/)"]
+    for unit in Unit.objects.filter(managers__isnull=False).distinct().order_by("name"):
+        manager = unit.managers.order_by("pk").first()
+        if manager is None:
+            continue
+        employee = unit.members.filter(active=True).exclude(pk=manager.pk).order_by("pk").first()
+        if employee is None:
+            continue
+        user_add(username="chef", password=password, person=manager.email)
+        user_add(username="anstalld", password=password, person=employee.email)
+        lines.append(f"chef ({manager.name}, manager of {unit.name}: /min-sida/, /min-sida/enheter/)")
+        lines.append(f"anstalld ({employee.name}, employee in {unit.name}: /min-sida/)")
+        break
+    return password, lines
+
+
+def demo_open_today(*, at: datetime) -> list[date]:
+    """Opening-hours exceptions that keep the demo's switchboard open all of today and
+    tomorrow, so the simulated calls queue at any hour (S4's closed answer is then heard
+    only on other days). Returns the days."""
+    today = local_date(at)
+    days = [today, today + timedelta(days=1)]
+    for day in days:
+        availability.schedule_exception_add(day=day, hours="00:00-24:00")
+    return days
 
 
 def _demo_absences(rng: random.Random, emails: list[str], today: date) -> int:

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import Change
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.errors import NoMembers, PersonNotFound, UnitNotFound
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.directory.search import Entry, SearchIndex
@@ -46,8 +47,10 @@ def people_get(emails: list[str]) -> list[Person]:
     return [person_get(email) for email in emails]
 
 
+@in_organisation_language
 def answer_phrase(*, name: str, workplace: str, organisation: str) -> str:
-    """E2: how the person answers the phone: name, workplace and the organisation."""
+    """E2: how the person answers the phone: name, workplace and the organisation, in
+    the organisation's language (what callers hear)."""
     return _("%(workplace)s, %(organisation)s, %(name)s speaking.") % {
         "name": name,
         "workplace": workplace,
@@ -126,12 +129,14 @@ def search_index():
     )
     if _search_cache.get("version") != version:
         units = {u.pk: u for u in Unit.objects.prefetch_related("keywords")}
+        # A unit is asked for by its name and its services; a person by their name, and
+        # found by title and unit too, below anyone whose name matches (search.py).
         entries = [
             Entry("unit", u.pk, " ".join([u.name, *(k.word for k in u.keywords.all())]), weight=1.1)
             for u in units.values()
         ]
         entries += [
-            Entry("person", pk, f"{name} {title} {units[unit_id].name}", name=name)
+            Entry("person", pk, name, other=f"{title} {units[unit_id].name}")
             for pk, name, title, unit_id in Person.objects.filter(active=True).values_list(
                 "pk", "name", "title", "unit_id"
             )

@@ -5,6 +5,7 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from vaxel.core.language import in_organisation_language
 from vaxel.core.phone import display
 from vaxel.core.time import local
 from vaxel.directory.privacy import number_shown
@@ -44,6 +45,7 @@ def _context(message: Message, **extra) -> dict:
     }
 
 
+@in_organisation_language
 def message_email(message: Message) -> tuple[str, str, str]:
     """Subject, text and HTML of the e-mail that delivers a message (E5)."""
     subject = _("Message from the switchboard: %(caller)s about %(subject)s") % {
@@ -60,6 +62,7 @@ def message_email(message: Message) -> tuple[str, str, str]:
     )
 
 
+@in_organisation_language
 def follow_up_email(message: Message, *, headline: str) -> tuple[str, str, str]:
     """A reminder or escalation about one message (E4, E5)."""
     subject = f"{headline}: {message.reference} {message.subject}"
@@ -71,6 +74,7 @@ def follow_up_email(message: Message, *, headline: str) -> tuple[str, str, str]:
     )
 
 
+@in_organisation_language
 def digest_email(name: str, messages: list[Message]) -> tuple[str, str, str]:
     subject = _("Your open messages and callbacks: %(count)d") % {"count": len(messages)}
     context = {

@@ -6,6 +6,7 @@ whose holder has not consented (S3)."""
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from vaxel.core.language import in_organisation_language
 from vaxel.core.phone import display
 from vaxel.core.time import local
 from vaxel.directory.models import Person
@@ -31,6 +32,7 @@ def _facts(subscription: Subscription) -> str:
     )
 
 
+@in_organisation_language
 def block_request(report: LossReport, holder: Person | None) -> tuple[str, str]:
     """To whoever blocks subscriptions: block this one now."""
     subject = _("Block work mobile: reported %(kind)s (case %(case)d)") % {
@@ -62,6 +64,7 @@ def block_request(report: LossReport, holder: Person | None) -> tuple[str, str]:
     return subject, text
 
 
+@in_organisation_language
 def unblock_request(report: LossReport) -> tuple[str, str]:
     """To whoever blocks subscriptions: the phone was found, or replaced (new SIM or device)."""
     subject = _("Work mobile %(outcome)s (case %(case)d)") % {
@@ -84,6 +87,7 @@ def unblock_request(report: LossReport) -> tuple[str, str]:
     return subject, text
 
 
+@in_organisation_language
 def manager_notice(report: LossReport, holder: Person) -> tuple[str, str]:
     """To the holder's manager: no digits (the manager may not be entitled to them, S3)."""
     subject = _("%(name)s's work mobile is reported %(kind)s") % {
@@ -104,6 +108,7 @@ def manager_notice(report: LossReport, holder: Person) -> tuple[str, str]:
     return subject, text
 
 
+@in_organisation_language
 def greeting_reminder(holder: Person, missing: list[str]) -> tuple[str, str]:
     """W4: the work mobile's voicemail greeting is missing or lacks something."""
     subject = _("Your work mobile's voicemail greeting (W4)")

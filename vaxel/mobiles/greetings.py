@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.search import fold
 
 
@@ -30,6 +31,7 @@ class GreetingCheck:
         return [str(label) for key, label in labels.items() if not getattr(self, key)]
 
 
+@in_organisation_language
 def greeting_script(*, name: str, workplace: str, organisation: str, alternative: str) -> str:
     """The greeting to record; `alternative` names a colleague and number, or the switchboard."""
     return _(
@@ -52,5 +54,11 @@ def greeting_check(
         name=says(name) or any(says(part) for part in name.split() if len(part) > 2),
         workplace=says(workplace),
         organisation=says(organisation),
-        alternative=any(says(a) for a in alternatives) or says(_("the switchboard")),
+        alternative=any(says(a) for a in alternatives) or says(_switchboard()),
     )
+
+
+@in_organisation_language
+def _switchboard() -> str:
+    """The switchboard as a greeting says it: in the organisation's language."""
+    return _("the switchboard")

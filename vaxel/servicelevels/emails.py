@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from vaxel.core.language import in_organisation_language
 from vaxel.directory.selectors import organisation_get
 from vaxel.servicelevels.exports import figures_row
 from vaxel.servicelevels.selectors import StatisticsReport
@@ -16,6 +17,7 @@ def week_number(monday: date) -> int:
     return monday.isocalendar().week
 
 
+@in_organisation_language
 def missed_email(report: StatisticsReport, monday: date, chart: str) -> tuple[str, str, str]:
     """Subject, text and HTML: the week's figures against the targets; `chart` is the
     file name of the attached chart (shown in the HTML by its Content-ID)."""

@@ -53,6 +53,9 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--seed", type=int, help="the same seed gives the same calls")
     p.add_argument("--flat", action="store_true", help="the same rate all day and night (load tests)")
     p.add_argument("--patience", type=float, default=180.0, help="the longest a caller waits, in seconds")
+    p.add_argument(
+        "--wait", type=float, default=0.0, help="wait up to this many seconds for Växel to start listening"
+    )
 
 
 def call_events_import(args: argparse.Namespace) -> int:
@@ -94,12 +97,35 @@ def phone_credentials_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listening(url: str, *, within: float) -> bool:
+    """Whether the server at `url` takes connections within `within` seconds (the demo
+    starts the simulator beside the server, which needs a moment to start)."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    address = (parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80))
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with socket.create_connection(address, timeout=1):
+                return True
+        except OSError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.25)
+
+
 def simulate(args: argparse.Namespace) -> int:
 
     switchboard = simulation_switchboard(rate=args.rate, patience=args.patience, count=args.count)
     client: Client = client_for(args.url, args.token or "")
     # A service manager's stop (SIGTERM) ends the run like Ctrl-C: calls are hung up.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if args.wait and not _listening(args.url, within=args.wait):
+        print(f"Växel did not answer at {args.url} within {args.wait:g} s", file=sys.stderr)
+        return 1
     issued = None if args.token else simulator_token_issue()
     if issued is not None:
         client.token = issued[1]

@@ -2,9 +2,12 @@
 exactly as a telephone system would, and hang up like real callers do: after waiting
 too long in the queue, or after talking with an operator who did not put them through."""
 
+import contextlib
 import heapq
 import json
 import random
+import signal
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -68,6 +71,33 @@ class _Step:
     kind: str = field(compare=False)
     call: SimulatedCall | None = field(compare=False, default=None)
     call_id: int = field(compare=False, default=0)
+
+
+@contextlib.contextmanager
+def _not_interrupted():
+    """Ctrl-C or SIGTERM while a step talks to Växel takes effect once the step is done:
+    a call that arrived is then known, and hung up with the others (none is left queued)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[signal.Signals] = []
+    before = {
+        sig: signal.signal(sig, lambda signum, frame: caught.append(signal.Signals(signum))) for sig in _STOPS
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+        if caught:  # now as it would have been: the handler that was there (Ctrl-C: KeyboardInterrupt)
+            handler = before[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                raise KeyboardInterrupt
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 def run(
@@ -143,7 +173,8 @@ def run(
                 break
             time.sleep(max(0.0, step.at - (time.monotonic() - start_clock)))
             try:
-                handle(step)
+                with _not_interrupted():
+                    handle(step)
             except ApiError as error:
                 tally["errors"] += 1
                 say(f"error: {error}")

@@ -80,7 +80,7 @@ def test_signed_out_the_console_asks_to_sign_in_and_does_nothing(client, town, c
 
 def test_s1_the_console_shows_the_greeting_the_queue_and_whether_the_switchboard_is_open(operator, call):
     page = operator.get(reverse("console")).content.decode()
-    assert "Säg: ”Välkommen till Testby kommun”" in page
+    assert 'Säg: ”<span id="greeting" lang="sv">Välkommen till Testby kommun.</span>”' in page
     assert "036-12 34 56" in page and f'data-call="{call.pk}"' in page
     assert ("Växeln är öppen." in page) or ("Växeln är stängd" in page)
 
@@ -92,7 +92,7 @@ def test_search_forgives_typos_and_shows_availability_back_time_and_answer_phras
         hits = operator.get(reverse("console-search"), {"q": typed}).content.decode()
         assert "Anna Sjöberg" in hits, typed
     assert "Frånvarande: möte" in hits and "åter" in hits
-    assert "”Bygglov, Testby kommun, det är Anna Sjöberg.”" in hits
+    assert '”<span lang="sv">Bygglov, Testby kommun, det är Anna Sjöberg.</span>”' in hits
     assert "0370-33 10 01" in hits
 
 

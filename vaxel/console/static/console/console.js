@@ -63,6 +63,31 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSwap", tick);
 
+  // Screen readers hear live changes (the queue, the hits, the chosen hit) through one
+  // polite live region; focus stays where the operator is typing.
+  let lastQueueSummary = "", lastHits = "";
+  function announce(text) {
+    const el = $("#announcer");
+    if (!el || !text) return;
+    el.textContent = "";
+    setTimeout(() => { el.textContent = text; }, 50);
+  }
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    if (!target) return;
+    if (target.id === "hits") {
+      // Once per new query or new count, not at every refresh of the same hits.
+      const query = $("#search").value.trim(), said = query + "\n" + hits().length;
+      if (query && said !== lastHits) announce(body.dataset.hitsText + ": " + hits().length);
+      lastHits = said;
+    } else if (target.id === "queue") {
+      const summary = $("[data-queue-summary]", target);
+      const text = summary ? summary.textContent.trim() : "";
+      if (text !== lastQueueSummary) announce(text);
+      lastQueueSummary = text;
+    }
+  });
+
   // Acting on a hit: put the current call through, or take a message / a callback.
   function currentCall() { const el = $("[data-current-call]"); return el ? el.dataset.currentCall : ""; }
   function say(text, error) {
@@ -243,13 +268,15 @@
 
   // Keyboard: arrows move through hits, Enter acts, Escape clears.
   function hits() { return $$("#hits .hit"); }
-  function selected() { return $("#hits .hit[aria-selected=true]"); }
+  function selected() { return $("#hits .hit[aria-current=true]"); }
   function select(index) {
     const all = hits();
     if (!all.length) return;
     const i = Math.max(0, Math.min(all.length - 1, index));
-    all.forEach((el, n) => el.setAttribute("aria-selected", n === i ? "true" : "false"));
+    all.forEach((el, n) => { if (n === i) el.setAttribute("aria-current", "true"); else el.removeAttribute("aria-current"); });
     all[i].scrollIntoView({ block: "nearest" });
+    const who = $(".who strong", all[i]);
+    if (who) announce(body.dataset.chosenText + ": " + who.textContent);
   }
   document.addEventListener("keydown", (event) => {
     const search = $("#search");
@@ -281,5 +308,9 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", () => { connect(); tick(); phoneStart(); $("#search").focus(); });
+  document.addEventListener("DOMContentLoaded", () => {
+    const summary = $("#queue [data-queue-summary]");
+    lastQueueSummary = summary ? summary.textContent.trim() : "";
+    connect(); tick(); phoneStart(); $("#search").focus();
+  });
 })();
