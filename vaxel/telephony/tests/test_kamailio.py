@@ -289,3 +289,27 @@ def test_a_callers_retransmitted_invite_is_answered_again_without_asking_vaxel_a
     again = client.send(message)  # the same INVITE, as a caller resends it after 500 ms
     assert first.status == again.status == 302 and again.header("contact") == first.header("contact")
     assert routing.asked == 1
+
+
+def test_w1_a_work_mobile_reported_lost_is_no_longer_rung_through_kamailio(kamailio, town, settings):
+    """W1 end to end through the real Kamailio: a person whose only number is a work
+    mobile is rung on it, in the shared number too; reported lost, neither rings it."""
+    from vaxel.directory.services import person_add
+    from vaxel.mobiles.models import LossChannel
+    from vaxel.mobiles.services import mobile_hand_out, mobile_report_lost, subscription_add
+
+    settings.VAXEL_MOBILE_BLOCK_EMAILS = ["it-servicedesk@example.se"]
+    open_today()
+    dana = person_add(name="Dana Ek", email="dana.ek@example.se", unit="Bygglov")
+    town.group.members.add(dana)
+    mobile = subscription_add(number="070-5550001", operator="Telia", iccid="89460100000000000017")
+    mobile_hand_out(subscription=mobile, person=dana)
+    ringing = f"<sip:+46705550001@{GATEWAY}>"
+    assert ringing in kamailio.call("+46705550001").header("contact")
+    assert ringing in kamailio.call(GROUP_NUMBER).header("contact")
+
+    mobile_report_lost(subscription=mobile, kind="stolen", channel=LossChannel.ADMINISTRATION)
+    for called in ("+46705550001", GROUP_NUMBER):
+        answer = kamailio.call(called)
+        assert answer.status == 302 and ringing not in answer.header("contact"), called
+    assert "<sip:+46370331001@" in kamailio.call(GROUP_NUMBER).header("contact")  # the others still ring
