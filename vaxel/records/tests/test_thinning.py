@@ -263,8 +263,9 @@ def test_chart_and_prompt_files_go_after_their_period_unless_an_email_waits_for_
     ):
         (data_dir / folder).mkdir(exist_ok=True)
         (data_dir / folder / name).write_bytes(b"x")
-        if name != "new.wav":
-            os.utime(data_dir / folder / name, (old, old))
+        # A file's time is the machine's clock, not the test's: set both.
+        made = now().timestamp() if name == "new.wav" else old
+        os.utime(data_dir / folder / name, (made, made))
     OutboxEmail.objects.create(
         recipients=["a@example.se"],
         subject="s",
