@@ -11,11 +11,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from vaxel.core.cli import Verbs, at_of, print_json
-from vaxel.core.errors import InvalidInput
+from vaxel.core.errors import InvalidInput, UnreadableFile
 from vaxel.core.time import parse_instant
 from vaxel.directory.selectors import person_get
 from vaxel.mobiles import imports, services
-from vaxel.mobiles.errors import MobileNotFound, UnreadableFile
+from vaxel.mobiles.errors import MobileNotFound
 from vaxel.mobiles.models import Anomaly, LossChannel, LossKind
 from vaxel.mobiles.selectors import anomaly_report, mobile_rows, subscription_find, subscription_of
 from vaxel.mobiles.usage_formats import PRESETS

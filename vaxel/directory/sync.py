@@ -1,0 +1,401 @@
+"""The rules every directory source follows (LDAP/Active Directory, an Excel or CSV file,
+SCIM): a source hands over people as `SourcePerson`s and `directory_sync` applies them.
+
+- People are matched by their stable id in the source, then by e-mail; units are
+  matched by name (case does not matter) or created, under their parent when given.
+- A source writes only the fields it owns: name, e-mail, title, unit, direct number,
+  mobile number. Absences, the answer phrase, the voicemail greeting and mobile consent
+  are Växel's: no source writes them, and a source NEVER says yes to consent (S3): a
+  new mobile starts private, a mobile that stays the same keeps what its owner said.
+- Leavers (in a complete run, the source's people it no longer lists) are deactivated,
+  never deleted, by the leaver service (E1): their direct number goes to the
+  switchboard and their unit's managers are asked to reassign it.
+- Each field remembers the source that last changed it (FieldSource); every change is
+  in the change log and the live change feed (C1), with the source as its author.
+- Bad input: every record is checked, each error names the row and column (or the DN);
+  with any error nothing is written, unless `skip_bad`: then the good people are
+  written whole and the bad listed. A dry run does everything and rolls it back.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vaxel.audit.models import ChangeAction
+from vaxel.audit.services import change_record
+from vaxel.core import phone
+from vaxel.core.errors import VaxelError
+from vaxel.core.text import one_line
+from vaxel.core.time import now
+from vaxel.directory.errors import PersonExists, SyncRejected
+from vaxel.directory.models import FieldSource, NumberKind, Person, PhoneNumber, Unit
+from vaxel.directory.services import _ensure_number_free, person_deactivate, person_facts
+
+SOURCES = {
+    "ldap": gettext_lazy("LDAP/Active Directory"),
+    "file": gettext_lazy("file import"),
+    "scim": gettext_lazy("SCIM (Entra ID)"),
+}
+
+# The fields a source owns, in the order a report names them.
+FIELDS = ("name", "email", "title", "unit", "parent_unit", "direct_number", "mobile")
+FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "email": gettext_lazy("e-mail"),
+    "title": gettext_lazy("title"),
+    "unit": gettext_lazy("unit"),
+    "parent_unit": gettext_lazy("parent unit"),
+    "direct_number": gettext_lazy("direct number"),
+    "mobile": gettext_lazy("mobile"),
+}
+ERRORS_LISTED = 50
+
+
+def source_label(source: str) -> str:
+    """The source as the change log names its author."""
+    return str(SOURCES[source])
+
+
+@dataclass
+class SourcePerson:
+    """One person as a source has them. `values` holds only the fields the source gives
+    (a file without a title column leaves titles alone); `columns` names, per field, the
+    column or attribute it came from, for errors. `manager` is the source id or e-mail of
+    the person's manager, who becomes a manager of the person's unit."""
+
+    source_id: str
+    where: str
+    values: dict[str, str]
+    columns: dict[str, str] = field(default_factory=dict)
+    manager: str = ""
+
+
+@dataclass
+class SyncChange:
+    name: str
+    email: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    source: str
+    dry_run: bool
+    added: list[SyncChange] = field(default_factory=list)
+    changed: list[SyncChange] = field(default_factory=list)
+    deactivated: list[SyncChange] = field(default_factory=list)
+    unchanged: int = 0
+    units_added: list[str] = field(default_factory=list)
+    managers_added: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+
+class _Bad(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+
+
+def _clean(record: SourcePerson, *, new: bool) -> dict[str, str]:
+    """The record's values checked and normalised, or _Bad with every error in it."""
+    errors: list[str] = []
+    clean: dict[str, str] = {}
+
+    def fail(name: str, message: str) -> None:
+        column = record.columns.get(name) or str(FIELD_LABELS[name])
+        errors.append(
+            _("%(where)s, %(column)s: %(error)s")
+            % {"where": record.where, "column": column, "error": message}
+        )
+
+    for name, raw in record.values.items():
+        label = str(FIELD_LABELS[name])
+        try:
+            if name in ("direct_number", "mobile"):
+                if raw.strip():
+                    clean[name] = phone.normalise(raw, field=label)
+                continue
+            value = one_line(raw, field=label, longest=254 if name == "email" else 200)
+            if name == "email":
+                value = value.lower()
+                try:
+                    validate_email(value)
+                except ValidationError:
+                    fail(name, _("%(email)r is not an e-mail address.") % {"email": value})
+                    continue
+            if name in ("name", "email", "unit") and not value:
+                fail(name, _("is empty; every person needs one."))
+                continue
+            clean[name] = value
+        except VaxelError as error:
+            fail(name, error.message)
+    for name in ("name", "email", "unit") if new else ():
+        if name not in record.values:
+            fail(name, _("is missing; a new person needs one."))
+    if clean.get("direct_number") and clean.get("direct_number") == clean.get("mobile"):
+        fail("mobile", _("The direct number and the mobile cannot be the same number."))
+    if errors:
+        raise _Bad(errors)
+    return clean
+
+
+class _Run:
+    """One sync: the people and units known, so 40,000 people are not looked up one by one."""
+
+    def __init__(self, source: str, report: SyncReport):
+        self.source = source
+        self.label = source_label(source)
+        self.report = report
+        self.by_id = {p.source_id: p for p in Person.objects.filter(source=source).exclude(source_id="")}
+        self.by_email = {p.email.lower(): p for p in Person.objects.all()}
+        self.units = {u.name.lower(): u for u in Unit.objects.all()}
+        self.seen: set[int] = set()
+        self.listed: set[int] = set()  # matched, written or not: a bad row is no leaver
+        self.seen_ids: set[str] = set()
+        self.managers: list[tuple[Person, str, str]] = []
+        self.sources: list[FieldSource] = []
+
+    def unit(self, name: str, parent: str | None) -> Unit:
+        found = self.units.get(name.lower())
+        if found is not None:
+            return found
+        parent_unit = self.unit(parent, None) if parent and parent.lower() != name.lower() else None
+        unit = Unit.objects.create(name=name, parent=parent_unit)
+        change_record(
+            actor=None,
+            entity="unit",
+            entity_id=unit.pk,
+            action=ChangeAction.CREATED,
+            unit=unit,
+            summary=_("New unit %(name)s") % {"name": unit.name},
+            after={"name": unit.name, "parent": parent_unit.name if parent_unit else None, "keywords": []},
+            source=self.label,
+        )
+        self.units[name.lower()] = unit
+        self.report.units_added.append(unit.name)
+        return unit
+
+    def apply(self, record: SourcePerson) -> None:
+        existing = self.by_id.get(record.source_id) if record.source_id else None
+        email = record.values.get("email", "").strip().lower()
+        if existing is None and email:
+            existing = self.by_email.get(email)
+        if existing is not None:
+            self.listed.add(existing.pk)
+        values = _clean(record, new=existing is None)
+        key = record.source_id or values.get("email", "")
+        if key in self.seen_ids or (existing is not None and existing.pk in self.seen):
+            raise _Bad([_("%(where)s: this person appears twice.") % {"where": record.where}])
+        self.seen_ids.add(key)
+        try:
+            person = (
+                self._create(record, values) if existing is None else self._update(existing, record, values)
+            )
+        except VaxelError as error:
+            raise _Bad([f"{record.where}: {error.message}"]) from None
+        self.seen.add(person.pk)
+        if record.manager:
+            self.managers.append((person, record.manager, record.where))
+
+    def _remember(self, person: Person, fields: Iterable[str], *, new: bool) -> None:
+        at = now()
+        if new:
+            self.sources.extend(
+                FieldSource(person=person, field=f, source=self.source, changed_at=at) for f in fields
+            )
+            return
+        for name in fields:
+            FieldSource.objects.update_or_create(
+                person=person, field=name, defaults={"source": self.source, "changed_at": at}
+            )
+
+    def _create(self, record: SourcePerson, values: dict[str, str]) -> Person:
+        email = values["email"]
+        if email in self.by_email:
+            raise PersonExists(
+                _("Somebody with the e-mail address %(email)r already exists.") % {"email": email}
+            )
+        for number in filter(None, (values.get("direct_number"), values.get("mobile"))):
+            _ensure_number_free(number)
+        home = self.unit(values["unit"], values.get("parent_unit"))
+        person = Person.objects.create(
+            name=values["name"],
+            email=email,
+            title=values.get("title", ""),
+            unit=home,
+            source=self.source,
+            source_id=record.source_id,
+        )
+        if values.get("direct_number"):
+            PhoneNumber.objects.create(e164=values["direct_number"], kind=NumberKind.DIRECT, person=person)
+        if values.get("mobile"):  # S3: a source's mobile starts private; consent is the owner's
+            PhoneNumber.objects.create(
+                e164=values["mobile"], kind=NumberKind.MOBILE, person=person, consent_changed_at=now()
+            )
+        self._remember(person, values, new=True)
+        change_record(
+            actor=None,
+            entity="person",
+            entity_id=person.pk,
+            action=ChangeAction.CREATED,
+            unit=home,
+            summary=_("New in %(unit)s: %(name)s") % {"unit": home.name, "name": person.name},
+            after=person_facts(person),
+            source=self.label,
+        )
+        self.by_email[email] = person
+        if record.source_id:
+            self.by_id[record.source_id] = person
+        self.report.added.append(SyncChange(person.name, person.email, sorted(values)))
+        return person
+
+    def _update(self, person: Person, record: SourcePerson, values: dict[str, str]) -> Person:
+        before = person_facts(person)
+        changed: list[str] = []
+        if person.source != self.source or person.source_id != record.source_id:
+            person.source, person.source_id = self.source, record.source_id
+        for name in ("name", "title"):
+            if name in values and getattr(person, name) != values[name]:
+                setattr(person, name, values[name])
+                changed.append(name)
+        email = values.get("email")
+        if email and email != person.email:
+            other = self.by_email.get(email)
+            if other is not None and other.pk != person.pk:
+                raise PersonExists(
+                    _("Somebody with the e-mail address %(email)r already exists.") % {"email": email}
+                )
+            self.by_email.pop(person.email.lower(), None)
+            person.email = email
+            self.by_email[email] = person
+            changed.append("email")
+        if "unit" in values and person.unit.name.lower() != values["unit"].lower():
+            person.unit = self.unit(values["unit"], values.get("parent_unit"))
+            changed.append("unit")
+        if not person.active:  # back again: listed by the source as one of its people
+            person.active = True
+            changed.append("active")
+        person.save()
+        numbers = {n.kind: n for n in person.numbers.all()}
+        for name, kind in (("direct_number", NumberKind.DIRECT), ("mobile", NumberKind.MOBILE)):
+            number = values.get(name)
+            current = numbers.get(kind)
+            if not number or (current is not None and current.e164 == number):
+                continue  # the same number keeps its consent; an empty cell leaves the number
+            _ensure_number_free(number)
+            if current is not None:
+                current.delete()
+            PhoneNumber.objects.create(
+                e164=number,
+                kind=kind,
+                person=person,
+                consent_changed_at=now() if kind == NumberKind.MOBILE else None,
+            )
+            changed.append(name)
+        if not changed:
+            self.report.unchanged += 1
+            return person
+        self._remember(person, [c for c in changed if c != "active"], new=False)
+        change_record(
+            actor=None,
+            entity="person",
+            entity_id=person.pk,
+            action=ChangeAction.UPDATED,
+            unit=person.unit,
+            summary=_("%(name)s changed: %(fields)s")
+            % {"name": person.name, "fields": ", ".join(str(FIELD_LABELS.get(c, c)) for c in changed)},
+            before=before,
+            after=person_facts(person),
+            source=self.label,
+        )
+        self.report.changed.append(SyncChange(person.name, person.email, changed))
+        return person
+
+    def leavers_deactivate(self) -> None:
+        listed = self.seen | self.listed
+        leavers = [
+            p
+            for p in Person.objects.filter(source=self.source, active=True).order_by("name")
+            if p.pk not in listed
+        ]
+        for person in leavers:
+            person_deactivate(email=person.email, source=self.label)
+            self.report.deactivated.append(SyncChange(person.name, person.email, ["active"]))
+
+    def managers_set(self) -> None:
+        """The manager a source names for a person becomes a manager of their unit."""
+        for person, ref, where in self.managers:
+            manager = self.by_id.get(ref) or self.by_email.get(ref.lower())
+            if manager is None or not manager.active or manager.pk == person.pk:
+                if manager is None:
+                    self.report.errors.append(
+                        _("%(where)s: the manager %(ref)s is not in the directory; left out.")
+                        % {"where": where, "ref": ref}
+                    )
+                continue
+            unit = person.unit
+            if unit.managers.filter(pk=manager.pk).exists():
+                continue
+            unit.managers.add(manager)
+            change_record(
+                actor=None,
+                entity="unit",
+                entity_id=unit.pk,
+                action=ChangeAction.UPDATED,
+                unit=unit,
+                summary=_("%(name)s manages %(unit)s") % {"name": manager.name, "unit": unit.name},
+                after={"managers": sorted(unit.managers.values_list("email", flat=True))},
+                source=self.label,
+            )
+            self.report.managers_added.append(f"{unit.name}: {manager.name}")
+
+
+def _rejected(errors: list[str]) -> SyncRejected:
+    shown = "; ".join(errors[:10]) + ("; …" if len(errors) > 10 else "")
+    return SyncRejected(
+        _("The directory was not updated; nothing was written. %(errors)s") % {"errors": shown},
+        details={"errors": errors[:ERRORS_LISTED]},
+    )
+
+
+@transaction.atomic
+def directory_sync(
+    *,
+    source: str,
+    people: Iterable[SourcePerson],
+    complete: bool,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    progress: Callable[[], None] | None = None,
+) -> SyncReport:
+    """Apply what `source` has to the directory (the rules are in this module's
+    docstring). `complete`: `people` is every person the source has, so the source's
+    people it does not list have left. SyncRejected, with nothing written, when a
+    record is bad (unless `skip_bad`)."""
+    report = SyncReport(source=source, dry_run=dry_run)
+    run = _Run(source, report)
+    bad = 0
+    for record in people:
+        try:
+            with transaction.atomic():  # a bad person is written not at all, never half
+                run.apply(record)
+        except _Bad as error:
+            bad += 1
+            report.errors.extend(error.errors)
+        if progress is not None:
+            progress()
+    if bad and not skip_bad:
+        raise _rejected(report.errors)
+    report.skipped = bad
+    FieldSource.objects.bulk_create(run.sources, batch_size=2000)
+    if complete:
+        run.leavers_deactivate()
+    run.managers_set()
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
