@@ -1,11 +1,20 @@
 """`vaxel organisation|person|shared-number|number`: the directory (E1, S3)."""
 
 import argparse
+import sys
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
 
 from vaxel.core.cli import Verbs, yes_no
 from vaxel.core.phone import display
-from vaxel.directory import services
-from vaxel.directory.selectors import organisation_get, person_get
+from vaxel.core.tables import file_read
+from vaxel.core.time import local
+from vaxel.directory import files, services
+from vaxel.directory.selectors import field_sources_get, organisation_get, person_get
+from vaxel.directory.sync import FIELD_LABELS, SOURCES, SyncReport
+
+LISTED = 200  # people named per kind of change; the counts are always whole
 
 
 def register(verbs: Verbs) -> None:
@@ -50,6 +59,24 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--unit", required=True)
     p.add_argument("--members", required=True, help="e-mail addresses, comma separated")
     p.add_argument("--name", help="the group's name (default: the unit's)")
+
+    directory = verbs.group("directory", help="the directory from its sources: a file, LDAP/AD")
+    p = directory.verb(
+        "import",
+        directory_import,
+        help="people from an Excel (.xlsx) or CSV file; leavers are deactivated (E1)",
+    )
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, changed and deactivated")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad")
+    p.add_argument("--columns", help="field=Header,...: which column holds which field")
+    p.add_argument(
+        "--partial", action="store_true", help="the file is not everyone: deactivate nobody it leaves out"
+    )
+    p = directory.verb(
+        "sources", directory_sources, help="which source last changed each of a person's fields"
+    )
+    p.add_argument("email")
 
 
 def organisation_set(args: argparse.Namespace) -> int:
@@ -104,4 +131,84 @@ def shared_number_add(args: argparse.Namespace) -> int:
     emails = [e for e in (args.members or "").split(",") if e.strip()]
     group = services.shared_number_add(number=args.number, unit=args.unit, members=emails, name=args.name)
     print(f"{group.name}: {group.members.count()}")
+    return 0
+
+
+def _progress(total: int) -> Callable[[], None]:
+    """A progress bar on stderr for long imports (rich), quiet when stderr is no terminal."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    if total < 200 or not sys.stderr.isatty():
+        return lambda: None
+    bar = Progress(console=Console(stderr=True), transient=True)
+    bar.start()
+    task = bar.add_task(_("Reading people"), total=total)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        bar.advance(task)
+        if done[0] >= total:
+            bar.stop()
+
+    return tick
+
+
+def report_print(report: SyncReport) -> None:
+    heading = _("Would be") if report.dry_run else _("Done")
+    print(
+        _("%(heading)s: %(added)d added, %(changed)d changed, %(deactivated)d left, %(same)d the same.")
+        % {
+            "heading": heading,
+            "added": len(report.added),
+            "changed": len(report.changed),
+            "deactivated": len(report.deactivated),
+            "same": report.unchanged,
+        }
+    )
+    for title, changes in (
+        (_("Added"), report.added),
+        (_("Changed"), report.changed),
+        (_("Deactivated (E1: their direct numbers go to the switchboard)"), report.deactivated),
+    ):
+        if changes:
+            print(f"{title}:")
+        for change in changes[:LISTED]:
+            fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in change.fields)
+            print(f"  {change.name} <{change.email}>" + (f": {fields}" if title != _("Added") else ""))
+        if len(changes) > LISTED:
+            print("  " + _("… and %(more)d more") % {"more": len(changes) - LISTED})
+    if report.units_added:
+        print(_("New units: %(units)s") % {"units": ", ".join(report.units_added)})
+    if report.managers_added:
+        print(_("New managers: %(managers)s") % {"managers": "; ".join(report.managers_added)})
+    if report.skipped:
+        print(_("Skipped %(count)d bad rows:") % {"count": report.skipped})
+    for error in report.errors:
+        print(f"  {error}")
+    if report.dry_run:
+        print(_("Dry run: nothing was written."))
+
+
+def directory_import(args: argparse.Namespace) -> int:
+    report, read = files.directory_import(
+        data=file_read(args.file),
+        columns=files.columns_parse(args.columns),
+        dry_run=args.dry_run,
+        skip_bad=args.skip_bad,
+        complete=not args.partial,
+        progress=_progress,
+    )
+    if read.ignored:
+        print(_("Columns not read: %(columns)s") % {"columns": ", ".join(read.ignored)})
+    report_print(report)
+    return 0
+
+
+def directory_sources(args: argparse.Namespace) -> int:
+    person = person_get(args.email)
+    for name, source in sorted(field_sources_get(person=person).items()):
+        label = SOURCES.get(source.source, source.source)
+        print(f"{FIELD_LABELS.get(name, name)}: {label}, {local(source.changed_at):%Y-%m-%d %H:%M}")
     return 0
