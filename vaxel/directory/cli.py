@@ -74,6 +74,27 @@ def register(verbs: Verbs) -> None:
         "--partial", action="store_true", help="the file is not everyone: deactivate nobody it leaves out"
     )
     p = directory.verb(
+        "sync",
+        directory_sync,
+        help="people from Active Directory or another LDAP server; leavers deactivated (E1)",
+    )
+    p.add_argument("source", choices=["ldap"])
+    p.add_argument("--server", help="ldap://host:389 or ldaps://host:636 (default: VAXEL_LDAP_URL)")
+    p.add_argument("--base-dn", help="where people are searched (default: VAXEL_LDAP_BASE_DN)")
+    p.add_argument("--bind-dn", help="the account Växel reads as (default: VAXEL_LDAP_BIND_DN)")
+    p.add_argument("--password-file", help="a file holding the bind password (default: VAXEL_LDAP_PASSWORD)")
+    p.add_argument("--filter", help="which entries are people (default: Active Directory's enabled users)")
+    p.add_argument(
+        "--id-attribute", help="each person's stable id (default: objectGUID; OpenLDAP: entryUUID)"
+    )
+    p.add_argument("--map", help="field=attribute,...: changes to the Active Directory mapping")
+    p.add_argument("--page-size", type=int, default=None, help="entries per page of the paged search")
+    p.add_argument("--start-tls", action="store_true")
+    p.add_argument("--full", action="store_true", help="read everyone, not only what changed")
+    p.add_argument("--person", help="only the person with this e-mail address")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, changed and deactivated")
+    p.add_argument("--skip-bad", action="store_true", help="sync the good entries and list the bad")
+    p = directory.verb(
         "sources", directory_sources, help="which source last changed each of a person's fields"
     )
     p.add_argument("email")
@@ -203,6 +224,30 @@ def directory_import(args: argparse.Namespace) -> int:
     if read.ignored:
         print(_("Columns not read: %(columns)s") % {"columns": ", ".join(read.ignored)})
     report_print(report)
+    return 0
+
+
+def directory_sync(args: argparse.Namespace) -> int:
+    from vaxel.directory import ldap
+
+    password = file_read(args.password_file).decode().strip() if args.password_file else None
+    config = ldap.config_from_environment(
+        url=args.server,
+        base_dn=args.base_dn,
+        bind_dn=args.bind_dn,
+        password=password,
+        filter=args.filter,
+        id_attribute=args.id_attribute,
+        mapping=ldap.mapping_parse(args.map),
+        page_size=args.page_size,
+        start_tls=args.start_tls,
+    )
+    run = ldap.ldap_sync(
+        config=config, dry_run=args.dry_run, skip_bad=args.skip_bad, full=args.full, person=args.person
+    )
+    kind = _("changes since the last sync") if run.incremental else _("everyone")
+    print(_("Read %(count)d entries (%(kind)s).") % {"count": run.read, "kind": kind})
+    report_print(run.report)
     return 0
 
 

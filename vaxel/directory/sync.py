@@ -316,12 +316,12 @@ class _Run:
         self.report.changed.append(SyncChange(person.name, person.email, changed))
         return person
 
-    def leavers_deactivate(self) -> None:
+    def leavers_deactivate(self, listed_ids: set[str] | None) -> None:
         listed = self.seen | self.listed
         leavers = [
             p
             for p in Person.objects.filter(source=self.source, active=True).order_by("name")
-            if p.pk not in listed
+            if p.pk not in listed and (listed_ids is None or p.source_id not in listed_ids)
         ]
         for person in leavers:
             person_deactivate(email=person.email, source=self.label)
@@ -369,14 +369,16 @@ def directory_sync(
     source: str,
     people: Iterable[SourcePerson],
     complete: bool,
+    listed_ids: set[str] | None = None,
     dry_run: bool = False,
     skip_bad: bool = False,
     progress: Callable[[], None] | None = None,
 ) -> SyncReport:
     """Apply what `source` has to the directory (the rules are in this module's
     docstring). `complete`: `people` is every person the source has, so the source's
-    people it does not list have left. SyncRejected, with nothing written, when a
-    record is bad (unless `skip_bad`)."""
+    people it does not list have left; `listed_ids`, for a source that hands over only
+    what changed: the ids of everyone it still has (the others have left).
+    SyncRejected, with nothing written, when a record is bad (unless `skip_bad`)."""
     report = SyncReport(source=source, dry_run=dry_run)
     run = _Run(source, report)
     bad = 0
@@ -394,7 +396,7 @@ def directory_sync(
     report.skipped = bad
     FieldSource.objects.bulk_create(run.sources, batch_size=2000)
     if complete:
-        run.leavers_deactivate()
+        run.leavers_deactivate(listed_ids)
     run.managers_set()
     if dry_run:
         transaction.set_rollback(True)
