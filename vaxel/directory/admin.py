@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from vaxel.audit.admin import AuditedAdmin
-from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.models import FieldSource, Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
 
 
 class KeywordInline(admin.TabularInline):
@@ -37,12 +37,27 @@ class PhoneNumberInline(admin.TabularInline):
         return False
 
 
+class FieldSourceInline(admin.TabularInline):
+    """Which directory source last changed each field (LDAP, a file, SCIM); a field a
+    source sets is changed at the source, where the next sync would take it from."""
+
+    model = FieldSource
+    extra = 0
+    fields = ("field", "source", "changed_at")
+    readonly_fields = fields
+    verbose_name_plural = _("fields from directory sources")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
-    list_display = ["name", "email", "title", "unit", "active"]
-    list_filter = ["active", "unit"]
+    list_display = ["name", "email", "title", "unit", "active", "source"]
+    list_filter = ["active", "source", "unit"]
     search_fields = ["name", "email", "title"]
-    inlines = [PhoneNumberInline]
+    readonly_fields = ["source", "source_id"]
+    inlines = [PhoneNumberInline, FieldSourceInline]
 
 
 @admin.register(NumberGroup)
