@@ -7,14 +7,18 @@ one seen), plus a search for every account's id and DN alone, which tells leaver
 into a filter are escaped (escape_filter_chars): a filter is never built from raw input.
 """
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vaxel.core.errors import VaxelError
 from vaxel.core.time import now
 from vaxel.directory.errors import LdapFailed
 from vaxel.directory.models import SyncState
@@ -38,6 +42,7 @@ AD_MAPPING = {
     "manager": "manager",
 }
 PAGE_SIZE = 500
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +71,7 @@ def config_from_environment(**overrides) -> LdapConfig:
         password=os.environ.get("VAXEL_LDAP_PASSWORD", ""),
         filter=os.environ.get("VAXEL_LDAP_FILTER", "") or AD_FILTER,
         id_attribute=os.environ.get("VAXEL_LDAP_ID_ATTRIBUTE", "") or "objectGUID",
+        mapping=mapping_parse(os.environ.get("VAXEL_LDAP_MAP", "")),
     )
     for key, value in given.items():
         setattr(config, key, value)
@@ -290,3 +296,24 @@ def ldap_sync(
                 source="ldap", defaults={"last_modified": latest, "synced_at": now()}
             )
     return LdapRun(report=report, read=len(entries), incremental=bool(since))
+
+
+def ldap_sync_due() -> LdapRun | None:
+    """The job queue's LDAP sync: every VAXEL_LDAP_SYNC_MINUTES, when the server is
+    configured (VAXEL_LDAP_*). A failed run writes nothing and is logged; the next
+    one tries again."""
+    minutes = settings.VAXEL_LDAP_SYNC_MINUTES
+    if minutes <= 0 or not os.environ.get("VAXEL_LDAP_URL"):
+        return None
+    state = SyncState.objects.filter(source="ldap").first()
+    if (
+        state is not None
+        and state.synced_at is not None
+        and now() - state.synced_at < timedelta(minutes=minutes)
+    ):
+        return None
+    try:
+        return ldap_sync(config=config_from_environment())
+    except VaxelError as error:
+        logger.warning("The directory's LDAP sync failed: %s", error.message)
+        return None

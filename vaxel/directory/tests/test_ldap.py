@@ -8,7 +8,7 @@ import pytest
 from vaxel.audit.models import Change
 from vaxel.core.testing import vaxel_cli
 from vaxel.directory.errors import LdapFailed, SyncRejected
-from vaxel.directory.ldap import LdapConfig, ldap_sync, mapping_parse
+from vaxel.directory.ldap import LdapConfig, ldap_sync, ldap_sync_due, mapping_parse
 from vaxel.directory.models import Person, PhoneNumber, SyncState, Unit
 from vaxel.directory.sync import source_label
 from vaxel.directory.tests import slapd
@@ -198,3 +198,24 @@ def test_the_command_line_syncs_with_a_password_file(server, town, capsys, tmp_p
     assert code == 0, err
     code, out, err = vaxel_cli(capsys, *args[:9], "--password-file", "/nonexistent")
     assert code == 1 and "Traceback" not in err
+
+
+def test_the_job_queue_syncs_every_few_minutes_when_configured(server, town, settings, monkeypatch):
+    settings.VAXEL_LDAP_SYNC_MINUTES = 0
+    assert ldap_sync_due() is None  # off by default
+    settings.VAXEL_LDAP_SYNC_MINUTES = 60
+    for name, value in {
+        "VAXEL_LDAP_URL": server.url,
+        "VAXEL_LDAP_BASE_DN": f"ou=Personal,{slapd.SUFFIX}",
+        "VAXEL_LDAP_BIND_DN": slapd.SERVICE_DN,
+        "VAXEL_LDAP_PASSWORD": slapd.SERVICE_PASSWORD,
+        "VAXEL_LDAP_FILTER": slapd.ENABLED,
+        "VAXEL_LDAP_ID_ATTRIBUTE": "entryUUID",
+    }.items():
+        monkeypatch.setenv(name, value)
+    run = ldap_sync_due()
+    assert run is not None and len(run.report.added) == 3
+    assert ldap_sync_due() is None  # synced a moment ago: not due for an hour
+    monkeypatch.setenv("VAXEL_LDAP_PASSWORD", "fel")
+    SyncState.objects.update(synced_at=None)
+    assert ldap_sync_due() is None  # refused: logged, nothing written, tried again later
