@@ -17,6 +17,7 @@ SCIM): a source hands over people as `SourcePerson`s and `directory_sync` applie
   written whole and the bad listed. A dry run does everything and rolls it back.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -27,14 +28,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vaxel.audit.models import ChangeAction
+from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
 from vaxel.core import phone
 from vaxel.core.errors import VaxelError
 from vaxel.core.text import one_line
 from vaxel.core.time import now
-from vaxel.directory.errors import PersonExists, SyncRejected
-from vaxel.directory.models import FieldSource, NumberKind, Person, PhoneNumber, Unit
-from vaxel.directory.services import _ensure_number_free, person_deactivate, person_facts
+from vaxel.directory.errors import NumberTaken, PersonExists, SyncRejected
+from vaxel.directory.models import FieldSource, NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.services import _ensure_number_free, person_deactivate
 
 SOURCES = {
     "ldap": gettext_lazy("LDAP/Active Directory"),
@@ -151,9 +153,17 @@ class _Run:
         self.source = source
         self.label = source_label(source)
         self.report = report
-        self.by_id = {p.source_id: p for p in Person.objects.filter(source=source).exclude(source_id="")}
-        self.by_email = {p.email.lower(): p for p in Person.objects.all()}
+        people = list(Person.objects.select_related("unit"))
+        self.by_id = {p.source_id: p for p in people if p.source == source and p.source_id}
+        self.by_email = {p.email.lower(): p for p in people}
         self.units = {u.name.lower(): u for u in Unit.objects.all()}
+        # Every person's numbers, and which numbers are taken (E1), read once.
+        self.numbers: dict[int, dict[str, PhoneNumber]] = defaultdict(dict)
+        self.taken: set[str] = set(PhoneNumber.objects.values_list("e164", flat=True))
+        self.taken.update(n for n in Organisation.objects.values_list("switchboard_number", flat=True) if n)
+        for number in PhoneNumber.objects.filter(person__isnull=False):
+            if number.person_id is not None:
+                self.numbers[number.person_id][number.kind] = number
         self.seen: set[int] = set()
         self.listed: set[int] = set()  # matched, written or not: a bad row is no leaver
         self.seen_ids: set[str] = set()
@@ -202,6 +212,26 @@ class _Run:
         if record.manager:
             self.managers.append((person, record.manager, record.where))
 
+    def number_free(self, e164: str) -> None:
+        if e164 in self.taken:
+            _ensure_number_free(e164)  # says whose it is
+            raise NumberTaken(_("%(number)s is taken.") % {"number": phone.display(e164)})
+
+    def facts(self, person: Person) -> dict:
+        """person_facts, from the numbers read once."""
+        numbers = self.numbers.get(person.pk, {})
+        mobile = numbers.get(NumberKind.MOBILE)
+        direct = numbers.get(NumberKind.DIRECT)
+        return {
+            "name": person.name,
+            "email": person.email,
+            "title": person.title,
+            "unit": person.unit.name,
+            "active": person.active,
+            "direct_number": direct.e164 if direct else None,
+            "mobile": reference(mobile, mobile.e164) if mobile else None,
+        }
+
     def _remember(self, person: Person, fields: Iterable[str], *, new: bool) -> None:
         at = now()
         if new:
@@ -221,7 +251,7 @@ class _Run:
                 _("Somebody with the e-mail address %(email)r already exists.") % {"email": email}
             )
         for number in filter(None, (values.get("direct_number"), values.get("mobile"))):
-            _ensure_number_free(number)
+            self.number_free(number)
         home = self.unit(values["unit"], values.get("parent_unit"))
         person = Person.objects.create(
             name=values["name"],
@@ -232,11 +262,9 @@ class _Run:
             source_id=record.source_id,
         )
         if values.get("direct_number"):
-            PhoneNumber.objects.create(e164=values["direct_number"], kind=NumberKind.DIRECT, person=person)
+            self._number_add(person, values["direct_number"], NumberKind.DIRECT)
         if values.get("mobile"):  # S3: a source's mobile starts private; consent is the owner's
-            PhoneNumber.objects.create(
-                e164=values["mobile"], kind=NumberKind.MOBILE, person=person, consent_changed_at=now()
-            )
+            self._number_add(person, values["mobile"], NumberKind.MOBILE)
         self._remember(person, values, new=True)
         change_record(
             actor=None,
@@ -245,7 +273,7 @@ class _Run:
             action=ChangeAction.CREATED,
             unit=home,
             summary=_("New in %(unit)s: %(name)s") % {"unit": home.name, "name": person.name},
-            after=person_facts(person),
+            after=self.facts(person),
             source=self.label,
         )
         self.by_email[email] = person
@@ -254,22 +282,43 @@ class _Run:
         self.report.added.append(SyncChange(person.name, person.email, sorted(values)))
         return person
 
+    def _number_add(self, person: Person, e164: str, kind: str) -> PhoneNumber:
+        number = PhoneNumber.objects.create(
+            e164=e164,
+            kind=kind,
+            person=person,
+            consent_changed_at=now() if kind == NumberKind.MOBILE else None,
+        )
+        self.numbers[person.pk][kind] = number
+        self.taken.add(e164)
+        return number
+
     def _update(self, person: Person, record: SourcePerson, values: dict[str, str]) -> Person:
-        before = person_facts(person)
+        before = self.facts(person)
         changed: list[str] = []
-        if person.source != self.source or person.source_id != record.source_id:
+        numbers = self.numbers.get(person.pk, {})
+        new_numbers = []  # checked before anything is written: a bad person is written not at all
+        for name, kind in (("direct_number", NumberKind.DIRECT), ("mobile", NumberKind.MOBILE)):
+            number = values.get(name)
+            current = numbers.get(kind)
+            if not number or (current is not None and current.e164 == number):
+                continue  # the same number keeps its consent; an empty cell leaves the number
+            self.number_free(number)
+            new_numbers.append((name, kind, number, current))
+        email = values.get("email")
+        other = self.by_email.get(email) if email else None
+        if other is not None and other.pk != person.pk:
+            raise PersonExists(
+                _("Somebody with the e-mail address %(email)r already exists.") % {"email": email}
+            )
+        adopted = person.source != self.source or person.source_id != record.source_id
+        if adopted:
             person.source, person.source_id = self.source, record.source_id
         for name in ("name", "title"):
             if name in values and getattr(person, name) != values[name]:
                 setattr(person, name, values[name])
                 changed.append(name)
-        email = values.get("email")
         if email and email != person.email:
-            other = self.by_email.get(email)
-            if other is not None and other.pk != person.pk:
-                raise PersonExists(
-                    _("Somebody with the e-mail address %(email)r already exists.") % {"email": email}
-                )
             self.by_email.pop(person.email.lower(), None)
             person.email = email
             self.by_email[email] = person
@@ -280,22 +329,13 @@ class _Run:
         if not person.active:  # back again: listed by the source as one of its people
             person.active = True
             changed.append("active")
-        person.save()
-        numbers = {n.kind: n for n in person.numbers.all()}
-        for name, kind in (("direct_number", NumberKind.DIRECT), ("mobile", NumberKind.MOBILE)):
-            number = values.get(name)
-            current = numbers.get(kind)
-            if not number or (current is not None and current.e164 == number):
-                continue  # the same number keeps its consent; an empty cell leaves the number
-            _ensure_number_free(number)
+        if changed or adopted:
+            person.save()
+        for name, kind, number, current in new_numbers:
             if current is not None:
                 current.delete()
-            PhoneNumber.objects.create(
-                e164=number,
-                kind=kind,
-                person=person,
-                consent_changed_at=now() if kind == NumberKind.MOBILE else None,
-            )
+                self.taken.discard(current.e164)
+            self._number_add(person, number, kind)
             changed.append(name)
         if not changed:
             self.report.unchanged += 1
@@ -310,7 +350,7 @@ class _Run:
             summary=_("%(name)s changed: %(fields)s")
             % {"name": person.name, "fields": ", ".join(str(FIELD_LABELS.get(c, c)) for c in changed)},
             before=before,
-            after=person_facts(person),
+            after=self.facts(person),
             source=self.label,
         )
         self.report.changed.append(SyncChange(person.name, person.email, changed))
