@@ -95,6 +95,11 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--dry-run", action="store_true", help="say what would be added, changed and deactivated")
     p.add_argument("--skip-bad", action="store_true", help="sync the good entries and list the bad")
     p = directory.verb(
+        "export", directory_export, help="the directory as CSV or .xlsx (S3: mobiles only with consent)"
+    )
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--output", help="the file to write (default: standard output, CSV only)")
+    p = directory.verb(
         "sources", directory_sources, help="which source last changed each of a person's fields"
     )
     p.add_argument("email")
@@ -248,6 +253,25 @@ def directory_sync(args: argparse.Namespace) -> int:
     kind = _("changes since the last sync") if run.incremental else _("everyone")
     print(_("Read %(count)d entries (%(kind)s).") % {"count": run.read, "kind": kind})
     report_print(run.report)
+    return 0
+
+
+def directory_export(args: argparse.Namespace) -> int:
+    from vaxel.directory.exports import directory_export as export
+
+    data = export(format=args.format)
+    if args.output:
+        try:
+            with open(args.output, "wb") as out:
+                out.write(data)
+        except OSError as error:
+            print(f"vaxel: {args.output}: {error.strerror}", file=sys.stderr)
+            return 1
+        return 0
+    if args.format == "xlsx":
+        print(_("Give --output FILE for an Excel workbook."), file=sys.stderr)
+        return 1
+    sys.stdout.write(data.decode("utf-8"))
     return 0
 
 

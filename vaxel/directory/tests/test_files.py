@@ -170,3 +170,25 @@ def test_an_administrator_sees_which_source_last_changed_each_field(town, capsys
     code, out, _err = vaxel_cli(capsys, "directory", "sources", "asa.oberg@example.se")
     assert code == 0
     assert "titel: filimport" in out or "title: file import" in out
+
+
+def test_s3_the_export_shows_a_mobile_only_with_its_owners_consent(town, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    code, out, _err = vaxel_cli(capsys, "directory", "export")
+    assert code == 0
+    assert "Björn Åberg" in out and "070-234 56 78" in out  # he consents
+    assert "123 45 67" not in out and "1234567" not in out  # Anna does not
+    assert "Anna Sjöberg" in out
+    path = tmp_path / "katalog.xlsx"
+    code, _out, _err = vaxel_cli(capsys, "directory", "export", "--format", "xlsx", "--output", str(path))
+    assert code == 0
+    cells = [c for row in load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
+    assert "070-234 56 78" in cells and not any("123 45 67" in str(c) for c in cells)
+
+
+def test_the_export_reads_back_as_an_import(town, tmp_path, capsys):
+    path = tmp_path / "katalog.csv"
+    assert vaxel_cli(capsys, "directory", "export", "--output", str(path))[0] == 0
+    report, read = directory_import(data=path.read_bytes(), dry_run=True, complete=False)
+    assert report.errors == [] and len(read.people) == 3
