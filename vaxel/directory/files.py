@@ -157,6 +157,7 @@ def directory_import(
     skip_bad: bool = False,
     complete: bool = True,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    actor=None,
 ) -> tuple[SyncReport, FilePeople]:
     """The people in a file, into the directory by the rules of sync.py. `complete`: the
     file lists everyone the files have given, so those it no longer lists have left.
@@ -170,5 +171,6 @@ def directory_import(
         dry_run=dry_run,
         skip_bad=skip_bad,
         progress=tick,
+        actor=actor,
     )
     return report, read

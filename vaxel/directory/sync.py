@@ -149,8 +149,9 @@ def _clean(record: SourcePerson, *, new: bool) -> dict[str, str]:
 class _Run:
     """One sync: the people and units known, so 40,000 people are not looked up one by one."""
 
-    def __init__(self, source: str, report: SyncReport):
+    def __init__(self, source: str, report: SyncReport, actor=None):
         self.source = source
+        self.actor = actor  # who ran it (an administrator's upload), kept beside the source
         self.label = source_label(source)
         self.report = report
         people = list(Person.objects.select_related("unit"))
@@ -177,7 +178,7 @@ class _Run:
         parent_unit = self.unit(parent, None) if parent and parent.lower() != name.lower() else None
         unit = Unit.objects.create(name=name, parent=parent_unit)
         change_record(
-            actor=None,
+            actor=self.actor,
             entity="unit",
             entity_id=unit.pk,
             action=ChangeAction.CREATED,
@@ -267,7 +268,7 @@ class _Run:
             self._number_add(person, values["mobile"], NumberKind.MOBILE)
         self._remember(person, values, new=True)
         change_record(
-            actor=None,
+            actor=self.actor,
             entity="person",
             entity_id=person.pk,
             action=ChangeAction.CREATED,
@@ -342,7 +343,7 @@ class _Run:
             return person
         self._remember(person, [c for c in changed if c != "active"], new=False)
         change_record(
-            actor=None,
+            actor=self.actor,
             entity="person",
             entity_id=person.pk,
             action=ChangeAction.UPDATED,
@@ -364,7 +365,7 @@ class _Run:
             if p.pk not in listed and (listed_ids is None or p.source_id not in listed_ids)
         ]
         for person in leavers:
-            person_deactivate(email=person.email, source=self.label)
+            person_deactivate(email=person.email, actor=self.actor, source=self.label)
             self.report.deactivated.append(SyncChange(person.name, person.email, ["active"]))
 
     def managers_set(self) -> None:
@@ -383,7 +384,7 @@ class _Run:
                 continue
             unit.managers.add(manager)
             change_record(
-                actor=None,
+                actor=self.actor,
                 entity="unit",
                 entity_id=unit.pk,
                 action=ChangeAction.UPDATED,
@@ -413,6 +414,7 @@ def directory_sync(
     dry_run: bool = False,
     skip_bad: bool = False,
     progress: Callable[[], None] | None = None,
+    actor=None,
 ) -> SyncReport:
     """Apply what `source` has to the directory (the rules are in this module's
     docstring). `complete`: `people` is every person the source has, so the source's
@@ -420,7 +422,7 @@ def directory_sync(
     what changed: the ids of everyone it still has (the others have left).
     SyncRejected, with nothing written, when a record is bad (unless `skip_bad`)."""
     report = SyncReport(source=source, dry_run=dry_run)
-    run = _Run(source, report)
+    run = _Run(source, report, actor)
     bad = 0
     for record in people:
         try:
