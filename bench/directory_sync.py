@@ -59,7 +59,7 @@ def fill(server: slapd.Slapd, people: int) -> list[str]:
             mail=f"person{i:05d}@gnosjo.se",
             title=f"Handläggare {i % 50}",
             department=f"Enhet {i % UNITS:03d}",
-            telephoneNumber=f"+4637040{i:04d}" if i < 10_000 else f"+4637041{i - 10_000:04d}",
+            telephoneNumber=f"+463703{i:05d}",
             userAccountControl="512",
         )
         dns.append(dn)

@@ -204,9 +204,13 @@ class _Run:
             raise _Bad([_("%(where)s: this person appears twice.") % {"where": record.where}])
         self.seen_ids.add(key)
         try:
-            person = (
-                self._create(record, values) if existing is None else self._update(existing, record, values)
-            )
+            # Checked above without a savepoint (a rolled-back savepoint costs Django a walk
+            # over every pending on-commit callback); written whole, or not at all.
+            with transaction.atomic():
+                if existing is None:
+                    person = self._create(record, values)
+                else:
+                    person = self._update(existing, record, values)
         except VaxelError as error:
             raise _Bad([f"{record.where}: {error.message}"]) from None
         self.seen.add(person.pk)
@@ -426,8 +430,7 @@ def directory_sync(
     bad = 0
     for record in people:
         try:
-            with transaction.atomic():  # a bad person is written not at all, never half
-                run.apply(record)
+            run.apply(record)  # a bad person is written not at all, never half
         except _Bad as error:
             bad += 1
             report.errors.extend(error.errors)
