@@ -41,7 +41,7 @@ AD_MAPPING = {
     "mobile": "mobile",
     "manager": "manager",
 }
-PAGE_SIZE = 500
+PAGE_SIZE = 1000  # Active Directory's MaxPageSize
 logger = logging.getLogger(__name__)
 
 

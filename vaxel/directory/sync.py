@@ -149,27 +149,46 @@ def _clean(record: SourcePerson, *, new: bool) -> dict[str, str]:
 class _Run:
     """One sync: the people and units known, so 40,000 people are not looked up one by one."""
 
-    def __init__(self, source: str, report: SyncReport, actor=None):
+    def __init__(self, source: str, report: SyncReport, records: list[SourcePerson], actor=None):
         self.source = source
         self.actor = actor  # who ran it (an administrator's upload), kept beside the source
         self.label = source_label(source)
         self.report = report
-        people = list(Person.objects.select_related("unit"))
+        people = self._people_for(records)
         self.by_id = {p.source_id: p for p in people if p.source == source and p.source_id}
         self.by_email = {p.email.lower(): p for p in people}
         self.units = {u.name.lower(): u for u in Unit.objects.all()}
-        # Every person's numbers, and which numbers are taken (E1), read once.
+        # Their numbers, and which numbers are taken (E1), read once.
         self.numbers: dict[int, dict[str, PhoneNumber]] = defaultdict(dict)
         self.taken: set[str] = set(PhoneNumber.objects.values_list("e164", flat=True))
         self.taken.update(n for n in Organisation.objects.values_list("switchboard_number", flat=True) if n)
-        for number in PhoneNumber.objects.filter(person__isnull=False):
-            if number.person_id is not None:
-                self.numbers[number.person_id][number.kind] = number
+        for chunk in _chunks([p.pk for p in people]):
+            for number in PhoneNumber.objects.filter(person__in=chunk):
+                if number.person_id is not None:
+                    self.numbers[number.person_id][number.kind] = number
         self.seen: set[int] = set()
         self.listed: set[int] = set()  # matched, written or not: a bad row is no leaver
         self.seen_ids: set[str] = set()
         self.managers: list[tuple[Person, str, str]] = []
         self.sources: list[FieldSource] = []
+
+    def _people_for(self, records: list[SourcePerson]) -> list[Person]:
+        """The people the records may be: everyone for a large run, else those with
+        their ids or e-mail addresses (an incremental run of a few changes)."""
+        if len(records) > 2000:
+            return list(Person.objects.select_related("unit"))
+        ids = {r.source_id for r in records if r.source_id} | {r.manager for r in records if r.manager}
+        emails = {r.values.get("email", "").strip().lower() for r in records} | {
+            r.manager.lower() for r in records if r.manager
+        }
+        found: dict[int, Person] = {}
+        for chunk in _chunks(sorted(ids)):
+            people = Person.objects.filter(source=self.source, source_id__in=chunk).select_related("unit")
+            found.update((p.pk, p) for p in people)
+        for chunk in _chunks(sorted(e for e in emails if e)):
+            people = Person.objects.filter(email__in=chunk).select_related("unit")
+            found.update((p.pk, p) for p in people)
+        return list(found.values())
 
     def unit(self, name: str, parent: str | None) -> Unit:
         found = self.units.get(name.lower())
@@ -400,6 +419,11 @@ class _Run:
             self.report.managers_added.append(f"{unit.name}: {manager.name}")
 
 
+def _chunks(values: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _rejected(errors: list[str]) -> SyncRejected:
     shown = "; ".join(errors[:10]) + ("; …" if len(errors) > 10 else "")
     return SyncRejected(
@@ -426,7 +450,8 @@ def directory_sync(
     what changed: the ids of everyone it still has (the others have left).
     SyncRejected, with nothing written, when a record is bad (unless `skip_bad`)."""
     report = SyncReport(source=source, dry_run=dry_run)
-    run = _Run(source, report, actor)
+    people = list(people)
+    run = _Run(source, report, people, actor)
     bad = 0
     for record in people:
         try:
