@@ -44,4 +44,4 @@ def test_an_administrator_sees_which_source_last_changed_each_field(admin_client
         reverse("admin:directory_person_change", args=[town.anna.pk])
     ).content.decode()
     assert "fält från katalogkällor" in page.lower() or "fields from directory sources" in page.lower()
-    assert "ldap" in page and "guid-1" in page
+    assert "titel: LDAP/Active Directory" in page and "guid-1" in page
