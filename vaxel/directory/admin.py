@@ -60,7 +60,7 @@ class PersonAdmin(AuditedAdmin):
                 (
                     FIELD_LABELS.get(fs.field, fs.field),
                     SOURCES.get(fs.source, fs.source),
-                    local(fs.changed_at),
+                    f"{local(fs.changed_at):%Y-%m-%d %H:%M}",
                 )
                 for fs in field_sources_get(person=person).values()
             ]
