@@ -2,7 +2,8 @@
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
@@ -160,25 +161,29 @@ def shared_number_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(total: int) -> Callable[[], None]:
-    """A progress bar on stderr for long imports (rich), quiet when stderr is no terminal."""
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]]]:
+    """A progress bar on stderr for long imports (rich), quiet when stderr is no
+    terminal; stopped however the import ends."""
     from rich.console import Console
     from rich.progress import Progress
 
-    if total < 200 or not sys.stderr.isatty():
-        return lambda: None
-    bar = Progress(console=Console(stderr=True), transient=True)
-    bar.start()
-    task = bar.add_task(_("Reading people"), total=total)
-    done = [0]
+    bars: list[Progress] = []
 
-    def tick() -> None:
-        done[0] += 1
-        bar.advance(task)
-        if done[0] >= total:
+    def start(total: int) -> Callable[[], None]:
+        if total < 200 or not sys.stderr.isatty():
+            return lambda: None
+        bar = Progress(console=Console(stderr=True), transient=True)
+        bars.append(bar)
+        bar.start()
+        task = bar.add_task(_("Reading people"), total=total)
+        return lambda: bar.advance(task)
+
+    try:
+        yield start
+    finally:
+        for bar in bars:
             bar.stop()
-
-    return tick
 
 
 def report_print(report: SyncReport) -> None:
@@ -218,14 +223,15 @@ def report_print(report: SyncReport) -> None:
 
 
 def directory_import(args: argparse.Namespace) -> int:
-    report, read = files.directory_import(
-        data=file_read(args.file),
-        columns=files.columns_parse(args.columns),
-        dry_run=args.dry_run,
-        skip_bad=args.skip_bad,
-        complete=not args.partial,
-        progress=_progress,
-    )
+    with _progress_bar() as progress:
+        report, read = files.directory_import(
+            data=file_read(args.file),
+            columns=files.columns_parse(args.columns),
+            dry_run=args.dry_run,
+            skip_bad=args.skip_bad,
+            complete=not args.partial,
+            progress=progress,
+        )
     if read.ignored:
         print(_("Columns not read: %(columns)s") % {"columns": ", ".join(read.ignored)})
     report_print(report)
