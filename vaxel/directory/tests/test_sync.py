@@ -199,3 +199,31 @@ def test_e1_a_number_another_person_owns_is_refused(town):
 def test_the_same_person_twice_is_an_error(town):
     with pytest.raises(SyncRejected, match=r"två gånger|twice"):
         directory_sync(source="file", people=[dana(), dana()], complete=False)
+
+
+def test_fields_vaxel_owns_are_never_written_by_a_source(town):
+    from datetime import timedelta
+
+    from vaxel.availability.models import Absence
+    from vaxel.availability.services import absence_add
+    from vaxel.core.time import now
+    from vaxel.mobiles.models import VoicemailGreeting
+
+    start = now() + timedelta(days=1)
+    absence_add(person=town.anna, reason="möte", starts_at=start, ends_at=start + timedelta(hours=1))
+    VoicemailGreeting.objects.create(person=town.anna, text="Hej, du har kommit till Anna Sjöberg")
+    absences = list(Absence.objects.filter(person=town.anna).values())
+    anna = record(
+        "guid-anna",
+        email=town.anna.email,
+        name="Anna Sjöberg-Lind",
+        title="enhetschef",
+        unit="Skolskjuts",
+        mobile=ANNA_SECRET_MOBILE,
+    )
+    directory_sync(source="ldap", people=[anna], complete=True)
+    town.anna.refresh_from_db()
+    assert (town.anna.name, town.anna.unit.name) == ("Anna Sjöberg-Lind", "Skolskjuts")
+    assert list(Absence.objects.filter(person=town.anna).values()) == absences
+    assert town.anna.voicemail_greeting.text == "Hej, du har kommit till Anna Sjöberg"
+    assert PhoneNumber.objects.get(e164=ANNA_SECRET_MOBILE).disclosure_consent is False
