@@ -60,6 +60,23 @@ PAGES = [
     ),
     ("mobiler/", "get", lambda t: "/mobiler/", None, expect(manager=200, administrator=200)),
     ("katalog/import/", "get", lambda t: "/katalog/import/", None, expect(administrator=200)),
+    # SCIM takes an API token with the scim scope, never a session (vaxel/directory/tests/test_scim.py).
+    ("scim/v2/Users", "get", lambda t: "/scim/v2/Users", None, expect(401, 401, 401, 401, 401, 401)),
+    (
+        "scim/v2/Users/<str:pk>",
+        "get",
+        lambda t: f"/scim/v2/Users/{t.anna.pk}",
+        None,
+        expect(401, 401, 401, 401, 401, 401),
+    ),
+    ("scim/v2/Groups", "get", lambda t: "/scim/v2/Groups", None, expect(401, 401, 401, 401, 401, 401)),
+    (
+        "scim/v2/Groups/<str:pk>",
+        "get",
+        lambda t: f"/scim/v2/Groups/{t.unit.pk}",
+        None,
+        expect(401, 401, 401, 401, 401, 401),
+    ),
     (
         "katalog/import/",
         "post",

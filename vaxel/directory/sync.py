@@ -75,6 +75,7 @@ class SourcePerson:
     values: dict[str, str]
     columns: dict[str, str] = field(default_factory=dict)
     manager: str = ""
+    active: bool = True  # False: the source has them disabled; they are not made active again
 
 
 @dataclass
@@ -350,7 +351,7 @@ class _Run:
         if "unit" in values and person.unit.name.lower() != values["unit"].lower():
             person.unit = self.unit(values["unit"], values.get("parent_unit"))
             changed.append("unit")
-        if not person.active:  # back again: listed by the source as one of its people
+        if not person.active and record.active:  # back again: listed by the source as one of its people
             person.active = True
             changed.append("active")
         if changed or adopted:
