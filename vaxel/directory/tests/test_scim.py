@@ -131,3 +131,17 @@ def test_groups_are_the_units(scim, town):
     one = scim("get", 'Groups?filter=displayName+eq+"Bygglov"').json()["Resources"][0]
     assert {m["display"] for m in one["members"]} == {"Anna Sjöberg", "Björn Åberg"}
     assert scim("get", f"Groups/{one['id']}").status_code == 200
+
+
+def test_security_hostile_bodies_get_a_scim_error_never_a_500(scim, town, client, logins):
+    for body in ([], "x", {"Operations": "x"}, {"emails": "x", "name": 3, ENTERPRISE: []}, {"a": [[[[[]]]]]}):
+        assert scim("post", "Users", body).status_code < 500
+        assert scim("patch", f"Users/{town.anna.pk}", body).status_code < 500
+        assert scim("put", f"Users/{town.anna.pk}", body).status_code < 500
+    secret = token_create(owner=logins["administrator"].username, scopes=["scim"])[1]
+    broken = client.post(
+        "/scim/v2/Users", data="{not json", content_type=SCIM, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert broken.status_code == 400 and broken.json()["schemas"]
+    town.anna.refresh_from_db()
+    assert town.anna.active and town.anna.name == "Anna Sjöberg"
