@@ -40,12 +40,14 @@ test-sqlite: setup
 	scripts/ensure-services redis
 	scripts/ensure-browser
 	scripts/ensure-telephony
+	scripts/ensure-ldap
 	env -u DATABASE_URL $(PYTEST) -m "not faults"
 
 test-postgres: setup
 	scripts/ensure-services postgres redis
 	scripts/ensure-browser
 	scripts/ensure-telephony
+	scripts/ensure-ldap
 	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not faults" $(if $(POSTGRES_CLOCK),--clock-at $(POSTGRES_CLOCK))
 
 # Faults (tests/faults): Redis, SMTP, the worker and the server stopped or killed, and
@@ -75,6 +77,8 @@ bench: setup
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/mobiles.py
 	$(BIN)/python bench/records.py
+	scripts/ensure-ldap
+	$(BIN)/python bench/directory_sync.py
 	scripts/ensure-telephony
 	$(BIN)/python bench/sip.py
 	$(BIN)/python bench/calls.py

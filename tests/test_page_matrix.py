@@ -62,6 +62,31 @@ PAGES = [
         expect(employee=400, manager=400),  # they hold no work mobile: refused with a reason
     ),
     ("mobiler/", "get", lambda t: "/mobiler/", None, expect(manager=200, administrator=200)),
+    ("katalog/import/", "get", lambda t: "/katalog/import/", None, expect(administrator=200)),
+    # SCIM takes an API token with the scim scope, never a session (vaxel/directory/tests/test_scim.py).
+    ("scim/v2/Users", "get", lambda t: "/scim/v2/Users", None, expect(401, 401, 401, 401, 401, 401)),
+    (
+        "scim/v2/Users/<str:pk>",
+        "get",
+        lambda t: f"/scim/v2/Users/{t.anna.pk}",
+        None,
+        expect(401, 401, 401, 401, 401, 401),
+    ),
+    ("scim/v2/Groups", "get", lambda t: "/scim/v2/Groups", None, expect(401, 401, 401, 401, 401, 401)),
+    (
+        "scim/v2/Groups/<str:pk>",
+        "get",
+        lambda t: f"/scim/v2/Groups/{t.unit.pk}",
+        None,
+        expect(401, 401, 401, 401, 401, 401),
+    ),
+    (
+        "katalog/import/",
+        "post",
+        lambda t: "/katalog/import/",
+        {"action": "preview"},
+        expect(administrator=400),  # no file chosen: refused with a reason
+    ),
     ("mobiler/", "post", lambda t: "/mobiler/", {"action": "x"}, expect(manager=400, administrator=400)),
     ("mobiler/<id:pk>/", "get", lambda t: "/mobiler/999/", None, expect(manager=404, administrator=404)),
     ("mobiler/borttappad/", "get", lambda t: "/mobiler/borttappad/", None, SWITCHBOARD),

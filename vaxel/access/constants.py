@@ -25,3 +25,4 @@ class Scope(models.TextChoices):
     DIRECTORY_WRITE = "directory:write", _("change the directory")
     ABSENCES_WRITE = "absences:write", _("set and clear absences")
     MESSAGES = "messages", _("take, read and follow messages")
+    SCIM = "scim", _("provision people by SCIM (Entra ID, Okta)")

@@ -25,10 +25,13 @@ def change_record(
     unit=None,
     before: dict | None = None,
     after: dict | None = None,
+    source: str = "",
 ) -> Change:
+    """`source`, when a directory source (LDAP, SCIM, a file) made the change, is named
+    as its author instead of the login or the command line."""
     change = Change.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor_label(actor),
+        actor_name=source[:150] or actor_label(actor),
         entity=entity,
         entity_id=str(entity_id),
         action=action,

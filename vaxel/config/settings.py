@@ -439,6 +439,9 @@ VAXEL_CLASSIFICATION = os.environ.get("VAXEL_CLASSIFICATION", "")
 # each batch its own short transaction so the PBX endpoint is never kept waiting.
 VAXEL_THINNING_AT = os.environ.get("VAXEL_THINNING_AT", "02:30")
 VAXEL_THINNING_BATCH = int(os.environ.get("VAXEL_THINNING_BATCH", "5000"))
+# The directory from LDAP/Active Directory on the job queue (docs/directory.md): every
+# this many minutes, when VAXEL_LDAP_URL and the other VAXEL_LDAP_* are set; 0: never.
+VAXEL_LDAP_SYNC_MINUTES = int(os.environ.get("VAXEL_LDAP_SYNC_MINUTES", "0"))
 # With VAXEL_TELEPHONY_DRIVER=kamailio, the switchboard's own telephone (docs/telephony.md):
 # the SIP domain the consoles register in, Kamailio's WebSocket, and the secret Kamailio's
 # auth_ephemeral shares with Växel to check the consoles' minted credentials.

@@ -32,6 +32,8 @@ urlpatterns = [
     path("min-sida/kalender/", my_calendar, name="my-calendar"),
     path("min-sida/mobil/", my_mobile_page, name="my-mobile"),
     path("mobiler/", include("vaxel.mobiles.urls")),
+    path("katalog/", include("vaxel.directory.urls")),
+    path("scim/v2/", include("vaxel.directory.scim_urls")),
     path("min-sida/enheter/", my_units, name="my-units"),
     path("min-sida/enheter/<id:pk>/", my_units, name="my-unit"),
     path("min-sida/statistik/", statistics.dashboard, name="statistics"),

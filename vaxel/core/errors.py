@@ -110,3 +110,9 @@ class TooManyRedirects(InvalidInput):
     """The address redirects too many times."""
 
     error_id = "too_many_redirects"
+
+
+class UnreadableFile(InvalidInput):
+    """The file could not be read as CSV or as an Excel workbook (.xlsx)."""
+
+    error_id = "unreadable_file"

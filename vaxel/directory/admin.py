@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from vaxel.audit.admin import AuditedAdmin
+from vaxel.core.time import local
 from vaxel.directory.models import Keyword, NumberGroup, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.selectors import field_sources_get
+from vaxel.directory.sync import FIELD_LABELS, SOURCES
 
 
 class KeywordInline(admin.TabularInline):
@@ -39,10 +44,32 @@ class PhoneNumberInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
-    list_display = ["name", "email", "title", "unit", "active"]
-    list_filter = ["active", "unit"]
+    list_display = ["name", "email", "title", "unit", "active", "source"]
+    list_filter = ["active", "source", "unit"]
     search_fields = ["name", "email", "title"]
+    readonly_fields = ["source", "source_id", "field_sources"]
     inlines = [PhoneNumberInline]
+
+    @admin.display(description=_("fields from directory sources"))
+    def field_sources(self, person: Person) -> str:
+        """Which directory source last changed each field, and when: a field a source
+        sets is changed at the source, where the next sync would take it from. (Shown,
+        not a form: the person's form stays as it was.)"""
+        rows = (
+            [
+                (
+                    FIELD_LABELS.get(fs.field, fs.field),
+                    SOURCES.get(fs.source, fs.source),
+                    f"{local(fs.changed_at):%Y-%m-%d %H:%M}",
+                )
+                for fs in field_sources_get(person=person).values()
+            ]
+            if person.pk
+            else []
+        )
+        if not rows:
+            return "–"
+        return format_html_join(mark_safe("<br>"), "{}: {} ({})", rows)
 
 
 @admin.register(NumberGroup)

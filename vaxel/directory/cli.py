@@ -1,11 +1,21 @@
 """`vaxel organisation|person|shared-number|number`: the directory (E1, S3)."""
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.utils.translation import gettext as _
 
 from vaxel.core.cli import Verbs, yes_no
 from vaxel.core.phone import display
-from vaxel.directory import services
-from vaxel.directory.selectors import organisation_get, person_get
+from vaxel.core.tables import file_read
+from vaxel.core.time import local
+from vaxel.directory import files, services
+from vaxel.directory.selectors import field_sources_get, organisation_get, person_get
+from vaxel.directory.sync import FIELD_LABELS, SOURCES, SyncReport
+
+LISTED = 200  # people named per kind of change; the counts are always whole
 
 
 def register(verbs: Verbs) -> None:
@@ -50,6 +60,50 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--unit", required=True)
     p.add_argument("--members", required=True, help="e-mail addresses, comma separated")
     p.add_argument("--name", help="the group's name (default: the unit's)")
+
+    directory = verbs.group("directory", help="the directory from its sources: a file, LDAP/AD")
+    p = directory.verb(
+        "import",
+        directory_import,
+        help="people from an Excel (.xlsx) or CSV file; leavers are deactivated (E1)",
+    )
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, changed and deactivated")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad")
+    p.add_argument("--columns", help="field=Header,...: which column holds which field")
+    p.add_argument(
+        "--partial", action="store_true", help="the file is not everyone: deactivate nobody it leaves out"
+    )
+    p = directory.verb(
+        "sync",
+        directory_sync,
+        help="people from Active Directory or another LDAP server; leavers deactivated (E1)",
+    )
+    p.add_argument("source", choices=["ldap"])
+    p.add_argument("--server", help="ldap://host:389 or ldaps://host:636 (default: VAXEL_LDAP_URL)")
+    p.add_argument("--base-dn", help="where people are searched (default: VAXEL_LDAP_BASE_DN)")
+    p.add_argument("--bind-dn", help="the account Växel reads as (default: VAXEL_LDAP_BIND_DN)")
+    p.add_argument("--password-file", help="a file holding the bind password (default: VAXEL_LDAP_PASSWORD)")
+    p.add_argument("--filter", help="which entries are people (default: Active Directory's enabled users)")
+    p.add_argument(
+        "--id-attribute", help="each person's stable id (default: objectGUID; OpenLDAP: entryUUID)"
+    )
+    p.add_argument("--map", help="field=attribute,...: changes to the Active Directory mapping")
+    p.add_argument("--page-size", type=int, default=None, help="entries per page of the paged search")
+    p.add_argument("--start-tls", action="store_true")
+    p.add_argument("--full", action="store_true", help="read everyone, not only what changed")
+    p.add_argument("--person", help="only the person with this e-mail address")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, changed and deactivated")
+    p.add_argument("--skip-bad", action="store_true", help="sync the good entries and list the bad")
+    p = directory.verb(
+        "export", directory_export, help="the directory as CSV or .xlsx (S3: mobiles only with consent)"
+    )
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--output", help="the file to write (default: standard output, CSV only)")
+    p = directory.verb(
+        "sources", directory_sources, help="which source last changed each of a person's fields"
+    )
+    p.add_argument("email")
 
 
 def organisation_set(args: argparse.Namespace) -> int:
@@ -104,4 +158,132 @@ def shared_number_add(args: argparse.Namespace) -> int:
     emails = [e for e in (args.members or "").split(",") if e.strip()]
     group = services.shared_number_add(number=args.number, unit=args.unit, members=emails, name=args.name)
     print(f"{group.name}: {group.members.count()}")
+    return 0
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]]]:
+    """A progress bar on stderr for long imports (rich), quiet when stderr is no
+    terminal; stopped however the import ends."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bars: list[Progress] = []
+
+    def start(total: int) -> Callable[[], None]:
+        if total < 200 or not sys.stderr.isatty():
+            return lambda: None
+        bar = Progress(console=Console(stderr=True), transient=True)
+        bars.append(bar)
+        bar.start()
+        task = bar.add_task(_("Reading people"), total=total)
+        return lambda: bar.advance(task)
+
+    try:
+        yield start
+    finally:
+        for bar in bars:
+            bar.stop()
+
+
+def report_print(report: SyncReport) -> None:
+    heading = _("Would be") if report.dry_run else _("Done")
+    print(
+        _("%(heading)s: %(added)d added, %(changed)d changed, %(deactivated)d left, %(same)d the same.")
+        % {
+            "heading": heading,
+            "added": len(report.added),
+            "changed": len(report.changed),
+            "deactivated": len(report.deactivated),
+            "same": report.unchanged,
+        }
+    )
+    for title, changes in (
+        (_("Added"), report.added),
+        (_("Changed"), report.changed),
+        (_("Deactivated (E1: their direct numbers go to the switchboard)"), report.deactivated),
+    ):
+        if changes:
+            print(f"{title}:")
+        for change in changes[:LISTED]:
+            fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in change.fields)
+            print(f"  {change.name} <{change.email}>" + (f": {fields}" if title != _("Added") else ""))
+        if len(changes) > LISTED:
+            print("  " + _("… and %(more)d more") % {"more": len(changes) - LISTED})
+    if report.units_added:
+        print(_("New units: %(units)s") % {"units": ", ".join(report.units_added)})
+    if report.managers_added:
+        print(_("New managers: %(managers)s") % {"managers": "; ".join(report.managers_added)})
+    if report.skipped:
+        print(_("Skipped %(count)d bad rows:") % {"count": report.skipped})
+    for error in report.errors:
+        print(f"  {error}")
+    if report.dry_run:
+        print(_("Dry run: nothing was written."))
+
+
+def directory_import(args: argparse.Namespace) -> int:
+    with _progress_bar() as progress:
+        report, read = files.directory_import(
+            data=file_read(args.file),
+            columns=files.columns_parse(args.columns),
+            dry_run=args.dry_run,
+            skip_bad=args.skip_bad,
+            complete=not args.partial,
+            progress=progress,
+        )
+    if read.ignored:
+        print(_("Columns not read: %(columns)s") % {"columns": ", ".join(read.ignored)})
+    report_print(report)
+    return 0
+
+
+def directory_sync(args: argparse.Namespace) -> int:
+    from vaxel.directory import ldap
+
+    password = file_read(args.password_file).decode().strip() if args.password_file else None
+    config = ldap.config_from_environment(
+        url=args.server,
+        base_dn=args.base_dn,
+        bind_dn=args.bind_dn,
+        password=password,
+        filter=args.filter,
+        id_attribute=args.id_attribute,
+        mapping=ldap.mapping_parse(args.map),
+        page_size=args.page_size,
+        start_tls=args.start_tls,
+    )
+    run = ldap.ldap_sync(
+        config=config, dry_run=args.dry_run, skip_bad=args.skip_bad, full=args.full, person=args.person
+    )
+    kind = _("changes since the last sync") if run.incremental else _("everyone")
+    print(_("Read %(count)d entries (%(kind)s).") % {"count": run.read, "kind": kind})
+    report_print(run.report)
+    return 0
+
+
+def directory_export(args: argparse.Namespace) -> int:
+    from vaxel.directory.exports import directory_export as export
+
+    data = export(format=args.format)
+    if args.output:
+        try:
+            with open(args.output, "wb") as out:
+                out.write(data)
+        except OSError as error:
+            print(f"vaxel: {args.output}: {error.strerror}", file=sys.stderr)
+            return 1
+        return 0
+    if args.format == "xlsx":
+        print(_("Give --output FILE for an Excel workbook."), file=sys.stderr)
+        return 1
+    sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def directory_sources(args: argparse.Namespace) -> int:
+    person = person_get(args.email)
+    for name, source in sorted(field_sources_get(person=person).items()):
+        label = SOURCES.get(source.source, source.source)
+        print(f"{FIELD_LABELS.get(name, name)}: {label}, {local(source.changed_at):%Y-%m-%d %H:%M}")
     return 0

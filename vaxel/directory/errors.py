@@ -98,3 +98,27 @@ class UnitNotFound(NotFound):
     """There is no unit called <name>."""
 
     error_id = "unit_not_found"
+
+
+class ConsentFromSource(InvalidInput):
+    """A directory source never says whether a mobile may be given out (S3)."""
+
+    error_id = "consent_from_source"
+
+
+class DirectoryColumnsUnknown(InvalidInput):
+    """The file has no column for <fields>; name them with --columns."""
+
+    error_id = "directory_columns_unknown"
+
+
+class LdapFailed(InvalidInput):
+    """The LDAP server could not be reached, or refused the bind or the search."""
+
+    error_id = "ldap_failed"
+
+
+class SyncRejected(InvalidInput):
+    """The directory source was not synced; nothing was written. <errors>"""
+
+    error_id = "sync_rejected"

@@ -85,11 +85,22 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("login"),
     )
+    # The directory source that keeps this person (ldap, csv, scim) and the person's
+    # stable id there (objectGUID, entryUUID, an HR number); blank when typed in Växel.
+    source = models.CharField(_("source"), max_length=20, blank=True)
+    source_id = models.CharField(_("id in the source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="person_source_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -210,3 +221,40 @@ class PhoneNumber(models.Model):
         if fingerprint(self.e164) != value_fingerprint:
             return str(_("an earlier number"))
         return self.e164  # as the log's other numbers
+
+
+class FieldSource(models.Model):
+    """Which directory source last changed one of a person's fields, and when: an
+    administrator sees where a name, title or number came from. Fields Växel owns
+    (absences, the answer phrase, the voicemail greeting, mobile consent) have none:
+    no source writes them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="field_sources")
+    field = models.CharField(_("field"), max_length=30)
+    source = models.CharField(_("source"), max_length=20)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("field source")
+        verbose_name_plural = _("field sources")
+        ordering = ["field"]
+        constraints = [models.UniqueConstraint(fields=["person", "field"], name="field_source_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.source}"
+
+
+class SyncState(models.Model):
+    """Where a directory source's last sync got to: an LDAP server's newest
+    modifyTimestamp seen, so the next run asks only for what changed since."""
+
+    source = models.CharField(_("source"), max_length=20, unique=True)
+    last_modified = models.CharField(_("newest change seen"), max_length=40, blank=True)
+    synced_at = models.DateTimeField(_("last sync"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sync state")
+        verbose_name_plural = _("sync states")
+
+    def __str__(self) -> str:
+        return self.source

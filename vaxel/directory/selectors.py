@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from vaxel.audit.models import Change
 from vaxel.core.language import in_organisation_language
 from vaxel.directory.errors import NoMembers, PersonNotFound, UnitNotFound
-from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.directory.models import FieldSource, NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.directory.search import Entry, SearchIndex
 
 
@@ -148,3 +148,8 @@ def search_index():
 def search_directory(query: str, *, limit: int = 20) -> list[tuple[str, int, float]]:
     """(kind, id, score) of the best matches for what is typed, best first."""
     return [(entry.kind, entry.id, score) for entry, score in search_index().search(query, limit=limit)]  # type: ignore[attr-defined]
+
+
+def field_sources_get(*, person: Person) -> dict[str, FieldSource]:
+    """Which directory source last changed each of the person's fields, and when."""
+    return {fs.field: fs for fs in person.field_sources.all()}

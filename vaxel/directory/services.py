@@ -239,7 +239,7 @@ def _ensure_number_free(e164: str) -> None:
 
 
 @transaction.atomic
-def person_deactivate(*, email: str, actor=None) -> Person:
+def person_deactivate(*, email: str, actor=None, source: str = "") -> Person:
     """E1: someone leaves. Their login stops working, they leave their shared-number
     groups, calls to their direct number go to the switchboard (the routing decision
     flags number_owner_left), and the unit's managers are asked to reassign the number
@@ -263,6 +263,7 @@ def person_deactivate(*, email: str, actor=None) -> Person:
         summary=_("%(name)s has left %(unit)s") % {"name": person.name, "unit": person.unit.name},
         before=before,
         after=person_facts(person),
+        source=source,
     )
     events.publish(events.PERSON_LEFT, person=person, direct_number=direct.e164 if direct else None)
     return person
@@ -378,7 +379,9 @@ def unit_keywords_set(*, unit: Unit, keywords: list[str], actor=None) -> Unit:
 
 
 @transaction.atomic
-def mobile_number_set(*, person: Person, number: str | None, actor=None) -> PhoneNumber | None:
+def mobile_number_set(
+    *, person: Person, number: str | None, actor=None, source: str = ""
+) -> PhoneNumber | None:
     """A person's mobile in the directory becomes `number` (E.164), or none. A new number
     starts without consent (S3: consent is the owner's, for that number); the same
     number keeps what its owner said. E1: a number another owns is refused."""
@@ -404,5 +407,6 @@ def mobile_number_set(*, person: Person, number: str | None, actor=None) -> Phon
         % {"name": person.name},
         before=before,
         after=person_facts(person),
+        source=source,
     )
     return mobile

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from vaxel.core.cli import Verbs, at_of, print_json
 from vaxel.core.errors import InvalidInput
+from vaxel.core.tables import file_read
 from vaxel.core.time import parse_instant
 from vaxel.directory.selectors import person_get
 from vaxel.mobiles import imports, services
-from vaxel.mobiles.errors import MobileNotFound, UnreadableFile
+from vaxel.mobiles.errors import MobileNotFound
 from vaxel.mobiles.models import Anomaly, LossChannel, LossKind
 from vaxel.mobiles.selectors import anomaly_report, mobile_rows, subscription_find, subscription_of
 from vaxel.mobiles.usage_formats import PRESETS
@@ -82,15 +83,6 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--note", default="")
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise UnreadableFile(
-            _("%(file)s cannot be read: %(error)s") % {"file": path, "error": error.strerror}
-        ) from None
-
-
 def _mobile(text: str):
     """A work mobile by number or ICCID, the case number of its loss, or its holder's e-mail."""
     if text.strip().isdigit() and len(text.strip()) < 8:
@@ -121,7 +113,7 @@ def add(args: argparse.Namespace) -> int:
 
 def import_list(args: argparse.Namespace) -> int:
     result = imports.subscriptions_import(
-        data=_read(args.file),
+        data=file_read(args.file),
         operator=args.operator,
         ignore_unknown=args.ignore_unknown_columns,
         dry_run=args.dry_run,
@@ -223,7 +215,7 @@ def usage_import(args: argparse.Namespace) -> int:
         raise InvalidInput(_("Say how the file's columns are named: --preset %(names)s, or --columns.")
                            % {"names": "|".join(sorted(PRESETS))})  # fmt: skip
     result = imports.usage_import(
-        data=_read(args.file),
+        data=file_read(args.file),
         file_name=Path(args.file).name,
         preset=args.preset,
         columns=args.columns,

@@ -110,9 +110,3 @@ class UnknownPreset(InvalidInput):
     """There is no usage format called <name>; choose one of <names> or give --columns."""
 
     error_id = "unknown_preset"
-
-
-class UnreadableFile(InvalidInput):
-    """The file could not be read as CSV or as an Excel workbook (.xlsx)."""
-
-    error_id = "unreadable_file"

@@ -14,6 +14,7 @@ from vaxel.availability.schedule import hours_on
 from vaxel.availability.selectors import working_hours_get
 from vaxel.core import phone
 from vaxel.core.errors import VaxelError
+from vaxel.core.tables import table_read
 from vaxel.core.time import STOCKHOLM, now
 from vaxel.directory.models import Person
 from vaxel.mobiles import misuse
@@ -38,7 +39,6 @@ from vaxel.mobiles.services import (
     subscription_add,
     subscription_update,
 )
-from vaxel.mobiles.tables import table_read
 from vaxel.mobiles.usage_formats import (
     KIND_WORDS,
     column_indices,

@@ -28,3 +28,20 @@ def test_s3_admin_never_shows_an_unconsented_mobile(admin_client_town, town):
     assert "dolt: inget medgivande" in anna
     assert "123 45 67" not in anna and "1234567" not in anna
     assert "070-234 56 78" in bjorn
+
+
+def test_an_administrator_sees_which_source_last_changed_each_field(admin_client_town, town):
+    from vaxel.directory.sync import SourcePerson, directory_sync
+
+    directory_sync(
+        source="ldap",
+        people=[
+            SourcePerson(source_id="guid-1", where="dn", values={"email": town.anna.email, "title": "chef"})
+        ],
+        complete=False,
+    )
+    page = admin_client_town.get(
+        reverse("admin:directory_person_change", args=[town.anna.pk])
+    ).content.decode()
+    assert "fält från katalogkällor" in page.lower() or "fields from directory sources" in page.lower()
+    assert "titel: LDAP/Active Directory" in page and "guid-1" in page

@@ -1,4 +1,5 @@
-"""The edge where the operator's files come in: CSV (semicolon, comma or tab; UTF-8,
+"""The edge where files people upload come in (the operator's subscription lists and
+usage, the directory's people): CSV (semicolon, comma or tab; UTF-8,
 UTF-8 with BOM or Windows-1252) or an Excel workbook (.xlsx, its first sheet). Rows come
 out as lists of strings with their line (or row) number, whatever the file was."""
 
@@ -10,7 +11,7 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
-from vaxel.mobiles.errors import UnreadableFile
+from vaxel.core.errors import UnreadableFile
 
 XLSX_MAGIC = b"PK\x03\x04"
 LARGEST_FILE = 1024 * 1024 * 1024  # 1 GB: a year of an organisation's usage is far less
@@ -68,6 +69,18 @@ def _xlsx(data: bytes) -> Table:
                 yield number, values
 
     return Table(header=header, rows=cells())
+
+
+def file_read(path: str) -> bytes:
+    """A file's bytes, or UnreadableFile saying why not."""
+    from pathlib import Path
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise UnreadableFile(
+            _("%(file)s cannot be read: %(error)s") % {"file": path, "error": error.strerror}
+        ) from None
 
 
 def table_read(data: bytes) -> Table:
