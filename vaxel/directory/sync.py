@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vaxel.audit.models import ChangeAction
-from vaxel.audit.references import reference
 from vaxel.audit.services import change_record
 from vaxel.core import phone
 from vaxel.core.errors import VaxelError
@@ -36,7 +35,7 @@ from vaxel.core.text import one_line
 from vaxel.core.time import now
 from vaxel.directory.errors import NumberTaken, PersonExists, SyncRejected
 from vaxel.directory.models import FieldSource, NumberKind, Organisation, Person, PhoneNumber, Unit
-from vaxel.directory.services import _ensure_number_free, person_deactivate
+from vaxel.directory.services import _ensure_number_free, person_deactivate, person_facts
 
 SOURCES = {
     "ldap": gettext_lazy("LDAP/Active Directory"),
@@ -244,18 +243,7 @@ class _Run:
 
     def facts(self, person: Person) -> dict:
         """person_facts, from the numbers read once."""
-        numbers = self.numbers.get(person.pk, {})
-        mobile = numbers.get(NumberKind.MOBILE)
-        direct = numbers.get(NumberKind.DIRECT)
-        return {
-            "name": person.name,
-            "email": person.email,
-            "title": person.title,
-            "unit": person.unit.name,
-            "active": person.active,
-            "direct_number": direct.e164 if direct else None,
-            "mobile": reference(mobile, mobile.e164) if mobile else None,
-        }
+        return person_facts(person, self.numbers.get(person.pk, {}))
 
     def _remember(self, person: Person, fields: Iterable[str], *, new: bool) -> None:
         at = now()
