@@ -8,6 +8,9 @@ PORT ?= 8000
 # The demo's switchboard lives: the call simulator at SIMULATE calls a minute beside the
 # server (`make run SIMULATE=0` for none); Ctrl-C stops both, hanging up its calls.
 SIMULATE ?= 1.5
+# The switchboard's media endpoint inside the server (`make run MEDIA=127.0.0.1:5080`,
+# beside scripts/switchboard; docs/telephony.md).
+MEDIA ?=
 # The suite passes on any day at any hour (docs/operations.md, "Tests and the clock"):
 # besides the run at the real time on SQLite, PostgreSQL runs the whole suite with the
 # clock at New Year's Eve 23:59, and SQLite runs it again at the night the clocks go back,
@@ -28,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 # serve also starts the job worker (e-mail, reminders, digests) and, for the demo, the
 # call simulator as child processes.
 run: demo
-	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT) $(if $(filter-out 0,$(SIMULATE)),--simulate $(SIMULATE))
+	VAXEL_DEBUG=1 $(BIN)/vaxel serve --host $(HOST) --port $(PORT) $(if $(filter-out 0,$(SIMULATE)),--simulate $(SIMULATE)) $(if $(MEDIA),--media $(MEDIA))
 
 demo: setup
 	$(BIN)/vaxel migrate
@@ -48,7 +51,7 @@ test-postgres: setup
 	scripts/ensure-browser
 	scripts/ensure-telephony
 	scripts/ensure-ldap
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not faults" $(if $(POSTGRES_CLOCK),--clock-at $(POSTGRES_CLOCK))
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not faults and not once" $(if $(POSTGRES_CLOCK),--clock-at $(POSTGRES_CLOCK))
 
 # Faults (tests/faults): Redis, SMTP, the worker and the server stopped or killed, and
 # PostgreSQL's connections counted under load; each test runs instances of its own.
@@ -77,6 +80,7 @@ bench: setup
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/mobiles.py
 	$(BIN)/python bench/records.py
+	$(BIN)/python bench/caller_history.py
 	scripts/ensure-ldap
 	$(BIN)/python bench/directory_sync.py
 	scripts/ensure-telephony

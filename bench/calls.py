@@ -1,7 +1,8 @@
 """Real calls through the switchboard's own telephone: Kamailio (deploy/kamailio/
 switchboard.cfg) asking a running Växel, rtpengine in userspace for the media, and
-`vaxel media` holding the queue, with N calls at once from SIP callers to N phones
-registered at Kamailio (the same agents the end-to-end tests use). Prints p50/p99 of:
+the media endpoint holding the queue, with N calls at once from SIP callers to N phones
+registered at Kamailio, all of them Debian's baresip driven over its ctrl_tcp module
+(the agents of the end-to-end tests, vaxel/telephony/tests/baresip.py). Prints p50/p99 of:
 
 - INVITE → ringing: a caller dials a person's number, until the INVITE reaches the
   phone registered for it (Växel decides, rtpengine takes the SDP offer);
@@ -9,18 +10,32 @@ registered at Kamailio (the same agents the end-to-end tests use). Prints p50/p9
   refers it to, until the phone of the number put through to rings;
 - INVITE → answered in the queue: a caller dials the switchboard, until the media
   endpoint answers, having recorded the call in the consoles' queue and composed its
-  greeting (the live event to the browsers is not included; bench/live.py measures it);
+  greeting;
+- INVITE → the consoles show it: the same calls, until the queue's live event has
+  reached each of two operators' consoles (their Server-Sent Events streams);
+- answer → audio: the phone rung answers, until the caller's telephone counts its first
+  RTP packet through rtpengine (baresip's stream statistics, asked every 2 ms);
 
 beside the same Kamailio, rtpengine and phones with Växel left out (WITHOUT_VAXEL: the
-dialled user is rung as it is), measured in the same run. Targets: p99 under 150 ms for
+dialled user is rung as it is) for INVITE → ringing and answer → audio, measured in
+the same run. Targets: p99 under 150 ms for
 INVITE → ringing, under 300 ms for transfer → ringing.
+
+Each time runs from the moment the `dial` command is sent to the caller's baresip until
+the phone's (or the caller's) baresip event (CALL_INCOMING, CALL_ESTABLISHED) reaches
+this script: besides the SIP path it includes both agents' own work (the caller building
+its INVITE and SDP, the phone parsing it) and two local TCP hops, which the
+hand-written agents these figures were first taken with did not have: a few
+milliseconds (bare Kamailio p50 6–11 ms against 4 ms, 5 calls at once on this shared
+2-core machine). The bare Kamailio line has the same, so compare the two. A rung phone declines (486);
+a caller in the queue hangs up with a BYE along the dialog's route through Kamailio.
 
     .venv/bin/python bench/calls.py [--calls 20] [--rounds 10] [--people 1000] [--postgres]
 
-Needs kamailio and rtpengine (scripts/ensure-telephony). Uses a fresh SQLite database in
+Needs kamailio, rtpengine and baresip (scripts/ensure-telephony). Uses a fresh SQLite database in
 a temporary folder (or, with --postgres, a fresh database vaxel_bench_calls on the
-PostgreSQL at 127.0.0.1:5432), one `vaxel serve` and one `vaxel media` process, ports on
-127.0.0.1.
+PostgreSQL at 127.0.0.1:5432), one `vaxel serve --media` process (the media endpoint in
+the server, as the embedded set-up runs it), ports on 127.0.0.1.
 """
 
 import os
@@ -46,7 +61,10 @@ os.environ.setdefault("VAXEL_CLI", "1")
 os.environ.update(VAXEL_TELEPHONY_DRIVER="kamailio", VAXEL_SIP_DOMAIN="vaxel.bench")
 
 import argparse
-import secrets
+import contextlib
+import http.cookiejar
+import json
+import re
 import shutil
 import signal
 import socket
@@ -54,6 +72,8 @@ import statistics
 import subprocess
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import django
@@ -66,19 +86,20 @@ from vaxel.access.services import token_create, user_add
 from vaxel.availability.services import schedule_exception_add
 from vaxel.core.time import local_date, now
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
+from vaxel.telephony.models import Call
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
-from vaxel.telephony.sip_udp import SipClient, invite, request
+from vaxel.telephony.sip_udp import SipClient, request
 from vaxel.telephony.switchboard import sip_credentials, transfer_uri
-from vaxel.telephony.tests.phones import Phone, _headers
+from vaxel.telephony.tests.baresip import BARESIP, SipAgent
 
 ROOT = Path(__file__).resolve().parent.parent
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 RTPENGINE = shutil.which("rtpengine") or "/usr/bin/rtpengine"
 SWITCHBOARD = "+46370300000"
-SDP = (
-    "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-    "m=audio {port} RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"
-)
+CALLER = "+46361234567"
+PASSWORD = "bench-lösenord-1"
+# This worktree's Växel, whichever virtualenv runs the script.
+VAXEL = [sys.executable, "-c", "import sys; from vaxel.cli import main; sys.exit(main())"]
 
 
 def free_port(kind=socket.SOCK_STREAM) -> int:
@@ -136,43 +157,26 @@ def kamailio(workdir: Path, *, route: str, rtpengine: str, bare: bool) -> tuple[
     return port, pid
 
 
-def decline(phone: Phone, invite_text: str) -> None:
-    """The phone says it is busy, so the transaction and its media session end."""
-    _first, headers, _body = _headers(invite_text)
-    vias = "".join(f"Via: {v}\r\n" for v in headers.get("via", []))
-    phone.sip.sendto(
-        (
-            f"SIP/2.0 486 Busy Here\r\n{vias}From: {headers['from'][0]}\r\n"
-            f"To: {headers['to'][0]};tag=busy\r\nCall-ID: {headers['call-id'][0]}\r\n"
-            f"CSeq: {headers['cseq'][0]}\r\nContent-Length: 0\r\n\r\n"
-        ).encode(),
-        phone.proxy,
-    )
-
-
-def ring(port: int, pairs: list[tuple[str, Phone]]) -> list[float]:
-    """All callers dial at once; milliseconds until each phone rings."""
+def ring(port: int, pairs: list[tuple[str, SipAgent]], callers: list[SipAgent]) -> list[float]:
+    """All callers dial at once; milliseconds until each phone rings (it then declines)."""
     times: list[float] = []
     gate = threading.Barrier(len(pairs))
 
-    def one(user: str, phone: Phone) -> None:
-        caller = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        caller.bind(("127.0.0.1", 0))
-        message = invite(user, "+46361234567", host="127.0.0.1", port=port).replace(
-            b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n"
-        )
-        sdp = SDP.format(port=free_port(socket.SOCK_DGRAM))
-        message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
+    def one(user: str, phone: SipAgent, caller: SipAgent) -> None:
+        rung, dialled = phone.mark(), caller.mark()
         gate.wait()
         began = time.perf_counter()
-        caller.sendto(message, ("127.0.0.1", port))
-        text = phone.ringing(seconds=5)
-        if text:
-            times.append((time.perf_counter() - began) * 1000)
-            decline(phone, text)
-        caller.close()
+        caller.dial(f"sip:{user}@127.0.0.1:{port}")
+        ringing = phone.wait("CALL_INCOMING", seconds=5, since=rung)
+        if ringing is not None:
+            times.append((ringing.at - began) * 1000)
+            phone.hang_up()  # busy: the transaction and its media session end
+        caller.closed(seconds=5, since=dialled)
 
-    threads = [threading.Thread(target=one, args=pair) for pair in pairs]
+    threads = [
+        threading.Thread(target=one, args=(*pair, caller))
+        for pair, caller in zip(pairs, callers, strict=False)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -180,42 +184,112 @@ def ring(port: int, pairs: list[tuple[str, Phone]]) -> list[float]:
     return times
 
 
-def queued(port: int, media_port: int, calls: int) -> list[float]:
+def queued(port: int, callers: list[SipAgent], consoles: list["Console"]) -> tuple[list[float], list[float]]:
     """All callers dial the switchboard at once; milliseconds until the media endpoint
     answers each (the call is then recorded in the consoles' queue and its greeting
-    composed). Each caller then hangs up, straight at the media endpoint."""
+    composed), and until each console has been told. Each caller then hangs up."""
     times: list[float] = []
-    gate = threading.Barrier(calls)
+    began: dict[str, float] = {}  # Call-ID → when its caller dialled
+    gate = threading.Barrier(len(callers))
 
-    def one(_n: int) -> None:
-        call_id = f"bench-{secrets.token_hex(6)}"
-        caller = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        caller.bind(("127.0.0.1", 0))
-        caller.settimeout(5)
-        message = invite(SWITCHBOARD, "+46361234567", host="127.0.0.1", port=port, call_id=call_id).replace(
-            b"Content-Length: 0\r\n\r\n", b"Content-Type: application/sdp\r\n"
-        )
-        sdp = SDP.format(port=free_port(socket.SOCK_DGRAM))
-        message += f"Content-Length: {len(sdp)}\r\n\r\n{sdp}".encode()
+    def one(caller: SipAgent) -> None:
+        dialled = caller.mark()
         gate.wait()
-        began = time.perf_counter()
-        caller.sendto(message, ("127.0.0.1", port))
-        try:
-            while not caller.recv(65535).startswith(b"SIP/2.0 200"):
-                pass
-            times.append((time.perf_counter() - began) * 1000)
-        except TimeoutError:
-            pass
-        bye = request("BYE", "media", "+46361234567", host="127.0.0.1", port=media_port, call_id=call_id)
-        caller.sendto(bye, ("127.0.0.1", media_port))
-        caller.close()
+        at = time.perf_counter()
+        caller.dial(f"sip:{SWITCHBOARD}@127.0.0.1:{port}")
+        answered = caller.established(seconds=5, since=dialled)
+        if answered is not None:
+            times.append((answered.at - at) * 1000)
+            began[answered.call_id] = at
+        caller.hang_up()
+        caller.closed(seconds=5, since=dialled)
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(calls)]
+    threads = [threading.Thread(target=one, args=(caller,)) for caller in callers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    calls = dict(Call.objects.filter(external_id__in=began).values_list("external_id", "pk"))
+    shown = [
+        (console.arrived[calls[call_id]] - at) * 1000
+        for console in consoles
+        for call_id, at in began.items()
+        if calls.get(call_id) in console.arrived
+    ]
+    return times, shown
+
+
+def answer_to_audio(port: int, pairs: list[tuple[str, SipAgent]], callers: list[SipAgent]) -> list[float]:
+    """All callers dial at once and each phone answers as it rings; milliseconds from the
+    answer until the caller's first RTP packet. Then each caller hangs up."""
+    times: list[float] = []
+    gate = threading.Barrier(len(pairs))
+
+    def one(user: str, phone: SipAgent, caller: SipAgent) -> None:
+        rung, dialled = phone.mark(), caller.mark()
+        gate.wait()
+        caller.dial(f"sip:{user}@127.0.0.1:{port}")
+        if phone.wait("CALL_INCOMING", seconds=5, since=rung) is not None:
+            began = time.perf_counter()
+            phone.answer()
+            if caller.established(seconds=5, since=dialled) is not None:
+                while time.perf_counter() - began < 3:
+                    if caller.audio().received > 0:
+                        times.append((time.perf_counter() - began) * 1000)
+                        break
+                    time.sleep(0.002)
+        caller.hang_up()
+        caller.closed(seconds=5, since=dialled)
+        phone.closed(seconds=5, since=rung)
+
+    threads = [
+        threading.Thread(target=one, args=(*pair, caller))
+        for pair, caller in zip(pairs, callers, strict=False)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return times
+
+
+class Console:
+    """An operator's console's live stream, read in the background: when the event that
+    a call is waiting reached it, by the call's id."""
+
+    def __init__(self, port: int, cookie: str):
+        self.arrived: dict[int, float] = {}
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=600)
+        self.sock.sendall(
+            f"GET /konsol/handelser/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+            "Accept: text/event-stream\r\n\r\n".encode()
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        pending = b""
+        while data := self.sock.recv(65536):
+            came = time.perf_counter()
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if not line.startswith(b"data: "):
+                    continue
+                with contextlib.suppress(ValueError):
+                    event = json.loads(line[6:])
+                    if event.get("kind") == "queue" and event.get("state") == "queued":
+                        self.arrived.setdefault(event["call"], came)
+
+
+def signed_in(port: int, username: str) -> str:
+    """The session cookie of `username` signed in at the server on `port`."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{port}/login/", timeout=10).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    form = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf})
+    opener.open(f"http://127.0.0.1:{port}/login/", data=form.encode(), timeout=10).close()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def report(name: str, times: list[float], expected: int) -> None:
@@ -235,8 +309,8 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
-    if not (Path(KAMAILIO).exists() and Path(RTPENGINE).exists()):
-        print("kamailio and rtpengine are needed: scripts/ensure-telephony")
+    if not (Path(KAMAILIO).exists() and Path(RTPENGINE).exists() and Path(BARESIP).exists()):
+        print("kamailio, rtpengine and baresip are needed: scripts/ensure-telephony")
         return 1
     numbers = directory(args.people)
     _token, secret = token_create(owner="kamailio", scopes="route", name="bench")
@@ -245,19 +319,18 @@ def main() -> int:
     env = {
         **os.environ,
         "VAXEL_SECRET_KEY": "bench-only",
+        "VAXEL_SSL_REDIRECT": "0",  # plain HTTP on loopback
+        "VAXEL_SECURE_COOKIES": "0",
         "VAXEL_LOG_LEVEL": "WARNING",
         "VAXEL_MEDIA_HOST": f"127.0.0.1:{media_port}",
+        "VAXEL_TRANSFER_RING_SECONDS": "0",  # a phone that declines is no recall to time
     }
     processes = [
         start(
-            [str(ROOT / ".venv" / "bin" / "vaxel"), "serve", "--no-worker", "--port", str(web_port)],
+            [*VAXEL, "serve", "--no-worker", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
             work / "serve.log",
             env=env,
-        ),
-        start(
-            [str(ROOT / ".venv" / "bin" / "vaxel"), "media", "--listen", f"127.0.0.1:{media_port}"],
-            work / "media.log",
-            env=env,
+            cwd=ROOT,
         ),
         start(
             [
@@ -276,7 +349,7 @@ def main() -> int:
         ),
     ]
     pids: list[Path] = []
-    phones: list[Phone] = []
+    agents: list[SipAgent] = []
     try:
         time.sleep(3)  # the web server, the media endpoint and rtpengine start
         rtp = f"udp:127.0.0.1:{ng_port}"
@@ -287,43 +360,65 @@ def main() -> int:
         chosen = numbers[: args.calls]
         for port in (real_port, bare_port):
             for number in chosen:
-                phone = Phone(proxy_port=port, user=number.e164, domain="vaxel.bench")
                 minted = sip_credentials(number.e164)
-                assert phone.register(str(minted["authorization_user"]), str(minted["password"])) == 200
-                phones.append(phone)
-        real_phones, bare_phones = phones[: args.calls], phones[args.calls :]
+                phone = SipAgent(
+                    user=number.e164,
+                    domain="vaxel.bench",
+                    proxy_port=port,
+                    auth_user=str(minted["authorization_user"]),
+                    password=str(minted["password"]),
+                    lifetime=24 * 3600,
+                )
+                agents.append(phone.start())
+                assert phone.registration() == 200
+        real_phones, bare_phones = agents[: args.calls], agents[args.calls :]
+        callers = [
+            SipAgent(user=CALLER, domain="127.0.0.1", proxy_port=0, lifetime=24 * 3600) for _n in chosen
+        ]
+        for caller in callers:
+            agents.append(caller.start())
         operator = user_add(username="bench-operator", roles="operator")[0]
+        user_add(username="bench-console", password=PASSWORD, roles="operator")
+        cookie = signed_in(web_port, "bench-console")
+        consoles = [Console(web_port, cookie) for _n in range(2)]
         print(
             f"{args.people} people, {args.calls} calls at once, {args.rounds} rounds; "
-            "Kamailio with 4 children, rtpengine in userspace"
+            "Kamailio with 4 children, rtpengine in userspace, 2 consoles"
         )
-        ring(real_port, [(n.e164, p) for n, p in zip(chosen, real_phones, strict=True)])  # warm up
-        ring(bare_port, [(n.e164, p) for n, p in zip(chosen, bare_phones, strict=True)])
-        queued(real_port, media_port, args.calls)  # the greeting and each place are spoken once
-        results: dict[str, list[float]] = {"real": [], "bare": [], "transfer": [], "queue": []}
+        real = [(n.e164, p) for n, p in zip(chosen, real_phones, strict=True)]
+        bare = [(n.e164, p) for n, p in zip(chosen, bare_phones, strict=True)]
+        ring(real_port, real, callers)  # warm up
+        ring(bare_port, bare, callers)
+        queued(real_port, callers, consoles)  # the greeting and each place are spoken once
+        results: dict[str, list[float]] = {
+            name: [] for name in ("real", "bare", "transfer", "queue", "shown", "audio", "bare audio")
+        }
         for _round in range(args.rounds):
-            results["real"] += ring(
-                real_port, [(n.e164, p) for n, p in zip(chosen, real_phones, strict=True)]
-            )
-            results["bare"] += ring(
-                bare_port, [(n.e164, p) for n, p in zip(chosen, bare_phones, strict=True)]
-            )
+            results["real"] += ring(real_port, real, callers)
+            results["bare"] += ring(bare_port, bare, callers)
             addresses = []
             for number in chosen:
                 call = call_arrive(caller="036-123456", called=SWITCHBOARD, driver="kamailio")
                 call_answer(call_id=call.pk, actor=operator)
                 put = call_put_through(call_id=call.pk, number_id=number.pk, actor=operator)
                 addresses.append(transfer_uri(put).removeprefix("sip:").split("@", 1)[0])
-            results["transfer"] += ring(real_port, list(zip(addresses, real_phones, strict=True)))
-            results["queue"] += queued(real_port, media_port, args.calls)
+            results["transfer"] += ring(real_port, list(zip(addresses, real_phones, strict=True)), callers)
+            answered, shown = queued(real_port, callers, consoles)
+            results["queue"] += answered
+            results["shown"] += shown
+            results["audio"] += answer_to_audio(real_port, real, callers)
+            results["bare audio"] += answer_to_audio(bare_port, bare, callers)
         expected = args.calls * args.rounds
         report("Växel, INVITE → ringing", results["real"], expected)
         report("bare Kamailio forward, INVITE → ringing", results["bare"], expected)
         report("Växel, transfer (xfer- address) → ringing", results["transfer"], expected)
         report("Växel, INVITE to the switchboard → answered in the queue", results["queue"], expected)
+        report("Växel, INVITE to the switchboard → shown in each console", results["shown"], 2 * expected)
+        report("Växel, answer → the caller's first audio", results["audio"], expected)
+        report("bare Kamailio forward, answer → the caller's first audio", results["bare audio"], expected)
     finally:
-        for phone in phones:
-            phone.close()
+        for agent in agents:
+            agent.close()
         for pid_file in pids:
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
         for process in processes:

@@ -5,6 +5,7 @@ Prints p50/p99 per INVITE and INVITEs per second. Target: p99 under 5 ms and at 
 500 INVITE/s with the real service.
 
     .venv/bin/python bench/sip.py [--people 100000] [--invites 3000] [--rate 200] [--seconds 10]
+        [--before main] [--define MAX_PENDING=32 ...]
 
 Then overload, open loop with sipp (callers who do not wait for the one before): INVITE
 → 302 → ACK at 1×, 2× and 4× the rate Växel sustains (--rate, 200/s), for Växel and for the
@@ -12,6 +13,11 @@ stub. Prints, at each rate, how many calls were redirected and how many were not
 p99 of the redirected ones, and the knee: the highest rate at which 99 % are redirected
 with p99 under 50 ms. Targets: Växel's knee at least 80 % of the stub's; at 4× the
 redirected calls' p99 under 50 ms.
+
+`--before REF` runs the open loop also with kamailio.cfg as it is in git at REF (e.g.
+main), Växel and stub each, in the same run, so before and after are compared on the same
+machine at the same moment. `--define NAME=VALUE` adds a #!define to this configuration's
+vaxel-local.cfg (not to REF's), e.g. MAX_PENDING=16 or WITHOUT_MAX_PENDING=1.
 
 Needs kamailio and sipp (scripts/ensure-telephony). Uses a fresh SQLite database in a
 temporary folder, one `vaxel serve` process, and ports on 127.0.0.1.
@@ -140,10 +146,10 @@ def directory(people: int) -> list[str]:
     return numbers
 
 
-def kamailio(workdir: Path, upstream: str, extra: str = "") -> tuple[int, Path]:
+def kamailio(workdir: Path, upstream: str, config: str, extra: str = "") -> tuple[int, Path]:
     workdir.mkdir()
     port = free_port(socket.SOCK_DGRAM)
-    (workdir / "kamailio.cfg").write_text((ROOT / "deploy" / "kamailio" / "kamailio.cfg").read_text())
+    (workdir / "kamailio.cfg").write_text(config)
     (workdir / "vaxel-local.cfg").write_text(
         f'#!define LISTEN udp:127.0.0.1:{port}\n#!define VAXEL_HTTPCON "vaxel=>{upstream}"\n'
         '#!define GATEWAY "10.0.0.5"\n#!define WITHOUT_PIKE 1\n' + extra
@@ -271,7 +277,19 @@ def main() -> int:
     parser.add_argument("--invites", type=int, default=3000)
     parser.add_argument("--rate", type=int, default=200, help="the rate Växel sustains: 1× of the open loop")
     parser.add_argument("--seconds", type=int, default=10, help="each open-loop run")
+    parser.add_argument("--before", metavar="REF", help="also the open loop with kamailio.cfg at git REF")
+    parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
+    config = (ROOT / "deploy" / "kamailio" / "kamailio.cfg").read_text()
+    extra = "".join("#!define {} {}\n".format(*d.partition("=")[::2]) for d in args.define)
+    before = None
+    if args.before:
+        before = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{args.before}:deploy/kamailio/kamailio.cfg"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     if not Path(KAMAILIO).exists():
         print("kamailio is not installed: scripts/ensure-telephony")
         return 1
@@ -279,8 +297,9 @@ def main() -> int:
     _token, secret = token_create(owner="kamailio", scopes="route", name="bench")
     port = free_port()
     env = {**os.environ, "VAXEL_SECRET_KEY": "bench-only", "VAXEL_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "vaxel"), "serve", "--no-worker", "--port", str(port)],
+    server = subprocess.Popen(  # this checkout's Växel, with the Python running this script
+        [sys.executable, "-m", "vaxel.cli", "serve", "--no-worker", "--port", str(port)],
+        cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -316,13 +335,25 @@ def main() -> int:
         median = statistics.median(server_times)
         print(f"  server time per answer (in-process): p50 {median:.3f} ms, p99 {q[98]:.3f} ms")
         work = Path(DATA)
-        real_port, real_pid = kamailio(work / "real", f"http://pbx:{secret}@127.0.0.1:{port}/pbx/route")
-        stub_port, stub_pid = kamailio(work / "stub", f"http://127.0.0.1:{stub_server.server_port}/pbx/route")
+        real_url = f"http://pbx:{secret}@127.0.0.1:{port}/pbx/route"
+        stub_url = f"http://127.0.0.1:{stub_server.server_port}/pbx/route"
+        real_port, real_pid = kamailio(work / "real", real_url, config, extra)
+        stub_port, stub_pid = kamailio(work / "stub", stub_url, config, extra)
         kamailios = [real_pid, stub_pid]
+        targets = [("Växel", real_port), ("stub", stub_port)]
+        if before is not None:
+            old_real_port, old_real_pid = kamailio(work / "real-before", real_url, before)
+            old_stub_port, old_stub_pid = kamailio(work / "stub-before", stub_url, before)
+            kamailios += [old_real_pid, old_stub_pid]
+            targets = [
+                (f"Växel {args.before}", old_real_port),
+                (f"stub {args.before}", old_stub_port),
+                *targets,
+            ]
         time.sleep(0.5)
         print(
             f"{args.people} people ({args.people // 4} absent), {args.invites} INVITEs per run, "
-            "Kamailio with 4 children"
+            f"Kamailio with 4 children{', ' + extra.strip().replace(chr(10), ', ') if extra else ''}"
         )
         for clients in (1, 8):
             label = "sequential" if clients == 1 else f"{clients} parallel clients"
@@ -333,7 +364,7 @@ def main() -> int:
         if Path(SIPP).exists():
             print(f"Open loop (sipp), {args.seconds} s per rate:")
             knees = {}
-            for name, port in (("Växel", real_port), ("stub", stub_port)):
+            for name, port in targets:
                 knees[name] = 0
                 for factor in (1, 2, 4):
                     rate = args.rate * factor
@@ -344,7 +375,9 @@ def main() -> int:
                     )
                     if redirected >= 0.99 * rate * args.seconds and p99 < 50:
                         knees[name] = rate
-            print(f"  knee: Växel {knees['Växel']}/s, stub {knees['stub']}/s")
+            for real, bare in zip(targets[::2], targets[1::2], strict=True):
+                ratio = knees[real[0]] / knees[bare[0]] if knees[bare[0]] else float("nan")
+                print(f"  knee: {real[0]} {knees[real[0]]}/s, {bare[0]} {knees[bare[0]]}/s ({ratio:.0%})")
     finally:
         for pid_file in kamailios:
             os.kill(int(pid_file.read_text()), signal.SIGTERM)

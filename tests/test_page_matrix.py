@@ -194,6 +194,14 @@ PAGES = [
         {},
         CONSOLE_POST,
     ),
+    # A voice message's recording: operators only, never a sign-in page (an <audio> asks).
+    (
+        "konsol/samtal/<id:pk>/rostmeddelande/",
+        "get",
+        lambda t: "/konsol/samtal/999/rostmeddelande/",
+        None,
+        expect(anonymous=403, operator=404, administrator=404),  # no such call
+    ),
     ("konsol/franvaro/", "post", lambda t: "/konsol/franvaro/", {"email": "x"}, CONSOLE_POST),
     ("konsol/meddelande/", "post", lambda t: "/konsol/meddelande/", {}, CONSOLE_POST),
     (

@@ -25,6 +25,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.once  # a server of its own on its own SQLite file, whichever database the run has
 def test_s3_the_servers_log_never_carries_a_callers_mobile(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "VAXEL_"))}
     env.update(VAXEL_DATA_DIR=str(tmp_path), VAXEL_DEBUG="1")

@@ -1,7 +1,8 @@
 """The operator console in Debian's Chromium, served over ASGI with its live stream:
 a simulated call arrives, is answered (S1), a person is found by a typo and seen to be
-absent with a back time (E3), a message is taken (S2), a call is put through, and an
-absence set in one console appears in another without reloading."""
+absent with a back time (E3), a message is taken (S2), a call is put through, an
+absence set in one console appears in another without reloading, and a caller's
+history shows while their call rings and once it is answered."""
 
 from datetime import timedelta
 
@@ -11,7 +12,9 @@ from tests.browser.conftest import open_console, sign_in
 from vaxel.availability.services import absence_add
 from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD
 from vaxel.core.time import local, now
+from vaxel.directory.models import NumberKind
 from vaxel.messaging.models import Message
+from vaxel.messaging.services import message_take
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_arrive
 
@@ -68,6 +71,46 @@ def test_s1_s2_e3_e8_operator_answers_finds_by_typo_takes_a_message_and_puts_thr
     page.wait_for_selector("#notice:has-text('Kopplat till Anna Sjöberg.')")
     shot(page, "console-put-through")
     assert Call.objects.filter(state=CallState.PUT_THROUGH).count() == 1
+    page.context.close()
+
+
+def earlier_put_through(caller: str, person, days: int) -> Call:
+    """A call `days` ago from `caller`, put through to `person`'s direct number."""
+    at = now() - timedelta(days=days)
+    number = person.numbers.get(kind=NumberKind.DIRECT)
+    return Call.objects.create(
+        external_id=f"earlier-{days}",
+        driver="simulator",
+        caller=caller,
+        called=SWITCHBOARD,
+        state=CallState.PUT_THROUGH,
+        arrived_at=at,
+        answered_at=at,
+        ended_at=at + timedelta(minutes=1),
+        put_through_to=number,
+        put_through_name=person.name,
+    )
+
+
+def test_e4_the_callers_history_shows_while_the_call_waits_and_once_it_is_answered(
+    switchboard_open_today, asgi_server, browser, shot
+):
+    town = switchboard_open_today
+    earlier_put_through("+4636123456", town.anna, days=6)
+    earlier_put_through("+4636123456", town.bjorn, days=1)
+    callback = message_take(subject="Garaget", caller_number="036-123456", for_unit="Bygglov")
+    page = open_console(browser, asgi_server, "operator")
+    call_arrive(caller="036-123456", called=SWITCHBOARD)
+    waiting = page.wait_for_selector(".calls li.call .history-line")
+    assert "Har ringt 2 gånger de senaste 28 dagarna." in waiting.text_content()
+    assert "1 öppet meddelande." in waiting.text_content()
+    page.keyboard.press("Alt+a")
+    history = page.wait_for_selector(".current.active .history")
+    text = " ".join(history.text_content().split())
+    assert "Har ringt 2 gånger förut" in text
+    assert text.index("kopplad till Björn Åberg") < text.index("kopplad till Anna Sjöberg")
+    assert f"Återuppringning {callback.reference} till Bygglov" in text
+    shot(page, "console-caller-history")
     page.context.close()
 
 

@@ -2,13 +2,17 @@
 PostgreSQL database of its own), its own Redis on its own port when asked, and the
 processes it starts (`vaxel serve`, `vaxel worker`), which the test may kill at will."""
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -228,3 +232,45 @@ def descendants_of_session(processes: list[subprocess.Popen]) -> list[int]:
         for p in Path("/proc").iterdir()
         if p.name.isdigit() and session_of(int(p.name)) in sessions and alive(int(p.name))
     ]
+
+
+def signed_in(instance) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{instance.port}"
+    page = opener.open(f"{base}/login/", timeout=10).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"username": "vaxeln", "password": "hemligt-lösenord-1", "csrfmiddlewaretoken": csrf}
+    opener.open(
+        urllib.request.Request(  # noqa: S310 - loopback
+            f"{base}/login/",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Referer": f"{base}/login/"},
+        ),
+        timeout=10,
+    )
+    return opener
+
+
+class Stream:
+    """The console's live stream (Server-Sent Events), read in the background."""
+
+    def __init__(self, opener, url: str):
+        self.events: list[tuple[float, str, str]] = []
+        self.response = opener.open(url, timeout=60)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        kind = ""
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: "):
+                    self.events.append((time.monotonic(), kind, line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    def saw(self, kind: str, text: str = "", after: float = 0.0):
+        return next((at for at, k, data in self.events if k == kind and text in data and at > after), None)

@@ -3,12 +3,16 @@ SIGINT (Ctrl-C), and even when the server itself is killed with SIGKILL."""
 
 import os
 import signal
+import socket
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fault_instance import alive, children_of, descendants_of_session, until
+from fault_instance import Stream, alive, children_of, descendants_of_session, signed_in, until
+
+from vaxel.telephony.tests.conftest import Caller
 
 pytestmark = pytest.mark.processes
 
@@ -76,3 +80,23 @@ def cmdline(pid: int) -> bytes:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_s1_on_sqlite_a_caller_queued_by_the_media_endpoint_inside_the_server_shows_in_the_consoles(
+    instances,
+):
+    instance = instances()
+    instance.set_up()
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()  # the server runs on the real clock
+    for day in (today, today + timedelta(days=1)):
+        instance.vx("opening-hours", "exception", "add", day.isoformat(), "--hours", "00:00-24:00")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        media_port = probe.getsockname()[1]
+    instance.serve("--no-worker", "--media", f"127.0.0.1:{media_port}")
+    stream = Stream(signed_in(instance), f"http://127.0.0.1:{instance.port}/konsol/handelser/")
+    time.sleep(1)
+    caller = Caller(media_port)
+    assert caller.invite("queue")[0] == 200  # the queue answers: greeting, then music
+    assert until(lambda: stream.saw("queue", '"state": "queued"'), seconds=10), stream.events
+    assert caller.hear(8000) >= 8000  # the greeting plays

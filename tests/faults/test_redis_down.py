@@ -4,15 +4,11 @@ poll, consoles are told they are not live and resync, and everything comes back 
 itself when Redis does. A real `vaxel serve` with its job worker, a Redis of the test's
 own that the test stops and starts, and a real SMTP server."""
 
-import http.cookiejar
 import re
-import threading
 import time
-import urllib.parse
-import urllib.request
 
 import pytest
-from fault_instance import until
+from fault_instance import Stream, signed_in, until
 
 from vaxel.core.testing_smtp import SmtpServer
 
@@ -83,48 +79,6 @@ def test_s2_with_redis_down_messages_are_taken_and_mailed_once_it_is_back(town, 
     sent = received_references(smtp)
     assert all(sent.count(reference) == 1 for reference in taken)  # each once
     assert "Redis is reachable again" in instance.log("server.log")
-
-
-def signed_in(instance) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{instance.port}"
-    page = opener.open(f"{base}/login/", timeout=10).read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"username": "vaxeln", "password": "hemligt-lösenord-1", "csrfmiddlewaretoken": csrf}
-    opener.open(
-        urllib.request.Request(  # noqa: S310 - loopback
-            f"{base}/login/",
-            data=urllib.parse.urlencode(form).encode(),
-            headers={"Referer": f"{base}/login/"},
-        ),
-        timeout=10,
-    )
-    return opener
-
-
-class Stream:
-    """The console's live stream (Server-Sent Events), read in the background."""
-
-    def __init__(self, opener, url: str):
-        self.events: list[tuple[float, str, str]] = []
-        self.response = opener.open(url, timeout=60)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        kind = ""
-        try:
-            for raw in self.response:
-                line = raw.decode().rstrip("\n")
-                if line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: "):
-                    self.events.append((time.monotonic(), kind, line[6:]))
-        except (OSError, ValueError):
-            pass
-
-    def saw(self, kind: str, text: str = "", after: float = 0.0):
-        return next((at for at, k, data in self.events if k == kind and text in data and at > after), None)
 
 
 def test_a_console_is_told_it_is_not_live_while_redis_is_down_and_is_live_again_after(town, redis_server):

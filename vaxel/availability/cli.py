@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+from django.utils.translation import gettext as _
+
 from vaxel.availability import services
 from vaxel.availability.schedule import format_hours, format_weekly
 from vaxel.availability.selectors import (
@@ -14,7 +16,7 @@ from vaxel.availability.selectors import (
 from vaxel.core.cli import Verbs, at_of, print_json
 from vaxel.core.time import iso, now, parse_day, parse_instant
 from vaxel.directory.selectors import person_get, unit_get
-from vaxel.directory.services import parse_keywords
+from vaxel.directory.services import parse_keywords, transfer_ring_set
 
 
 def register(verbs: Verbs) -> None:
@@ -24,6 +26,9 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--parent", help="the unit above this one")
     p.add_argument("--keywords", help='services it handles, comma separated: "bygglov,detaljplan"')
     p.add_argument("--telephone-hours", help='weekly telephone hours, e.g. "mon-fri 08:30-10:00"')
+    p = unit.verb("ring", unit_ring, help="how long a call put through rings before it comes back (a recall)")
+    p.add_argument("unit")
+    p.add_argument("--seconds", type=int, help="5–120; leave out for the default")
 
     absence = verbs.group("absence", help="absences (diversions)")
     p = absence.verb("add", absence_add, help="add an absence; touching ones merge (E3)")
@@ -56,6 +61,12 @@ def register(verbs: Verbs) -> None:
     p = verbs.verb("next-opening", next_opening, help="when the switchboard opens next (S4)")
     p.add_argument("--at", help="ISO 8601 (default: now)")
     p.add_argument("--json", action="store_true")
+
+
+def unit_ring(args: argparse.Namespace) -> int:
+    name = transfer_ring_set(seconds=args.seconds, unit=args.unit)
+    print(f"{name}: {args.seconds or _('the default')}")
+    return 0
 
 
 def unit_add(args: argparse.Namespace) -> int:

@@ -29,6 +29,11 @@ def register(verbs: Verbs) -> None:
         metavar="RATE",
         help="also run the call simulator at RATE calls a minute, day and night (the demo)",
     )
+    p.add_argument(
+        "--media",
+        metavar="HOST:PORT",
+        help="also run the switchboard's media endpoint (queue, announcements) in this process",
+    )
     verbs.verb("worker", worker, help="run the job worker (e-mail, reminders, digests)")
 
 
@@ -51,6 +56,9 @@ def _stop_on_sigterm(signum, frame) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.media and args.workers != 1:
+        print("vaxel serve: --media needs --workers 1; with more, run vaxel media beside.", file=sys.stderr)
+        return 2
     call_command("collectstatic", interactive=False, verbosity=0)
     # uvicorn handles SIGTERM and SIGINT itself, then raises the signal again once it has
     # shut down; this handler turns that into an exit that runs `finally` below, so the
@@ -60,6 +68,14 @@ def serve(args: argparse.Namespace) -> int:
     if not args.no_worker:
         children.append(_child("worker"))
     options = server_options(host=args.host, port=args.port, workers=args.workers)
+    if args.media:
+        if args.workers != 1:
+            print(
+                "vaxel serve: --media needs --workers 1; with more, run vaxel media beside it.",
+                file=sys.stderr,
+            )
+            return 2
+        _media_beside(args.media)
     try:
         if args.simulate and args.workers == 1:
             # The simulator waits for the server, then feeds it calls as a PBX would (its
@@ -83,6 +99,14 @@ def serve(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
     return 0
+
+
+def _media_beside(listen: str) -> None:
+    """The media endpoint in a thread of this server process, so the calls it queues
+    reach the consoles live without a broker between processes (SQLite, no Redis)."""
+    from vaxel.telephony.media_endpoint import media_endpoint_forever
+
+    threading.Thread(target=media_endpoint_forever, args=(listen,), name="media", daemon=True).start()
 
 
 def _child(*verb: str, alone: bool = False) -> subprocess.Popen:

@@ -427,6 +427,13 @@ VAXEL_MEDIA_HOST = os.environ.get("VAXEL_MEDIA_HOST", "127.0.0.1:5080")
 # that follows its redirects, rtpengine. Addresses or networks, comma-separated.
 VAXEL_MEDIA_PEERS = os.environ.get("VAXEL_MEDIA_PEERS", "127.0.0.1")
 VAXEL_PBX_FORK = os.environ.get("VAXEL_PBX_FORK", "parallel")
+# The queue at the media endpoint (docs/console.md, "The queue"): every so many seconds a
+# caller hears their place and expected wait again; from this expected or waited time on
+# they may press 1 to be called back keeping their place (0: never offered), and an
+# operator tries so many times before the callback is given up.
+VAXEL_QUEUE_ANNOUNCE_SECONDS = float(os.environ.get("VAXEL_QUEUE_ANNOUNCE_SECONDS", "30"))
+VAXEL_QUEUE_CALLBACK_SECONDS = int(os.environ.get("VAXEL_QUEUE_CALLBACK_SECONDS", "120"))
+VAXEL_QUEUE_CALLBACK_ATTEMPTS = int(os.environ.get("VAXEL_QUEUE_CALLBACK_ATTEMPTS", "3"))
 # Records and retention (docs/records.md). Voicemail is recorded only when turned on;
 # callers are then told so, and for how long the recording is kept.
 VAXEL_VOICEMAIL_RECORDING = os.environ.get("VAXEL_VOICEMAIL_RECORDING", "off").lower() in ("1", "on", "yes")
@@ -449,6 +456,21 @@ VAXEL_SIP_DOMAIN = os.environ.get("VAXEL_SIP_DOMAIN", "127.0.0.1")
 VAXEL_SIP_WS_URL = os.environ.get("VAXEL_SIP_WS_URL", "ws://127.0.0.1:8088")
 VAXEL_SIP_SECRET = os.environ.get("VAXEL_SIP_SECRET", "") or _data_folder_key(DATA_DIR, "sip_secret")
 VAXEL_SIP_CREDENTIALS_SECONDS = int(os.environ.get("VAXEL_SIP_CREDENTIALS_SECONDS", str(12 * 3600)))
+# How long a call put through rings before it comes back to the operator (a recall),
+# unless its unit or shared number says otherwise; 0 turns recalls off.
+VAXEL_TRANSFER_RING_SECONDS = int(os.environ.get("VAXEL_TRANSFER_RING_SECONDS", "20"))
+# Overflow: where callers waiting at the switchboard go on to (another switchboard, a
+# colleague group: a number) when no operator's console is open, more than
+# VAXEL_OVERFLOW_QUEUE_LENGTH wait, or one has waited VAXEL_OVERFLOW_AFTER_SECONDS.
+# "voicemail": the switchboard's voicemail, where the caller leaves a message the
+# operators see in the queue (S2; needs VAXEL_VOICEMAIL_RECORDING=on, else callers keep
+# waiting and are offered a callback). Empty: no overflow (callers wait until answered
+# or they hang up).
+VAXEL_OVERFLOW_TO = os.environ.get("VAXEL_OVERFLOW_TO", "")
+VAXEL_OVERFLOW_QUEUE_LENGTH = int(os.environ.get("VAXEL_OVERFLOW_QUEUE_LENGTH", "0")) or None
+VAXEL_OVERFLOW_AFTER_SECONDS = int(os.environ.get("VAXEL_OVERFLOW_AFTER_SECONDS", "0")) or None
+# How long a parked call waits before it rings the operator who parked it again.
+VAXEL_PARK_SECONDS = int(os.environ.get("VAXEL_PARK_SECONDS", "120"))
 # Where the media endpoint sends its in-dialog requests (REFER, BYE): Kamailio.
 VAXEL_SIP_PROXY = os.environ.get("VAXEL_SIP_PROXY", "127.0.0.1:5060")
 HUEY = {

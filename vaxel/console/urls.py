@@ -9,6 +9,7 @@ urlpatterns = [
     path("sok/", views.search, name="console-search"),
     path("enhet/<id:pk>/", views.unit, name="console-unit"),
     path("andringar/", views.changes, name="console-feed"),
+    path("samtal/<id:pk>/rostmeddelande/", views.voice_message, name="console-voice-message"),
     path("samtal/<id:pk>/<str:action>/", views.call_action, name="console-call"),
     path("franvaro/", views.absence, name="console-absence"),
     path("meddelande/", views.message, name="console-message"),

@@ -2,13 +2,21 @@
 event stream. Operators and administrators only; everyone else gets 403."""
 
 import json
+import time
 from functools import wraps
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +27,7 @@ from vaxel.availability.constants import AbsenceReason
 from vaxel.availability.selectors import telephone_hours_text
 from vaxel.availability.services import absence_add, absence_clear
 from vaxel.console.errors import InvalidChoice, NotTelephone
-from vaxel.console.selectors import feed, search_hits, switchboard_state, unit_board
+from vaxel.console.selectors import feed, queue_board, search_hits, switchboard_state, unit_board
 from vaxel.core import live
 from vaxel.core.api import error_body
 from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
@@ -28,9 +36,11 @@ from vaxel.core.time import now, parse_instant
 from vaxel.directory.selectors import organisation_get, person_get
 from vaxel.messaging.models import Message, MessageKind
 from vaxel.messaging.services import message_take
+from vaxel.telephony import moves
 from vaxel.telephony import services as calls
-from vaxel.telephony.selectors import queue_cards
-from vaxel.telephony.switchboard import operator_user, sip_credentials, transfer_uri
+from vaxel.telephony.models import SipTargetKind
+from vaxel.telephony.selectors import voice_message_file
+from vaxel.telephony.switchboard import operator_user, recall_seconds, sip_credentials, sip_uri, transfer_uri
 
 
 def operators_only(view):
@@ -61,7 +71,7 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "organisation": organisation_get(),
             "state": switchboard_state(at),
-            "queue": queue_cards(viewer=request.user),
+            "queue": queue_board(viewer=request.user, at=at),
             "feed": feed(),
             "reasons": AbsenceReason.choices,
             "telephone": _is_telephone(),
@@ -88,7 +98,8 @@ def telephone(request: HttpRequest) -> HttpResponse:
 @require_GET
 @operators_only
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/_queue.html", {"queue": queue_cards(viewer=request.user)})
+    context = {"queue": queue_board(viewer=request.user, at=now()), "telephone": _is_telephone()}
+    return render(request, "console/_queue.html", context)
 
 
 @require_GET
@@ -103,7 +114,8 @@ def state(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     hits = search_hits(query, now()) if query else []
-    return render(request, "console/_hits.html", {"query": query, "hits": hits})
+    context = {"query": query, "hits": hits, "telephone": _is_telephone()}
+    return render(request, "console/_hits.html", context)
 
 
 @require_GET
@@ -112,7 +124,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     board = unit_board(pk, now())
     if board is None:
         return render(request, "console/_notice.html", {"error": _("That unit no longer exists.")})
-    return render(request, "console/_unit.html", {"board": board})
+    return render(request, "console/_unit.html", {"board": board, "telephone": _is_telephone()})
 
 
 @require_GET
@@ -148,16 +160,65 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "answer":
             calls.call_answer(call_id=pk, actor=request.user)
             return _done(request, _("Answered. Say the greeting."))
+        if action == "call-back":  # the next caller is a callback: the console calls them
+            call, target = calls.call_callback_start(call_id=pk, actor=request.user)
+            text = _("Calling the caller back…")
+            return _done(request, text, dial=sip_uri(target), call=str(pk))
+        if action == "close-voice-message":  # S2: listened to, nobody to call back
+            moves.call_voice_message_close(call_id=pk, actor=request.user)
+            return _done(request, _("The voice message is closed."))
+        if action in ("callback-answered", "callback-failed"):  # what the console's telephone saw
+            answered = action == "callback-answered"
+            calls.call_callback_result(call_id=pk, actor=request.user, answered=answered)
+            return _done(
+                request,
+                _("Called back. Say the greeting.")
+                if answered
+                else _("No answer; the callback keeps its place."),
+            )
         if action == "put-through":
             call = calls.call_put_through(
                 call_id=pk, number_id=_int(request.POST.get("number", ""), _("a number")), actor=request.user
             )
             text = _("Put through to %(name)s.") % {"name": call.put_through_name}
             refer = transfer_uri(call)
-            return _done(request, text, refer=refer) if refer else _done(request, text)
+            seconds = call.put_through_to and recall_seconds(
+                call.put_through_to, caller=call.caller, at=now()
+            )
+            if refer and seconds:  # the switchboard's own telephone brings it back unanswered
+                text += " " + _(
+                    "If nobody answers within %(seconds)s seconds, the call comes back to you."
+                ) % {"seconds": seconds}
+            return _done(request, text, refer=refer, call=str(pk)) if refer else _done(request, text)
+        if action == "consult":  # ask the person first: the console calls them, the caller held
+            if not _is_telephone():
+                raise NotTelephone(
+                    _("Asking first needs the switchboard's own telephone; put the call through.")
+                )
+            number = _int(request.POST.get("number", ""), _("a number"))
+            address, name = moves.call_consult(call_id=pk, number_id=number, actor=request.user)
+            text = _("Calling %(name)s; the caller is on hold. Put through, or go back to the caller.") % {
+                "name": name
+            }
+            return _done(request, text, consult=address, name=name, number=str(number), call=str(pk))
         if action == "end":
             calls.call_end(call_id=pk, actor=request.user)
-            return _done(request, _("The call has ended."), hang_up="yes")
+            return _done(request, _("The call has ended."), hang_up="yes", call=str(pk))
+        if action == "park":
+            call = moves.call_park(call_id=pk, actor=request.user)
+            text = _("Parked. Any operator can pick it up; in %(minutes)s minutes it rings you again.") % {
+                "minutes": max(1, round(settings.VAXEL_PARK_SECONDS / 60))
+            }
+            parking = transfer_uri(call, kind=SipTargetKind.PARK)
+            return (
+                _done(request, text, refer=parking, park="yes", call=str(pk))
+                if parking
+                else _done(request, text)
+            )
+        if action in ("desk-put-through", "desk-park", "desk-end"):  # the operator's phone is a desk phone
+            moves.desk_phone_control(call_id=pk, actor=request.user, action=action.removeprefix("desk-"))
+            text = _("Your desk phone let the caller go.") if action != "desk-end" else ""
+            return _done(request, text or _("The call has ended."))
         if action == "hung-up":  # the caller hung up on the console's telephone
             calls.call_end(call_id=pk, actor=request.user)
             return _done(request, _("The caller hung up."))
@@ -167,6 +228,24 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except VaxelError as error:
         return _refused(request, error)
     return _refused(request, InvalidInput(_("Choose what to do with the call.")))
+
+
+@require_GET
+def voice_message(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The WAV of a voice message left at the switchboard's voicemail (S2), for the
+    console's play control: operators and administrators only. Anyone else gets 403,
+    signed out too (an audio file is no page to sign in to), and never the file."""
+    try:
+        access_console(request.user)
+    except Forbidden as refusal:
+        return JsonResponse(error_body(refusal.error_id, refusal.message), status=403)
+    path = voice_message_file(pk)
+    if path is None:
+        message = _("There is no voice message for call %(id)s; it may have been thinned away.") % {"id": pk}
+        return JsonResponse(error_body("not_found", message), status=404)
+    response = FileResponse(path.open("rb"), content_type="audio/wav")
+    response["Cache-Control"] = "private, no-store"  # a caller's voice stays off shared caches
+    return response
 
 
 @require_POST
@@ -235,6 +314,9 @@ def _allowed(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+PRESENCE_EVERY = 20.0  # seconds between the notes that an operator's console is open
+
+
 async def events(request: HttpRequest) -> HttpResponseBase:
     """Server-Sent Events: every queue change and every change in the feed (C1), as it
     happens, to every open console of every server process."""
@@ -242,9 +324,16 @@ async def events(request: HttpRequest) -> HttpResponseBase:
     if allowed.status_code != 204:
         return allowed
 
+    user = request.user
+
     async def stream():
         yield "retry: 1000\n\n"
+        await sync_to_async(moves.presence_seen)(user)
+        seen = time.monotonic()
         async for raw in live.subscribe():
+            if time.monotonic() - seen >= PRESENCE_EVERY:  # this operator's console is open
+                await sync_to_async(moves.presence_seen)(user)
+                seen = time.monotonic()
             if raw is None:
                 yield ": still here\n\n"
             else:

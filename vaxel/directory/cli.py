@@ -60,6 +60,11 @@ def register(verbs: Verbs) -> None:
     p.add_argument("--unit", required=True)
     p.add_argument("--members", required=True, help="e-mail addresses, comma separated")
     p.add_argument("--name", help="the group's name (default: the unit's)")
+    p = shared.verb(
+        "ring", transfer_ring, help="how long a call put through rings before it comes back (a recall)"
+    )
+    p.add_argument("number")
+    p.add_argument("--seconds", type=int, help="5–120; leave out for the default")
 
     directory = verbs.group("directory", help="the directory from its sources: a file, LDAP/AD")
     p = directory.verb(
@@ -151,6 +156,12 @@ def person_deactivate(args: argparse.Namespace) -> int:
 def number_reassign(args: argparse.Namespace) -> int:
     number = services.number_reassign(number=args.number, to=args.to)
     print(f"{display(number.e164)} → {number.person}")
+    return 0
+
+
+def transfer_ring(args: argparse.Namespace) -> int:
+    name = services.transfer_ring_set(seconds=args.seconds, shared_number=args.number)
+    print(f"{name}: {args.seconds or _('the default')}")
     return 0
 
 

@@ -122,3 +122,9 @@ class SyncRejected(InvalidInput):
     """The directory source was not synced; nothing was written. <errors>"""
 
     error_id = "sync_rejected"
+
+
+class InvalidTransferRing(InvalidInput):
+    """Give between 5 and 120 seconds."""
+
+    error_id = "invalid_transfer_ring"

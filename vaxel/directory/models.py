@@ -40,6 +40,11 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Messages for the unit go here instead of to every member."),
     )
+    # How long a call put through to the unit's people rings before it comes back to the
+    # operator (a recall); empty: VAXEL_TRANSFER_RING_SECONDS.
+    transfer_ring_seconds = models.PositiveSmallIntegerField(
+        _("seconds a call put through rings"), null=True, blank=True
+    )
     managers = models.ManyToManyField(  # type: ignore[var-annotated]
         "Person", blank=True, related_name="managed_units", verbose_name=_("managers")
     )
@@ -113,6 +118,9 @@ class NumberGroup(models.Model):
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="number_groups", verbose_name=_("unit")
+    )
+    transfer_ring_seconds = models.PositiveSmallIntegerField(
+        _("seconds a call put through rings"), null=True, blank=True
     )
     members = models.ManyToManyField(Person, related_name="number_groups", verbose_name=_("members"))
     responsible = models.ForeignKey(

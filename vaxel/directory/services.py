@@ -20,6 +20,7 @@ from vaxel.directory.errors import (
     EmptyName,
     Inactive,
     InvalidEmail,
+    InvalidTransferRing,
     MobileConsentMissing,
     NoMobile,
     NumberNotFound,
@@ -227,6 +228,46 @@ def shared_number_add(
         after={"number": e164, "name": group.name, "members": sorted(p.email for p in people)},
     )
     return group
+
+
+TRANSFER_RING_RANGE = (5, 120)
+
+
+@transaction.atomic
+def transfer_ring_set(*, seconds: int | None, unit: str = "", shared_number: str = "", actor=None) -> str:
+    """How long a call put through to a unit's people, or to a shared number, rings
+    before it comes back to the switchboard (a recall); None: the default again. Returns
+    what was set, for the change log and the command line."""
+    low, high = TRANSFER_RING_RANGE
+    if seconds is not None and not low <= seconds <= high:
+        raise InvalidTransferRing(
+            _("Give between %(low)s and %(high)s seconds.") % {"low": low, "high": high}
+        )
+    if shared_number:
+        e164 = phone.normalise(shared_number, field=_("shared number"))
+        found = PhoneNumber.objects.filter(e164=e164, kind=NumberKind.SHARED).select_related("group").first()
+        if found is None or found.group is None:
+            raise NumberNotFound(_("%(number)s is not a shared number.") % {"number": phone.display(e164)})
+        holder: Unit | NumberGroup = found.group
+        owner_unit, entity, name = found.group.unit, "shared_number", found.group.name
+    else:
+        holder = owner_unit = unit_get(unit)
+        entity, name = "unit", owner_unit.name
+    before = holder.transfer_ring_seconds
+    holder.transfer_ring_seconds = seconds
+    holder.save(update_fields=["transfer_ring_seconds"])
+    change_record(
+        actor=actor,
+        entity=entity,
+        entity_id=holder.pk,
+        action=ChangeAction.UPDATED,
+        unit=owner_unit,
+        summary=_("Calls put through to %(name)s ring %(seconds)s s before they come back")
+        % {"name": name, "seconds": seconds or _("the default")},
+        before={"transfer_ring_seconds": before},
+        after={"transfer_ring_seconds": seconds},
+    )
+    return name
 
 
 def _ensure_number_free(e164: str) -> None:

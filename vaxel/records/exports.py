@@ -4,11 +4,9 @@ follow S3: a mobile whose owner has not consented is never in an export about so
 else; the subject's own numbers are theirs to see."""
 
 import base64
-from pathlib import Path
 from typing import Any
 
 from axes.models import AccessLog
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -23,6 +21,7 @@ from vaxel.records.errors import RecordNotFound, RequestSubjectMissing
 from vaxel.records.models import Hold
 from vaxel.records.selectors import message_classification
 from vaxel.telephony.models import Call, CallEvent
+from vaxel.telephony.recording import recording_path
 
 FORMAT = "vaxel-records-export/1"
 
@@ -67,6 +66,7 @@ def _calls(calls, events, *, hidden: set[str], own: set[str]) -> dict[str, list]
                 "caller": _third_party(c.caller, was_public=c.caller_public, hidden=hidden, own=own),
                 "called": _third_party(c.called, was_public=True, hidden=hidden, own=own),
                 "asked_for": c.asks_for,
+                "recording": c.recording or None,  # a voice message left at the switchboard (S2)
             }
             for c in calls
         ],
@@ -90,19 +90,18 @@ def _holds(found) -> list[dict[str, Any]]:
     ]
 
 
-def _recordings(messages) -> list[dict[str, Any]]:
-    """The caller's own voice: the WAV itself, base64, where it is still kept."""
-    root = Path(settings.DATA_DIR).resolve()
+def _recordings(messages, calls=()) -> list[dict[str, Any]]:
+    """The caller's own voice: the WAV itself, base64, where it is still kept; a
+    message's (by its reference) and a voice message left at the switchboard's
+    voicemail (by its call's id, S2)."""
+    kept = [({"reference": m.reference}, m.recording) for m in messages]
+    kept += [({"call": c.external_id}, c.recording) for c in calls]
     found = []
-    for message in messages:
-        path = (root / message.recording).resolve() if message.recording else None
-        if path is not None and path.is_relative_to(root) and path.is_file():
+    for named, recording in kept:
+        path = recording_path(recording)
+        if path is not None:
             found.append(
-                {
-                    "reference": message.reference,
-                    "file": message.recording,
-                    "wav_base64": base64.b64encode(path.read_bytes()).decode(),
-                }
+                {**named, "file": recording, "wav_base64": base64.b64encode(path.read_bytes()).decode()}
             )
     return found
 
@@ -125,7 +124,7 @@ def records_export(*, person: str | None = None, caller: str | None = None) -> d
         document["subject"] = {"caller": number}
         document["messages_left"] = [_message(m, hidden=hidden, own=own) for m in messages]
         document.update(_calls(calls, events, hidden=hidden, own=own))
-        document["voicemail_recordings"] = _recordings(messages)
+        document["voicemail_recordings"] = _recordings(messages, calls)
         document["holds"] = _holds(Hold.objects.filter(caller_number=number))
         return document
     subject = (

@@ -131,6 +131,30 @@ def _recordings_delete(ids: list[int]) -> int:
     return count
 
 
+def _call_recordings(cutoff: datetime, holds: Holds) -> QuerySet:
+    """Voice messages left at the switchboard's voicemail (S2), by when they were left;
+    a withheld caller's too."""
+    found = Call.objects.exclude(recording="").filter(callback_requested_at__lt=cutoff)
+    return _calls_not_held(found, holds).exclude(holds.period_q("arrived_at"))
+
+
+def _call_recordings_delete(ids: list[int]) -> int:
+    found = Call.objects.filter(pk__in=ids)
+    files = list(found.values_list("recording", flat=True))
+    count = found.update(recording="")
+    _files_remove(files)
+    return count
+
+
+def _recordings_count(cutoff: datetime, holds: Holds) -> int:
+    return _recordings(cutoff, holds).count() + _call_recordings(cutoff, holds).count()
+
+
+def _recordings_thin(cutoff: datetime, holds: Holds, size: int) -> int:
+    messages = _batched(_recordings(cutoff, holds), size, _recordings_delete)
+    return messages + _batched(_call_recordings(cutoff, holds), size, _call_recordings_delete)
+
+
 # Calls --------------------------------------------------------------------------------
 
 
@@ -138,16 +162,19 @@ def pseudonym_of(field: str):
     return Concat(Value(MARK), Substr(MD5(field), 1, LENGTH - len(MARK)))
 
 
-def calls_unheld(holds: Holds) -> QuerySet:
-    """Calls that still hold a caller's number and that no hold covers."""
+def _calls_not_held(found: QuerySet, holds: Holds) -> QuerySet:
+    """Those of `found` no hold on a caller, a person or a call covers."""
     return (
-        Call.objects.exclude(caller="")
-        .exclude(caller__startswith=MARK)
-        .exclude(caller__in=holds.numbers)
+        found.exclude(caller__in=holds.numbers)
         .exclude(caller_person_id__in=holds.person_ids)
         .exclude(external_id__in=holds.call_ids)
-        .exclude(holds.period_q("arrived_at"))
     )
+
+
+def calls_unheld(holds: Holds) -> QuerySet:
+    """Calls that still hold a caller's number and that no hold covers."""
+    found = Call.objects.exclude(caller="").exclude(caller__startswith=MARK)
+    return _calls_not_held(found, holds).exclude(holds.period_q("arrived_at"))
 
 
 def call_events_unheld(holds: Holds) -> QuerySet:
@@ -311,12 +338,7 @@ def _file_target(folder: str) -> dict[str, Target]:
 TARGETS: dict[str, dict[str, Target]] = {
     RecordKind.MESSAGE_HANDLED: _messages_target(False),
     RecordKind.MESSAGE_CLOSED: _messages_target(True),
-    RecordKind.VOICEMAIL_RECORDING: {
-        RetentionAction.DELETE: Target(
-            lambda c, h: _recordings(c, h).count(),
-            lambda c, h, s: _batched(_recordings(c, h), s, _recordings_delete),
-        )
-    },
+    RecordKind.VOICEMAIL_RECORDING: {RetentionAction.DELETE: Target(_recordings_count, _recordings_thin)},
     RecordKind.CALLER_NUMBER: {
         RetentionAction.PSEUDONYMISE: Target(
             lambda c, h: _calls(c, h).count() + _call_events(c, h).count(),

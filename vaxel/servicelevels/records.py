@@ -11,7 +11,7 @@ from typing import Protocol
 from vaxel.availability.schedule import Schedule, is_open
 from vaxel.core.time import local
 
-ENDINGS = ("ended", "abandoned", "transferred")
+ENDINGS = ("ended", "abandoned", "transferred", "overflowed")
 
 
 class Event(Protocol):

@@ -21,6 +21,7 @@ from vaxel.directory.selectors import organisation_get
 from vaxel.messaging.models import Message, MessageKind
 from vaxel.servicelevels.figures import Tally, Targets, grouped, month_of, percentile, tally_sum, week_of
 from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel
+from vaxel.telephony.models import Call
 
 
 def callback_within(unit_id: int) -> timedelta:
@@ -260,6 +261,22 @@ def statistics_report(
     ):
         for day, found in _by_day(rows.order_by(), row_names).items():
             per_day.setdefault(day, {}).update(found)
+    if scope.kind in ("switchboard", "organisation"):
+        # Callbacks asked for in the queue (E4) are the switchboard's own: due by its
+        # service level, on time when the caller was called back by then.
+        queue_callbacks = (
+            Call.objects.filter(callback_due_at__gte=start, callback_due_at__lt=due_by)
+            .annotate(day=TruncDate("callback_due_at", tzinfo=STOCKHOLM))
+            .values("day")
+            .annotate(
+                callbacks_due=Count("id"),
+                callbacks_on_time=Count("id", filter=Q(called_back_at__lte=F("callback_due_at"))),
+            )
+        )
+        for day, found in _by_day(queue_callbacks.order_by(), ("callbacks_due", "callbacks_on_time")).items():
+            sums = per_day.setdefault(day, {})
+            for name, value in found.items():
+                sums[name] = sums.get(name, 0) + value
     days = {
         first + timedelta(days=n): Tally(**per_day.get(first + timedelta(days=n), {}))
         for n in range((last - first).days + 1)

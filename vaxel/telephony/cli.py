@@ -10,15 +10,16 @@ from pathlib import Path
 from django.conf import settings
 
 from vaxel.access.services import token_revoke
+from vaxel.core import live
 from vaxel.core.cli import Verbs
 from vaxel.core.phone import display
 from vaxel.core.time import STOCKHOLM
 from vaxel.telephony.events import call_events_from_file
-from vaxel.telephony.media_endpoint import media_endpoint
+from vaxel.telephony.media_endpoint import media_endpoint_forever
 from vaxel.telephony.selectors import simulator_directory
 from vaxel.telephony.services import call_events_store, simulation_switchboard, simulator_token_issue
 from vaxel.telephony.simulator_client import ApiError, Client, client_for, run
-from vaxel.telephony.switchboard import phone_credentials
+from vaxel.telephony.switchboard import operator_phone_credentials, phone_credentials
 
 
 def register(verbs: Verbs) -> None:
@@ -37,9 +38,11 @@ def register(verbs: Verbs) -> None:
     p = verbs.verb(
         "phone-credentials",
         phone_credentials_show,
-        help="SIP credentials for a desk or soft phone that registers as a directory number",
+        help="SIP credentials for a desk or soft phone: a directory number's, or an operator's",
     )
-    p.add_argument("number", help="the number the phone answers, e.g. 0370-331002")
+    whose = p.add_mutually_exclusive_group(required=True)
+    whose.add_argument("number", nargs="?", help="the number the phone answers, e.g. 0370-331002")
+    whose.add_argument("--operator", metavar="LOGIN", help="the operator whose calls the phone answers")
     p.add_argument("--days", type=int, default=365, help="how long they hold (365)")
 
     p = verbs.verb("simulate", simulate, help="feed simulated calls to a running Växel (the call simulator)")
@@ -73,22 +76,23 @@ def call_events_import(args: argparse.Namespace) -> int:
 
 def media(args: argparse.Namespace) -> int:
     """The announcement and voicemail endpoint Kamailio sends calls to."""
-    import asyncio
-
-    host, _sep, port = args.listen.rpartition(":")
-
-    async def run() -> None:
-        await media_endpoint(host or "127.0.0.1", int(port))
-        print(f"Media endpoint on udp:{args.listen}")
-        await asyncio.Event().wait()
-
-    asyncio.run(run())
+    if live.backend_name() == "memory":
+        print(
+            "vaxel media: with SQLite and no VAXEL_REDIS_URL, the calls it queues reach no "
+            "console live from this process; run it inside the server instead "
+            "(vaxel serve --media HOST:PORT) or set VAXEL_REDIS_URL.",
+            file=sys.stderr,
+        )
+    media_endpoint_forever(args.listen)
     return 0
 
 
 def phone_credentials_show(args: argparse.Namespace) -> int:
     """What to type into a phone's SIP account settings (printed once, never stored)."""
-    credentials = phone_credentials(args.number, days=args.days)
+    if args.operator:
+        credentials = operator_phone_credentials(args.operator, days=args.days)
+    else:
+        credentials = phone_credentials(args.number, days=args.days)
     print(f"SIP address:    {credentials['uri']}")
     print(f"Registrar:      {settings.VAXEL_SIP_DOMAIN} (Kamailio, UDP)")
     print(f"User name:      {credentials['authorization_user']}")

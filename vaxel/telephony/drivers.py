@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from vaxel.directory.models import PhoneNumber
 from vaxel.telephony.models import Call
-from vaxel.telephony.switchboard import operator_target_add, transfer_target_add
+from vaxel.telephony.switchboard import operator_target_add, park_target_add, transfer_target_add
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ class TelephonyDriver(Protocol):
     def put_through(self, call: Call, number: PhoneNumber) -> None:
         """Connect the caller to `number` (with Kamailio: the address the console refers
         the caller to, switchboard.transfer_uri)."""
+
+    def park(self, call: Call) -> None:
+        """Hold the caller at the switchboard's parking place, for any operator."""
 
     def hang_up(self, call: Call) -> None:
         """End the call at the switchboard."""
@@ -50,6 +53,9 @@ class SimulatorDriver:
     def put_through(self, call: Call, number: PhoneNumber) -> None:
         logger.info("Simulated call %s put through", call.external_id)
 
+    def park(self, call: Call) -> None:
+        logger.info("Simulated call %s parked", call.external_id)
+
     def hang_up(self, call: Call) -> None:
         logger.info("Simulated call %s ended by the switchboard", call.external_id)
 
@@ -64,6 +70,9 @@ class KamailioDriver:
 
     def put_through(self, call: Call, number: PhoneNumber) -> None:
         transfer_target_add(call=call, number=number)
+
+    def park(self, call: Call) -> None:
+        park_target_add(call=call)  # the console refers the caller to the parking place
 
     def hang_up(self, call: Call) -> None:
         logger.info("Call %s ended at the console", call.external_id)

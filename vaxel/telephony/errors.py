@@ -110,3 +110,45 @@ class PersonInactive(Conflict):
     """<name> has left."""
 
     error_id = "person_inactive"
+
+
+class DeskPhoneNotInCall(Conflict):
+    """Your desk phone is no longer in this call: the caller may have hung up."""
+
+    error_id = "desk_phone_not_in_call"
+
+
+class TelephoneUnreachable(Conflict):
+    """Kamailio did not answer: the call is as it was on your desk phone."""
+
+    error_id = "telephone_unreachable"
+
+
+class LoginNotFound(NotFound):
+    """There is no active login <login>."""
+
+    error_id = "login_not_found"
+
+
+class NotCallback(Conflict):
+    """That call is not waiting to be called back."""
+
+    error_id = "not_callback"
+
+
+class ConsultNotPossible(Conflict):
+    """The number cannot be asked first now: its calls come back to the switchboard."""
+
+    error_id = "consult_not_possible"
+
+
+class NoCallbackNumber(Conflict):
+    """The caller's number is withheld: listen to the voice message and close it."""
+
+    error_id = "no_callback_number"
+
+
+class NotVoiceMessage(Conflict):
+    """That call is not a voice message waiting in the queue."""
+
+    error_id = "not_voice_message"

@@ -10,12 +10,24 @@ the few hundred lines below do only what the routine needs and are tested end to
     INVITE sip:announcement@media   X-Vaxel-Prompt: <address of the WAV>
     INVITE sip:voicemail-+46370331001@media
     INVITE sip:queue@media          (Kamailio as the switchboard's proxy)
+    INVITE sip:park-<token>@media   a parked caller: held with music like the queue
 
 The queue: a caller to the open switchboard is held here. They hear the greeting (S1)
-and their place in the queue, then waiting music with their place said again every
-half minute, and the call waits in the consoles' queue. When an operator answers it,
+and their place in the queue with the expected wait, then waiting music with both said
+again every half minute (VAXEL_QUEUE_ANNOUNCE_SECONDS), and the call waits in the
+consoles' queue. When the wait is long they hear they may press 1 to be called back:
+the key comes as an RFC 4733 telephone-event (offered and accepted in the SDP, on the
+payload type the caller chose) or, failing that, as SIP INFO (application/dtmf-relay
+or application/dtmf); each press counts once however often its packets or its INFO
+are repeated. On 1 the caller hears the confirmation and the call ends here, its
+place kept in the queue as a callback. When an operator answers it,
 the caller is referred (REFER, RFC 3515) to that operator's console; once the console
 has them (NOTIFY 200) this leg ends. A caller who hangs up first has abandoned.
+
+Over UDP it keeps RFC 3261's timers: 100 Trying at once, its 200 OK repeated until
+the caller's ACK, its REFERs and BYEs repeated until answered; a caller is referred only
+once their ACK has come (a REFER before it finds no call at their phone), and a REFER
+refused or never answered leaves them held, as a failed NOTIFY does.
 
 Only configured peers are served (VAXEL_MEDIA_PEERS: Kamailio, the PBX, rtpengine); a
 datagram from anyone else is dropped unanswered, and RTP goes only to a peer's address.
@@ -30,10 +42,13 @@ import re
 import secrets
 import struct
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vaxel.telephony.g711 import FRAME, frames
+from vaxel.telephony.sip_udp import parse_response
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +109,57 @@ def remote_rtp(sdp: str, peers: Peers) -> tuple[str, int] | None:
     return host.group(1), port
 
 
+def telephone_event_type(sdp: str) -> int | None:
+    """The payload type the offer gives RFC 4733 telephone-events (8 kHz), if any."""
+    media = re.search(r"^m=audio \d{1,5} RTP/AVP((?: \d{1,3})+)\s*$", sdp, re.M)
+    if media is None:
+        return None
+    offered = media.group(1).split()
+    for found in re.finditer(r"^a=rtpmap:(\d{1,3}) telephone-event/8000\s*$", sdp, re.M | re.I):
+        if found.group(1) in offered and 96 <= int(found.group(1)) <= 127:
+            return int(found.group(1))
+    return None
+
+
+EVENT_DIGITS = "0123456789*#ABCD"
+
+
+class TelephoneEvents:
+    """RFC 4733 telephone-event packets in, each key pressed out once: an event's packets
+    (its start, its updates, its end sent three times) share one RTP timestamp, and a
+    timestamp once counted is not counted again. Pure: no sockets, no clock."""
+
+    def __init__(self, payload_type: int):
+        self.payload_type = payload_type
+        self.counted: deque[tuple[int, int]] = deque(maxlen=64)
+
+    def digit(self, packet: bytes) -> str | None:
+        if len(packet) < RTP_HEADER.size or packet[0] >> 6 != 2 or packet[1] & 0x7F != self.payload_type:
+            return None
+        _first, _second, _sequence, stamp, ssrc = RTP_HEADER.unpack_from(packet)
+        start = RTP_HEADER.size + 4 * (packet[0] & 0x0F)
+        if packet[0] & 0x10:  # a header extension: its length in 32-bit words
+            if len(packet) < start + 4:
+                return None
+            start += 4 + 4 * struct.unpack_from("!H", packet, start + 2)[0]
+        if len(packet) < start + 4 or packet[start] >= len(EVENT_DIGITS) or (ssrc, stamp) in self.counted:
+            return None
+        self.counted.append((ssrc, stamp))
+        return EVENT_DIGITS[packet[start]]
+
+
+def info_digit(request: "SipRequest") -> str | None:
+    """The key a SIP INFO carries (application/dtmf-relay "Signal=1", application/dtmf "1")."""
+    kind = request.header("content-type").split(";", 1)[0].strip().lower()
+    if kind == "application/dtmf-relay":
+        found = re.search(r"^\s*Signal\s*=\s*([0-9*#A-Da-d])\s*$", request.body, re.M)
+    elif kind == "application/dtmf":
+        found = re.match(r"\s*([0-9*#A-Da-d])\s*$", request.body)
+    else:
+        return None
+    return found.group(1).upper() if found else None
+
+
 @dataclass
 class Session:
     request: SipRequest
@@ -105,28 +171,77 @@ class Session:
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     moved: asyncio.Event = field(default_factory=asyncio.Event)  # a REFER succeeded: the caller is elsewhere
     cseq: int = 1
+    answer: bytes = b""  # our 200 OK, repeated until the caller's ACK (RFC 3261, 13.3.1.4)
+    confirmed: asyncio.Event = field(default_factory=asyncio.Event)  # the ACK came: requests may go
     referred: bool = False
     recording: bool = False  # only a voicemail, after its greeting, with recording on
+    events: TelephoneEvents | None = None  # the caller's keys, when they offered telephone-events
+    offered: bool = False  # the caller was told they may press 1 to be called back
+    wants_callback: asyncio.Event = field(default_factory=asyncio.Event)
+    infos: set[str] = field(default_factory=set)  # the CSeqs of the INFOs counted
+
+    def pressed(self, digit: str) -> None:
+        """A key the caller pressed: 1, after the offer, asks for a callback."""
+        if digit == "1" and self.offered and not self.referred:
+            self.wants_callback.set()
+
+
+class Announcement(NamedTuple):
+    """What the queue says to a caller, and whether it offered them a callback."""
+
+    audio: bytes
+    offers_callback: bool = False
 
 
 @dataclass(frozen=True)
 class QueueHooks:
     """What the queue asks of Växel; each runs in a worker thread (it may use the
     database). `arrived(request)` records the call and gives the greeting's audio,
-    `position(request)` the audio of the caller's place, `music()` the waiting music,
-    `referrals()` the (Call-ID, address, id) of answered calls to refer, `referred(id)`
-    notes one sent, `left(request)` the caller hung up before reaching an operator."""
+    `position(request)` the audio of the caller's place and wait, both saying whether
+    they offered a callback, `music()` the waiting music, `referrals()` the (Call-ID,
+    address, id) of answered calls to refer, `referred(id)` notes one sent,
+    `left(request)` the caller hung up before reaching an operator, `callback(request)`
+    the caller pressed 1 after the offer: the confirmation's audio, or b"" when the
+    callback cannot be (the caller then waits on), `unreferred(call_id)` the caller's
+    telephone could not follow a referral (its NOTIFY said so): they are still here.
+    Every `announce_every` seconds the place is said again."""
 
-    arrived: Callable[[SipRequest], bytes]
-    position: Callable[[SipRequest], bytes]
+    arrived: Callable[[SipRequest], Announcement]
+    position: Callable[[SipRequest], Announcement]
     music: Callable[[], bytes]
     referrals: Callable[[], list[tuple[str, str, int]]]
     referred: Callable[[int], None]
     left: Callable[[SipRequest], None]
+    callback: Callable[[SipRequest], bytes] = lambda _request: b""
+    unreferred: Callable[[str], None] = lambda _call_id: None
+    announce_every: float = 30.0
 
 
+HELD = ("sip:queue@", "sip:park-")  # callers held here until an operator answers them
 POLL_SECONDS = 0.2  # how soon an answer at a console reaches the waiting caller
-POSITION_EVERY = 30.0  # seconds between the caller's place being said again
+T1, T2, TIMEOUT = 0.5, 4.0, 32.0  # RFC 3261's UDP timers: first repeat, longest gap, give up
+
+
+def repeats() -> list[float]:
+    """The waits between a request's (or a 200's) sendings over UDP: T1 doubling to T2,
+    until TIMEOUT (Timer E and F of RFC 3261, 17.1.2.2; 13.3.1.4 for a 200)."""
+    waits: list[float] = []
+    wait = T1
+    while sum(waits) + wait < TIMEOUT:
+        waits.append(wait)
+        wait = min(wait * 2, T2)
+    return waits
+
+
+def response_of(data: bytes) -> tuple[str, int, int] | None:
+    """(Call-ID, CSeq number, status) of a SIP response; None for anything else."""
+    if not data.startswith(b"SIP/2.0 "):
+        return None
+    try:
+        response = parse_response(data)
+        return response.header("call-id"), int(response.header("cseq").split(" ", 1)[0]), response.status
+    except ValueError:
+        return None
 
 
 def _reply(request: SipRequest, status: str, *, to_tag: str = "", extra: str = "", body: str = "") -> bytes:
@@ -147,6 +262,12 @@ class _Rtp(asyncio.DatagramProtocol):
         self.session = session
 
     def datagram_received(self, data: bytes, addr) -> None:
+        events = self.session.events
+        if events is not None and len(data) > 1 and data[1] & 0x7F == events.payload_type:
+            digit = events.digit(data)
+            if digit is not None:
+                self.session.pressed(digit)
+            return
         pcma = len(data) > RTP_HEADER.size and data[1] & 0x7F == 8
         if self.session.recording and pcma and len(self.session.received) < LONGEST_RECORDING * 8000:
             self.session.received += data[RTP_HEADER.size :]
@@ -174,6 +295,8 @@ class MediaServer(asyncio.DatagramProtocol):
         self.sessions: dict[str, Session] = {}
         self.transport: asyncio.DatagramTransport | None = None
         self.referrer: asyncio.Task | None = None
+        self.asked: dict[tuple[str, int], asyncio.Future[int]] = {}  # our requests awaiting an answer
+        self.tasks: set[asyncio.Task] = set()  # kept until done (the loop holds tasks weakly)
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -181,6 +304,12 @@ class MediaServer(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr) -> None:
         if len(data) > LARGEST_REQUEST or not is_peer(addr[0], self.peers):
             return  # a stranger learns nothing, not even that something listens here
+        response = response_of(data)
+        if response is not None:  # to a request of ours (a REFER, a BYE)
+            waiting = self.asked.get(response[:2])
+            if waiting is not None and not waiting.done() and response[2] >= 200:
+                waiting.set_result(response[2])
+            return
         request = parse_request(data)
         if request is None or self.transport is None:
             return
@@ -193,13 +322,30 @@ class MediaServer(asyncio.DatagramProtocol):
                 return
             session = Session(request, addr, secrets.token_hex(4))
             self.sessions[call_id] = session
-            asyncio.get_running_loop().create_task(self._answer(session))
+            self.transport.sendto(_reply(request, "100 Trying"), addr)  # the greeting may take a while
+            self._start(self._answer(session))
+        elif request.method == "INVITE":  # repeated: our answer so far, once more
+            session = self.sessions[call_id]
+            self.transport.sendto(session.answer or _reply(request, "100 Trying"), addr)
+        elif request.method == "ACK":
+            if call_id in self.sessions:
+                self.sessions[call_id].confirmed.set()
         elif request.method == "BYE":
             self.transport.sendto(_reply(request, "200 OK"), addr)
             if call_id in self.sessions:
                 self.sessions[call_id].ended.set()
         elif request.method == "OPTIONS":
             self.transport.sendto(_reply(request, "200 OK"), addr)
+        elif request.method == "INFO":  # a key pressed, where the caller sends no telephone-events
+            talking = self.sessions.get(call_id)
+            self.transport.sendto(
+                _reply(request, "200 OK" if talking else "481 Call/Transaction Does Not Exist"), addr
+            )
+            digit = info_digit(request)
+            cseq = request.header("cseq").split(" ", 1)[0]
+            if talking is not None and digit is not None and cseq not in talking.infos:
+                talking.infos.add(cseq)  # a retransmitted INFO has the same CSeq
+                talking.pressed(digit)
         elif request.method == "NOTIFY":
             self.transport.sendto(_reply(request, "200 OK"), addr)
             held = self.sessions.get(call_id)
@@ -207,9 +353,22 @@ class MediaServer(asyncio.DatagramProtocol):
             if held is not None and sipfrag.startswith("SIP/2.0 2"):
                 held.moved.set()  # the caller's new call was answered at the console
             elif held is not None and re.match(r"SIP/2\.0 [3-6]", sipfrag):
-                logger.warning("A referred caller did not reach the console: %s", sipfrag[:40])
-        elif request.method not in ("ACK", "INVITE") and not request.method.startswith("SIP/"):
+                self._not_reached(held, repr(sipfrag.splitlines()[0][:40]))
+        else:
             self.transport.sendto(_reply(request, "405 Method Not Allowed"), addr)
+
+    def _start(self, work) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _not_reached(self, held: Session, why: str) -> None:
+        """A referral that did not take the caller anywhere (its REFER refused or never
+        answered, or its NOTIFY a failure): they are still held here."""
+        logger.warning("A referred caller did not get there: %s", why)
+        if self.queue is not None and held.referred and not held.moved.is_set():
+            held.referred = False  # a later referral may go
+            self._start(asyncio.to_thread(self.queue.unreferred, held.request.header("call-id")))
 
     async def _answer(self, session: Session) -> None:
         try:
@@ -230,9 +389,13 @@ class MediaServer(asyncio.DatagramProtocol):
                 _reply(request, "488 Not Acceptable Here", to_tag=session.to_tag), session.source
             )
             return
-        queue = self.queue if request.uri.startswith("sip:queue@") else None
+        queue = self.queue if request.uri.startswith(HELD) else None
         try:
-            audio = await (asyncio.to_thread(queue.arrived, request) if queue else self.prompt_for(request))
+            if queue is not None:
+                greeting = await asyncio.to_thread(queue.arrived, request)
+                audio = greeting.audio
+            else:
+                audio = await self.prompt_for(request)
         except Exception:
             logger.exception("No prompt for %s", request.uri)
             transport.sendto(_reply(request, "404 Not Found", to_tag=session.to_tag), session.source)
@@ -242,16 +405,23 @@ class MediaServer(asyncio.DatagramProtocol):
             lambda: _Rtp(session), local_addr=(self.host, 0)
         )
         port = session.rtp.get_extra_info("sockname")[1]
+        event_type = telephone_event_type(request.body) if queue is not None else None
+        events = (
+            f" {event_type}",
+            f"a=rtpmap:{event_type} telephone-event/8000\r\na=fmtp:{event_type} 0-15\r\n",
+        )
+        formats, rtpmaps = events if event_type is not None else ("", "")
+        session.events = TelephoneEvents(event_type) if event_type is not None else None
         sdp = (
             f"v=0\r\no=vaxel {int(time.time())} 1 IN IP4 {self.host}\r\ns=Vaxel\r\nc=IN IP4 {self.host}\r\n"
-            f"t=0 0\r\nm=audio {port} RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
+            f"t=0 0\r\nm=audio {port} RTP/AVP 8{formats}\r\na=rtpmap:8 PCMA/8000\r\n{rtpmaps}a=sendrecv\r\n"
         )
         contact = f"Contact: <sip:media@{self.host}:{transport.get_extra_info('sockname')[1]}>\r\n"
-        transport.sendto(
-            _reply(request, "200 OK", to_tag=session.to_tag, extra=contact, body=sdp), session.source
-        )
+        session.answer = _reply(request, "200 OK", to_tag=session.to_tag, extra=contact, body=sdp)
+        transport.sendto(session.answer, session.source)
+        self._start(self._answer_until_acknowledged(session))
         if queue is not None:
-            await self._hold(session, audio)
+            await self._hold(session, greeting)
             return
         await self._play(session, audio)
         if request.uri.startswith("sip:voicemail-") and self.records() and not session.ended.is_set():
@@ -266,31 +436,81 @@ class MediaServer(asyncio.DatagramProtocol):
         elif not session.ended.is_set():
             self._bye(session)
 
-    async def _hold(self, session: Session, greeting: bytes) -> None:
-        """The caller waits: the greeting and their place, then music and their place
-        again now and then, until an operator's console has them or they hang up."""
-        assert self.queue is not None
+    async def _hold(self, session: Session, greeting: Announcement) -> None:
+        """The caller waits: the greeting, their place, then music and their place
+        again now and then, until an operator's console has them, they hang up, or they
+        press 1 after the offer and leave their place to a callback."""
+        queue = self.queue
+        assert queue is not None
         moved = session.moved.is_set  # the console has the caller: the queue falls silent
-        await self._play(session, greeting, until=moved)
-        music = await asyncio.to_thread(self.queue.music)
+
+        def interrupted() -> bool:
+            return moved() or session.wants_callback.is_set()
+
+        # The caller is answered at once; their place and wait, which may need speaking
+        # anew, are composed after (the offer of a callback holds from the greeting on).
+        place = await asyncio.to_thread(queue.position, session.request)
+        session.offered = greeting.offers_callback or place.offers_callback
+        await self._play(session, greeting.audio, until=interrupted)
+        if not (session.referred or interrupted()):
+            await self._play(session, place.audio, until=interrupted)
+        music = await asyncio.to_thread(queue.music)
         said = time.monotonic()
         while not (session.ended.is_set() or moved()):
-            await self._play(session, music, until=moved)
-            if time.monotonic() - said >= POSITION_EVERY and not session.referred:
-                place = await asyncio.to_thread(self.queue.position, session.request)
-                await self._play(session, place, until=moved)
+            if session.wants_callback.is_set():
+                confirmation = b""
+                if not session.referred:  # an operator answered first: the caller goes there
+                    confirmation = await asyncio.to_thread(queue.callback, session.request)
+                if confirmation:  # the call leaves the line; its place waits as a callback
+                    await self._play(session, confirmation, until=moved)
+                    if not session.ended.is_set():
+                        self._bye(session)
+                    return
+                session.wants_callback.clear()
+                session.offered = False
+            await self._play(session, music, until=interrupted)
+            if time.monotonic() - said >= queue.announce_every and not session.referred:
+                place = await asyncio.to_thread(queue.position, session.request)
+                session.offered = place.offers_callback
+                await self._play(session, place.audio, until=interrupted)
                 said = time.monotonic()
         if session.moved.is_set() and not session.ended.is_set():
             self._bye(session)
         elif not session.moved.is_set():
-            await asyncio.to_thread(self.queue.left, session.request)
+            await asyncio.to_thread(queue.left, session.request)
+
+    async def _answer_until_acknowledged(self, session: Session) -> None:
+        """Our 200 OK, repeated over UDP until the caller's ACK; with none after TIMEOUT
+        the dialog counts as confirmed all the same (a caller's phone that never
+        acknowledges still hears its prompt, and may still be referred)."""
+        assert self.transport is not None
+        for wait in repeats():
+            try:
+                await asyncio.wait_for(session.confirmed.wait(), timeout=wait)
+                return
+            except TimeoutError:
+                if session.ended.is_set():
+                    return
+                self.transport.sendto(session.answer, session.source)
+        session.confirmed.set()
+
+    async def _refer(self, session: Session, address: str) -> None:
+        """Refer the caller to `address` once their dialog is confirmed (a REFER that
+        overtakes our 200 OK finds no dialog at their phone); a REFER refused or never
+        answered leaves them held here, as a failed NOTIFY does."""
+        await session.confirmed.wait()
+        status = await self._in_dialog(
+            session, "REFER", f"Refer-To: <{address}>\r\nReferred-By: <sip:queue@{self.host}>\r\n"
+        )
+        if status >= 300:
+            self._not_reached(session, f"the REFER was answered {status}")
 
     async def refer_due(self) -> None:
         """Every POLL_SECONDS while callers are held: refer each answered one to its console."""
         assert self.queue is not None
         while True:
             await asyncio.sleep(POLL_SECONDS)
-            if not any(s.request.uri.startswith("sip:queue@") for s in self.sessions.values()):
+            if not any(s.request.uri.startswith(HELD) for s in self.sessions.values()):
                 continue  # nobody is held here: the database is left alone
             try:
                 due = await asyncio.to_thread(self.queue.referrals)
@@ -302,9 +522,7 @@ class MediaServer(asyncio.DatagramProtocol):
                 if session is None or session.referred or session.ended.is_set():
                     continue
                 session.referred = True
-                self._in_dialog(
-                    session, "REFER", f"Refer-To: <{address}>\r\nReferred-By: <sip:queue@{self.host}>\r\n"
-                )
+                self._start(self._refer(session, address))
                 await asyncio.to_thread(self.queue.referred, target_id)
 
     async def _play(self, session: Session, audio: bytes, until: Callable[[], bool] | None = None) -> None:
@@ -320,11 +538,12 @@ class MediaServer(asyncio.DatagramProtocol):
             await asyncio.sleep(max(0.0, started + (index + 1) * 0.02 - time.monotonic()))
 
     def _bye(self, session: Session) -> None:
-        self._in_dialog(session, "BYE")
+        self._start(self._in_dialog(session, "BYE"))
 
-    def _in_dialog(self, session: Session, method: str, extra: str = "") -> None:
+    async def _in_dialog(self, session: Session, method: str, extra: str = "") -> int:
         """A request of ours in the caller's dialog: to their Contact, along the route
-        the INVITE recorded (Kamailio's Record-Route, in the order received)."""
+        the INVITE recorded (Kamailio's Record-Route, in the order received), sent again
+        until it is answered. Its final status; 408 when nothing answered in TIMEOUT."""
         request, transport = session.request, self.transport
         assert transport is not None
         port = transport.get_extra_info("sockname")[1]
@@ -340,7 +559,18 @@ class MediaServer(asyncio.DatagramProtocol):
             f"CSeq: {session.cseq} {method}\r\nMax-Forwards: 70\r\n{contact}"
             f"{extra}Content-Length: 0\r\n\r\n"
         ).encode()
-        transport.sendto(message, session.source)
+        key = (request.header("call-id"), session.cseq)
+        answered = self.asked[key] = asyncio.get_running_loop().create_future()
+        try:
+            for wait in repeats():
+                transport.sendto(message, session.source)
+                try:
+                    return await asyncio.wait_for(asyncio.shield(answered), timeout=wait)
+                except TimeoutError:
+                    continue
+            return 408
+        finally:
+            del self.asked[key]
 
 
 async def serve(

@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.access.constants import Role, Scope
 from vaxel.access.services import token_create, user_add
 from vaxel.audit.services import actor_label
 from vaxel.availability.models import Absence
+from vaxel.availability.schedule import add_working_time
+from vaxel.availability.selectors import working_hours_get
 from vaxel.core import events, live, phone
 from vaxel.core.errors import InvalidPhoneNumber
 from vaxel.core.text import identifier, one_line
@@ -34,31 +38,43 @@ from vaxel.telephony.errors import (
     CallNotFound,
     CallTaken,
     InvalidRate,
+    NoCallbackNumber,
     NoSwitchboard,
+    NotCallback,
     NotSwitchboard,
     NumberOutOfService,
     PersonInactive,
 )
 from vaxel.telephony.g711 import pcm16_wav
-from vaxel.telephony.models import Call, CallEvent, CallEventKind, CallState
+from vaxel.telephony.models import (
+    LIVE_STATES,
+    Call,
+    CallEvent,
+    CallEventKind,
+    CallState,
+    SipTarget,
+    SipTargetKind,
+)
+from vaxel.telephony.queueing import callback_step
+from vaxel.telephony.switchboard import callback_target_add
 
 
-def _announce(call: Call) -> None:
+def call_announce(call: Call) -> None:
     live.notify("queue", call=call.pk, state=call.state)
 
 
-def _live_call(call_id: int) -> Call:
+def live_call_locked(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
         raise CallNotFound(_("There is no call %(id)s.") % {"id": call_id})
-    if call.state not in (CallState.QUEUED, CallState.ANSWERED):
+    if call.state not in LIVE_STATES:
         raise CallEnded(
             _("The call has already ended (%(state)s).") % {"state": call.get_state_display()},
         )
     return call
 
 
-def _owned_by(call: Call, actor) -> None:
+def owned_by(call: Call, actor) -> None:
     """An answered call belongs to the operator who answered it; a waiting one is anyone's."""
     if call.state == CallState.ANSWERED and call.answered_by_id != actor.pk:
         raise CallTaken(
@@ -101,6 +117,14 @@ def call_arrive(
     owner = (
         PhoneNumber.objects.filter(e164=caller_key).select_related("person").first() if caller_key else None
     )
+    queues = decision.action == Action.QUEUE
+    # A caller whose callback still waits phones again: this call takes over the
+    # callback's place, and the callback is done with (one caller, one place).
+    waiting_callback = (
+        Call.objects.select_for_update().filter(state=CallState.CALLBACK, caller=caller_key).first()
+        if queues and caller_key
+        else None
+    )
     call = Call.objects.create(
         external_id=external_id,
         driver=driver,
@@ -110,23 +134,29 @@ def call_arrive(
         internal=decision.internal,
         called=called_key,
         asks_for=one_line(asks_for, field="asks_for", longest=200),
-        state=CallState.QUEUED if decision.action == Action.QUEUE else CallState.CLOSED,
+        state=CallState.QUEUED if queues else CallState.CLOSED,
         arrived_at=at,
-        ended_at=None if decision.action == Action.QUEUE else at,
+        place_at=waiting_callback.place_at if waiting_callback is not None else at,
+        ended_at=None if queues else at,
     )
-    _log(call, "arrived", at, calling=caller_key)
+    step_log(call, "arrived", at, calling=caller_key)
     if call.state == CallState.CLOSED:
-        _log(call, "ended", at)
-    _announce(call)
+        step_log(call, "ended", at)
+    if waiting_callback is not None:
+        waiting_callback.state, waiting_callback.ended_at = CallState.ENDED, at
+        waiting_callback.save(update_fields=["state", "ended_at"])
+        step_log(waiting_callback, "ended", at)
+        call_announce(waiting_callback)
+    call_announce(call)
     return call
 
 
 @transaction.atomic
 def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
     """The operator takes a waiting call and greets the caller (S1)."""
-    call = _live_call(call_id)
+    call = live_call_locked(call_id)
     if call.state == CallState.ANSWERED:
-        _owned_by(call, actor)
+        owned_by(call, actor)
         return call
     current = Call.objects.filter(state=CallState.ANSWERED, answered_by=actor).first()
     if current is not None:
@@ -136,18 +166,14 @@ def call_answer(*, call_id: int, actor, at: datetime | None = None) -> Call:
     call.state, call.answered_by, call.answered_at = CallState.ANSWERED, actor, at or now()
     call.save(update_fields=["state", "answered_by", "answered_at"])
     driver_get().answer(call, actor)
-    _log(call, "answered", call.answered_at, answered_by=_login(actor))
-    _announce(call)
+    step_log(call, "answered", call.answered_at, answered_by=login_of(actor))
+    call_announce(call)
     return call
 
 
-@transaction.atomic
-def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None = None) -> Call:
-    """Connect the caller to a person's number, a shared number or a mobile. The number
-    is chosen by its id: a mobile without consent is connected without anyone seeing it
-    (S3)."""
-    call = _live_call(call_id)
-    _owned_by(call, actor)
+def reachable_number(number_id: int) -> PhoneNumber:
+    """The directory number a call may go to: it exists, its person is still here and it
+    is no work mobile reported lost (W1)."""
     number = PhoneNumber.objects.select_related("person", "group").filter(pk=number_id).first()
     if number is None:
         raise NumberNotFound(_("There is no number %(id)s in the directory.") % {"id": number_id})
@@ -164,18 +190,36 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
             )
             % {"name": number.person.name if number.person else "-"},
         )
-    driver_get().put_through(call, number)
-    at = at or now()
+    return number
+
+
+def number_owner(number: PhoneNumber) -> str:
+    """Whose the number is, as the console says it: never its digits (S3)."""
     owner = number.person.name if number.person else (number.group.name if number.group else "")
     if number.kind == NumberKind.MOBILE:
         owner = _("%(name)s (mobile)") % {"name": owner}
+    return owner[:200]
+
+
+@transaction.atomic
+def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None = None) -> Call:
+    """Connect the caller to a person's number, a shared number or a mobile. The number
+    is chosen by its id: a mobile without consent is connected without anyone seeing it
+    (S3)."""
+    call = live_call_locked(call_id)
+    owned_by(call, actor)
+    if call.state == CallState.PARKED:
+        raise CallNotAnswered(_("Pick up the parked call first, then put it through."))
+    number = reachable_number(number_id)
+    driver_get().put_through(call, number)
+    at = at or now()
     call.state, call.ended_at = CallState.PUT_THROUGH, at
     call.answered_by, call.answered_at = actor, call.answered_at or at
-    call.put_through_to, call.put_through_name = number, owner[:200]
+    call.put_through_to, call.put_through_name = number, number_owner(number)
     call.save()
-    _log(call, "answered", call.answered_at, answered_by=_login(actor))
-    _log(call, "transferred", at, transferred_to=number.e164)
-    _announce(call)
+    step_log(call, "answered", call.answered_at, answered_by=login_of(actor))
+    step_log(call, "transferred", at, transferred_to=number.e164)
+    call_announce(call)
     return call
 
 
@@ -183,11 +227,11 @@ def call_put_through(*, call_id: int, number_id: int, actor, at: datetime | None
 def call_hold(*, call_id: int, actor, held: bool, at: datetime | None = None) -> Call:
     """The operator puts the caller on hold (the caller hears silence or music from the
     operator's telephone) or takes them off it; the call stays the operator's."""
-    call = _live_call(call_id)
-    _owned_by(call, actor)
+    call = live_call_locked(call_id)
+    owned_by(call, actor)
     if call.state != CallState.ANSWERED:
         raise CallNotAnswered(_("Answer the call before you put it on hold."))
-    _log(call, "held" if held else "resumed", at or now(), again=True, answered_by=_login(actor))
+    step_log(call, "held" if held else "resumed", at or now(), again=True, answered_by=login_of(actor))
     return call
 
 
@@ -195,17 +239,17 @@ def call_hold(*, call_id: int, actor, held: bool, at: datetime | None = None) ->
 def call_take_message(*, call_id: int, actor, at: datetime | None = None, **message: Any) -> Call:
     """S2: nobody can answer, so the caller leaves a message (or asks to be called back);
     the message goes out like any other, and the call ends."""
-    call = _live_call(call_id)
-    _owned_by(call, actor)
+    call = live_call_locked(call_id)
+    owned_by(call, actor)
     at = at or now()
     message.setdefault("caller_number", call.caller)
     taken = message_take(actor=actor, at=at, **message)
     call.state, call.ended_at, call.message = CallState.MESSAGE, at, taken
     call.answered_by, call.answered_at = actor, call.answered_at or at
     call.save()
-    _log(call, "answered", call.answered_at, answered_by=_login(actor))
-    _log(call, "ended", at)
-    _announce(call)
+    step_log(call, "answered", call.answered_at, answered_by=login_of(actor))
+    step_log(call, "ended", at)
+    call_announce(call)
     return call
 
 
@@ -216,21 +260,128 @@ def call_end(
     """The call is over: the caller hung up (while waiting: abandoned) or the operator
     ended it. Ending an ended call changes nothing, so a telephone system may retry."""
     found = Call.objects.select_for_update()
-    call = (
-        found.filter(pk=call_id) if call_id is not None else found.filter(external_id=external_id)
-    ).first()
+    # The call's own id, or the line a parked call waits on at the media endpoint.
+    on_line = Q(external_id=external_id) | (Q(line_id=external_id) if external_id else Q(pk__in=[]))
+    call = (found.filter(pk=call_id) if call_id is not None else found.filter(on_line)).first()
     if call is None:
         raise CallNotFound(_("There is no such call."))
-    if call.state not in (CallState.QUEUED, CallState.ANSWERED):
+    if call.state not in LIVE_STATES:
         return call
     if actor is not None:
-        _owned_by(call, actor)
+        owned_by(call, actor)
+    if _calling_back(call):  # the call back was never answered: try again later
+        return _callback_failed(call, at or now())
+    if actor is not None:
         driver_get().hang_up(call)
     call.state = CallState.ABANDONED if call.state == CallState.QUEUED else CallState.ENDED
     call.ended_at = at or now()
     call.save(update_fields=["state", "ended_at"])
-    _log(call, "abandoned" if call.state == CallState.ABANDONED else "ended", call.ended_at)
-    _announce(call)
+    step_log(call, "abandoned" if call.state == CallState.ABANDONED else "ended", call.ended_at)
+    call_announce(call)
+    return call
+
+
+def _calling_back(call: Call) -> bool:
+    """An operator is calling the caller back and the caller has not answered yet."""
+    asked = call.callback_requested_at is not None
+    return call.state == CallState.ANSWERED and asked and call.called_back_at is None
+
+
+def callback_due(at: datetime) -> datetime | None:
+    """When a callback asked for at `at` is due: within the switchboard's service level
+    (the default callback time: the switchboard has no unit of its own)."""
+    within = timedelta(hours=settings.VAXEL_CALLBACK_WORKING_HOURS)
+    return add_working_time(working_hours_get(), at, within)
+
+
+@transaction.atomic
+def call_callback_request(*, external_id: str, at: datetime | None = None) -> Call | None:
+    """E4: a caller waiting in the queue pressed 1 to be called back. The call leaves the
+    line but keeps its place; it is due by the switchboard's service level (the default
+    callback time: the switchboard has no unit of its own). Asking again changes nothing;
+    a withheld number, or a call an operator has already answered, gets None."""
+    call = Call.objects.select_for_update().filter(external_id=external_id).first()
+    if call is None or not call.caller:
+        return None
+    step = callback_step(call.state, "request")
+    if step.state is None or not step.new:
+        return call if step.state is not None else None
+    at = at or now()
+    call.state, call.callback_requested_at = CallState.CALLBACK, at
+    call.callback_due_at = callback_due(at)
+    call.save(update_fields=["state", "callback_requested_at", "callback_due_at"])
+    step_log(call, "callback", at)
+    call_announce(call)
+    return call
+
+
+@transaction.atomic
+def call_callback_start(*, call_id: int, actor, at: datetime | None = None) -> tuple[Call, SipTarget]:
+    """The next free operator calls a waiting callback's caller back from the console:
+    the call is theirs, and the console calls the opaque `cb-…` address Kamailio
+    resolves to the caller's number (never shown, S3). Asking again while that call
+    rings (a double click) gives the same address, so the caller is called once."""
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    if call is None:
+        raise CallNotFound(_("There is no call %(id)s.") % {"id": call_id})
+    if _calling_back(call):
+        owned_by(call, actor)
+        ringing = SipTarget.objects.filter(call=call, kind=SipTargetKind.CALLBACK, operator=actor)
+        target = ringing.order_by("-pk").first()
+        if target is not None:
+            return call, target
+    if callback_step(call.state, "start").state is None:
+        raise NotCallback(_("That caller is no longer waiting to be called back."))
+    if not call.caller:  # a voice message with a withheld number (S2): nobody to ring
+        raise NoCallbackNumber(
+            _("The caller's number is withheld: listen to the voice message and close it.")
+        )
+    if Call.objects.filter(state=CallState.ANSWERED, answered_by=actor).exists():
+        raise CallInProgress(
+            _("Finish the call you have first: put it through, take a message or end it."),
+        )
+    call.state, call.answered_by = CallState.ANSWERED, actor
+    call.callback_attempts += 1
+    call.save(update_fields=["state", "answered_by", "callback_attempts"])
+    target = callback_target_add(call=call, operator=actor)
+    call_announce(call)
+    return call, target
+
+
+@transaction.atomic
+def call_callback_result(*, call_id: int, actor, answered: bool, at: datetime | None = None) -> Call:
+    """How the operator's call back went, as the console's telephone saw it: the caller
+    answered (the call is an answered one from now, its wait ending here), or did not
+    (the callback goes back to its place, or is given up after
+    VAXEL_QUEUE_CALLBACK_ATTEMPTS tries). Told twice, the second changes nothing."""
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    if call is None:
+        raise CallNotFound(_("There is no call %(id)s.") % {"id": call_id})
+    if not _calling_back(call):
+        return call  # already told (or the caller is back in the queue)
+    owned_by(call, actor)
+    at = at or now()
+    if not answered:
+        return _callback_failed(call, at)
+    call.called_back_at, call.answered_at = at, at
+    call.save(update_fields=["called_back_at", "answered_at"])
+    step_log(call, "called_back", at, answered_by=login_of(actor))
+    step_log(call, "answered", at, answered_by=login_of(actor))
+    call_announce(call)
+    return call
+
+
+def _callback_failed(call: Call, at: datetime) -> Call:
+    most = settings.VAXEL_QUEUE_CALLBACK_ATTEMPTS
+    step = callback_step(call.state, "failed", attempts=call.callback_attempts, most_attempts=most)
+    assert step.state is not None
+    step_log(call, "callback_failed", at, again=True, answered_by=login_of(call.answered_by))
+    call.state, call.answered_by = step.state, None
+    if call.state == CallState.ENDED:
+        call.ended_at = at
+        step_log(call, "ended", at)
+    call.save(update_fields=["state", "answered_by", "ended_at"])
+    call_announce(call)
     return call
 
 
@@ -279,20 +430,21 @@ def call_events_store(reported: Iterable[CallEvent]) -> tuple[int, int]:
     return stored, duplicates
 
 
-def _login(actor) -> str:
+def login_of(actor) -> str:
     return actor.get_username() if actor is not None else ""
 
 
-def _log(call: Call, kind: str, at: datetime, *, again: bool = False, **fields: str) -> None:
+def step_log(call: Call, kind: str, at: datetime, *, again: bool = False, **fields: str) -> None:
     """What happened to a switchboard call, as a call event the statistics count; the
     same step of the same call is logged once however often it is reported (a step
-    that may recur, as hold does, once per moment)."""
+    that may recur, as hold does, once per moment). A recall's leg is the same call."""
+    root = call.recall_of or call
     moment = f":{at.isoformat()}" if again else ""
     CallEvent.objects.get_or_create(
-        event_id=f"vaxel:{call.external_id}:{kind}{moment}"[:200],
-        defaults={"call_id": call.external_id, "kind": kind, "at": at, "called": call.called, **fields},
+        event_id=f"vaxel:{root.external_id}:{kind}{moment}"[:200],
+        defaults={"call_id": root.external_id, "kind": kind, "at": at, "called": call.called, **fields},
     )
-    events.publish(events.CALL_EVENTS_STORED, call_ids=[call.external_id])
+    events.publish(events.CALL_EVENTS_STORED, call_ids=[root.external_id])
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up

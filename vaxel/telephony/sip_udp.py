@@ -1,4 +1,5 @@
-"""A small SIP user-agent client over UDP, for the end-to-end tests and bench/sip.py:
+"""A small SIP user-agent client over UDP, for the end-to-end tests and bench/sip.py
+(the media endpoint reads its own requests' answers with `parse_response`):
 it sends real INVITEs (RFC 3261), reads the final answer and acknowledges it."""
 
 import secrets
@@ -67,6 +68,15 @@ def ack(invite_message: bytes, answer: SipResponse) -> bytes:
     ).encode()
 
 
+def _call_id(message: bytes) -> str:
+    head = message.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+    for line in head.split("\r\n")[1:]:
+        name, _sep, value = line.partition(":")
+        if name.strip().lower() in ("call-id", "i"):
+            return value.strip()
+    return ""
+
+
 class SipClient:
     def __init__(self, host: str, port: int, timeout: float = 3.0):
         self.host, self.port = host, port
@@ -75,7 +85,10 @@ class SipClient:
         self.sock.settimeout(timeout)
 
     def send(self, message: bytes) -> SipResponse | None:
-        """Send one request; the final answer (provisional ones skipped), or None."""
+        """Send one request; its final answer (provisional ones skipped), or None.
+        Answers to other calls (a server repeating an answer nobody acknowledged) are
+        skipped too."""
+        call_id = _call_id(message)
         self.sock.sendto(message, (self.host, self.port))
         deadline = time.monotonic() + (self.sock.gettimeout() or 3.0)
         while time.monotonic() < deadline:
@@ -84,6 +97,8 @@ class SipClient:
             except TimeoutError:
                 return None
             response = parse_response(data)
+            if call_id and response.header("call-id") != call_id:
+                continue
             if response.status >= 200:
                 if response.status >= 300 and message.startswith(b"INVITE "):
                     self.sock.sendto(ack(message, response), (self.host, self.port))

@@ -11,6 +11,7 @@ import pytest
 
 
 @pytest.mark.processes
+@pytest.mark.once  # its own SQLite file, whichever database the run has
 def test_the_installed_console_script_works_on_a_fresh_sqlite_file(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["VAXEL_DATA_DIR"] = str(tmp_path)

@@ -54,6 +54,7 @@ def deploy_check(data_dir: Path, **environ: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.once  # settings alone, whichever database the run has
 def test_security_a_production_instance_passes_the_deploy_check(tmp_path):
     done = deploy_check(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

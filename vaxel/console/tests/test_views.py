@@ -17,7 +17,9 @@ from vaxel.core.time import now, parse_instant
 from vaxel.directory.models import NumberKind
 from vaxel.messaging.models import Message
 from vaxel.telephony.models import Call, CallState
+from vaxel.telephony.moves import call_recall_arrive
 from vaxel.telephony.services import call_answer, call_arrive
+from vaxel.telephony.switchboard import target_resolve, transfer_uri
 
 OPEN_DAY = parse_instant("2026-12-01T10:00")
 
@@ -245,3 +247,39 @@ def test_s3_putting_through_hands_the_telephone_an_address_never_a_number(operat
     assert not any(
         form in response.content.decode() + response["HX-Trigger"] for form in hidden_forms(mobile.e164)
     )
+
+
+@pytest.mark.clock("2026-12-01T10:00")  # a Tuesday, in the members' working hours
+def test_s1_before_ringing_a_shared_number_says_when_none_of_its_members_would_ring(operator, town, settings):
+    # The routing snapshot notices changes by the change log here: this test's writes are
+    # never committed, so PostgreSQL would never announce them.
+    settings.VAXEL_LIVE_BACKEND = "memory"
+    hits = operator.get(reverse("console-search"), {"q": "detaljplan"}).content.decode()
+    assert "Koppla till Bygglovsgruppen" in hits and "Ingen medlem tillgänglig nu" not in hits
+    for person in (town.anna, town.bjorn):
+        absence_add(person=person, reason="meeting", starts_at=now(), ends_at=now() + timedelta(hours=1))
+    hits = operator.get(reverse("console-search"), {"q": "detaljplan"}).content.decode()
+    assert "Ingen medlem tillgänglig nu" in hits
+
+
+@pytest.mark.clock("2026-12-01T10:00")
+def test_s1_a_call_that_came_back_from_a_transfer_says_where_it_tried_and_why(
+    operator, town, logins, settings
+):
+    settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
+    first = call_arrive(caller="036-123456", called=SWITCHBOARD, external_id="c-1", driver="kamailio")
+    call_answer(call_id=first.pk, actor=logins["operator"])
+    direct = town.bjorn.numbers.get(kind=NumberKind.DIRECT)
+    put = operator.post(
+        reverse("console-call", kwargs={"pk": first.pk, "action": "put-through"}), {"number": direct.pk}
+    )
+    assert "Svarar ingen inom 20 sekunder kommer samtalet tillbaka till dig." in put.content.decode()
+    token = transfer_uri(Call.objects.get(pk=first.pk)).removeprefix("sip:").split("@", 1)[0]
+    target_resolve(token)  # Kamailio rang it
+    call_answer(
+        call_id=call_arrive(caller="036-9", called=SWITCHBOARD, driver="kamailio").pk,
+        actor=logins["operator"],
+    )
+    call_recall_arrive(external_id="leg-1", recalled=f"{token};code=486")
+    queue = operator.get(reverse("console-queue")).content.decode()
+    assert "Återkoppling: Björn Åberg var upptagen." in queue

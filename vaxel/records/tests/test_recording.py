@@ -40,8 +40,10 @@ def test_with_recording_on_the_voicemail_greeting_says_it_is_recorded_and_for_ho
 @pytest.mark.skipif(not shutil.which("espeak-ng"), reason="scripts/ensure-telephony installs espeak-ng")
 def test_with_recording_off_a_voicemail_call_is_not_recorded(transactional_db, media, settings):
     from vaxel.core.testing import small_municipality
+    from vaxel.mobiles.models import VoicemailGreeting
 
-    small_municipality()
+    town = small_municipality()
+    VoicemailGreeting.objects.create(person=town.anna, text="Anna här.")  # W4: short, said in real time
     settings.VAXEL_VOICEMAIL_RECORDING = False
     caller = Caller(media["port"])
     status, rtp_port = caller.invite(f"voicemail-{ANNA_DIRECT}")

@@ -316,3 +316,37 @@ def test_the_nightly_run_runs_once_a_night_from_its_time(town, data_dir):
     assert thinning_nightly(at=night + timedelta(minutes=40)) is not None
     assert thinning_nightly(at=night + timedelta(minutes=50)) is None
     assert ThinningRun.objects.get().night == night.date()
+
+
+@pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
+def test_s2_a_voice_message_left_at_the_switchboard_goes_with_the_voicemail_rule(
+    town, data_dir, settings, django_capture_on_commit_callbacks
+):
+    from vaxel.core.testing import SWITCHBOARD
+    from vaxel.telephony.moves import call_overflow, overflow_voicemail_take
+    from vaxel.telephony.services import call_arrive
+    from vaxel.telephony.switchboard import target_resolve
+
+    settings.VAXEL_OVERFLOW_TO, settings.VAXEL_VOICEMAIL_RECORDING = "voicemail", True
+    rule_set(kind="voicemail_recording", days=30)
+
+    def left(name: str, caller: str, days_ago: int) -> Call:
+        call = call_arrive(caller=caller, called=SWITCHBOARD, external_id=name, driver="kamailio")
+        call_overflow(call_id=call.pk, reason="nobody")
+        token = call.sip_targets.get().token
+        target_resolve(f"over-{token}")
+        kept = overflow_voicemail_take(token=token, alaw=b"\x34" * 16000)
+        assert kept is not None and (data_dir / kept.recording).exists()
+        at = now() - timedelta(days=days_ago)  # left that long ago
+        Call.objects.filter(pk=kept.pk).update(arrived_at=at, place_at=at, callback_requested_at=at)
+        return kept
+
+    old, withheld, young = left("old", CALLER, 31), left("withheld", "", 31), left("young", "036-100002", 29)
+    with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
+        result = thinning_run()
+    assert result.counts[RecordKind.VOICEMAIL_RECORDING] == 2
+    for call in (old, withheld):
+        path = data_dir / call.recording
+        call.refresh_from_db()
+        assert call.recording == "" and not path.exists() and call.state == "callback"  # the call stays
+    assert (data_dir / young.recording).exists() and Call.objects.get(pk=young.pk).recording

@@ -23,6 +23,19 @@ from vaxel.telephony.sip_udp import SipClient, parse_response, request
 
 
 @pytest.fixture
+def ask(client):
+    """Kamailio's question to Växel for a called address, in proxy mode, with a route token."""
+    from vaxel.access.services import token_create
+
+    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
+
+    def route(to: str):
+        return client.get("/pbx/route/", {"to": to, "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return route
+
+
+@pytest.fixture
 def media(transactional_db):
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -70,7 +83,9 @@ class Caller:
         self.media = ("127.0.0.1", media_port)
         self.call_id = f"call-{time.monotonic_ns()}"
 
-    def invite(self, user: str, prompt: str = "") -> tuple[int, int]:
+    def invite(self, user: str, prompt: str = "", *, acknowledge: bool = True) -> tuple[int, int]:
+        """The INVITE's final status and the answer's RTP port; a 200 is acknowledged
+        (ACK) unless `acknowledge` is False, as a phone that has not got it yet."""
         sdp = (
             "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             f"m=audio {self.rtp.getsockname()[1]} RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\n"
@@ -90,8 +105,21 @@ class Caller:
         self.sip.sendto(message, self.media)
         while (answer := parse_response(raw := self.sip.recvfrom(65535)[0])).status < 200:
             pass  # 100 Trying, 180 Ringing from a proxy on the way
+        self.answer = answer
+        if answer.status == 200 and acknowledge:
+            self.acknowledge(answer)
         found = re.search(rb"m=audio (\d+)", raw)
         return answer.status, int(found.group(1)) if found else 0
+
+    def acknowledge(self, answer) -> None:
+        """The ACK of the INVITE's 200 (RFC 3261, 13.2.2.4): the dialog is confirmed."""
+        ack = (
+            f"ACK sip:media@127.0.0.1:{self.media[1]} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.sip.getsockname()[1]};branch=z9hG4bK{time.monotonic_ns()}\r\n"
+            f"From: {answer.header('from')}\r\nTo: {answer.header('to')}\r\nCall-ID: {self.call_id}\r\n"
+            "CSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+        self.sip.sendto(ack.encode(), self.media)
 
     def hear(self, amount: int, seconds: float = 5.0) -> int:
         """Bytes of audio heard once `amount` have come (fewer: the audio stopped)."""
@@ -252,6 +280,7 @@ def local_config(*, sip_port: int, ws_port: int, route: str, secret: str, rtpeng
         f'#!define SIP_SECRET "{secret}"\n'
         f'#!define VAXEL_HTTPCON "vaxel=>{route}"\n'
         '#!define TRUSTED "127.0.0.1/32"\n'
+        f'#!define CONTROL_CONTACT "sip:vaxel@127.0.0.1:{sip_port}"\n'
         f'#!define RTPENGINE "{rtpengine}"\n'
     )
 

@@ -5,6 +5,9 @@ import base64
 import hashlib
 import hmac
 
+import pytest
+from django.contrib.auth import get_user_model
+
 from vaxel.core.testing import vaxel_cli as run
 from vaxel.directory.models import PhoneNumber
 
@@ -25,3 +28,19 @@ def test_credentials_only_for_a_directory_number_and_a_sane_lifetime(town, capsy
     code, out, err = run(capsys, "phone-credentials", "0370-331002", "--days", "0")
     assert code != 0 and out == "" and "Ange --days mellan 1 och 3650" in err
     assert PhoneNumber.objects.count() > 0  # nothing was touched
+
+
+def test_s1_an_operators_desk_phone_gets_credentials_for_that_operators_calls(town, logins, capsys, settings):
+    operator = get_user_model().objects.get(username="operator")
+    code, out, _err = run(capsys, "phone-credentials", "--operator", "operator", "--days", "30")
+    lines = dict(line.split(":", 1) for line in out.splitlines())
+    assert (
+        code == 0 and lines["SIP address"].strip() == f"sip:operator{operator.pk}@{settings.VAXEL_SIP_DOMAIN}"
+    )
+    code, out, err = run(capsys, "phone-credentials", "--operator", "ingen")
+    assert code != 0 and out == "" and "ingen aktiv inloggning ingen" in err
+    code, out, err = run(capsys, "phone-credentials", "--operator", "anna")  # a manager
+    assert code != 0 and out == "" and "telefonister" in err
+    with pytest.raises(SystemExit):  # one or the other, as argparse says
+        run(capsys, "phone-credentials", "0370-331002", "--operator", "operator")
+    assert "not allowed with" in capsys.readouterr().err

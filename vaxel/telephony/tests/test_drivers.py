@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add
 from vaxel.core.testing import SWITCHBOARD, small_municipality
 from vaxel.core.time import now
@@ -25,16 +24,6 @@ def town(db, settings):
     settings.VAXEL_TELEPHONY_DRIVER = "kamailio"
     settings.VAXEL_SIP_DOMAIN = "vaxel.test"
     return small_municipality()
-
-
-@pytest.fixture
-def ask(client):
-    _token, secret = token_create(owner="operator", scopes="route", name="Kamailio")
-
-    def route(to: str):
-        return client.get("/pbx/route/", {"to": to, "mode": "proxy"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-    return route
 
 
 def put_through(logins, number) -> tuple[Call, str]:

@@ -19,7 +19,7 @@ from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, s
 from vaxel.core.time import STOCKHOLM, local_date, now
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.models import Call, CallState
-from vaxel.telephony.sip_udp import SipClient, invite, request
+from vaxel.telephony.sip_udp import SipClient, SipResponse, ack, invite, parse_response, request
 from vaxel.telephony.tests.conftest import (
     KAMAILIO,
     Caller,
@@ -314,3 +314,122 @@ def test_w1_a_work_mobile_reported_lost_is_no_longer_rung_through_kamailio(kamai
         answer = kamailio.call(called)
         assert answer.status == 302 and ringing not in answer.header("contact"), called
     assert "<sip:+46370331001@" in kamailio.call(GROUP_NUMBER).header("contact")  # the others still ring
+
+
+@pytest.fixture
+def slow_vaxel(tmp_path):
+    """Kamailio asking a routing answer that takes `seconds`, with `defines` added to its
+    local file: a function returning the client and the slow routing."""
+    started = []
+
+    def start(seconds: float, defines: str) -> tuple[SipClient, SlowRouting]:
+        routing = SlowRouting(seconds)
+        sip_port = free_port(socket.SOCK_DGRAM)
+        (tmp_path / "kamailio.cfg").write_text(CONFIG.read_text())
+        (tmp_path / "vaxel-local.cfg").write_text(
+            f"#!define LISTEN udp:127.0.0.1:{sip_port}\n"
+            f'#!define VAXEL_HTTPCON "vaxel=>http://pbx:t@127.0.0.1:{routing.port}/pbx/route"\n'
+            f'#!define GATEWAY "{GATEWAY}"\n#!define WITHOUT_PIKE 1\n' + defines
+        )
+        pid_file = kamailio_start(tmp_path, "kamailio.cfg")
+        client = SipClient("127.0.0.1", sip_port, timeout=5)
+        started.append((client, routing, pid_file))
+        deadline = time.monotonic() + 10
+        while client.send(request("OPTIONS", "ping", "test", host="127.0.0.1", port=sip_port)) is None:
+            assert time.monotonic() < deadline, "Kamailio did not answer"
+        return client, routing
+
+    yield start
+    for client, routing, pid_file in started:
+        client.close()
+        kamailio_stop(pid_file)
+        routing.server.shutdown()
+
+
+def answers_in_order(
+    client: SipClient, sent: dict[str, bytes], until: int = 200, seconds: float = 10
+) -> list[tuple[str, SipResponse]]:
+    """(Call-ID, answer) of every answer on the client's socket, as they came, until each
+    request in `sent` (by Call-ID) has an answer of status `until` or above; final answers
+    to INVITEs are acknowledged, as a caller does."""
+    got: list[tuple[str, SipResponse]] = []
+    waiting = set(sent)
+    deadline = time.monotonic() + seconds
+    while waiting:
+        assert time.monotonic() < deadline, f"no answer for {waiting}"
+        response = parse_response(client.sock.recvfrom(65535)[0])
+        call_id = response.header("call-id")
+        got.append((call_id, response))
+        if response.status >= 200 and call_id in sent and sent[call_id].startswith(b"INVITE "):
+            client.sock.sendto(ack(sent[call_id], response), (client.host, client.port))
+        if response.status >= until:
+            waiting.discard(call_id)
+    return got
+
+
+def calls_to(client: SipClient, number: str, names: list[str]) -> dict[str, bytes]:
+    """INVITEs to `number`, by Call-ID, sent one after another without waiting."""
+    calls = {
+        name: invite(number, "+46361234567", host=client.host, port=client.port, call_id=name)
+        for name in names
+    }
+    for message in calls.values():
+        client.sock.sendto(message, (client.host, client.port))
+    return calls
+
+
+def test_s1_a_slow_vaxel_does_not_block_the_sip_workers_pings_and_retransmissions_are_answered_first(
+    slow_vaxel,
+):
+    """More calls than SIP workers (4) and async workers (2) wait on a Växel that takes
+    0.5 s per answer; a ping sent after them is answered before any of those calls is,
+    and a caller's retransmission never asks Växel again: nothing that receives SIP
+    waits on Växel."""
+    client, routing = slow_vaxel(0.5, "#!define ASYNC_WORKERS 2\n#!define MAX_PENDING 20\n")
+    calls = calls_to(client, GROUP_NUMBER, [f"waiting-{n}@pbx" for n in range(6)])
+    got = answers_in_order(client, {"waiting-0@pbx": calls["waiting-0@pbx"]}, until=100)
+    ping = request("OPTIONS", "ping", "test", host=client.host, port=client.port, call_id="ping@pbx")
+    client.sock.sendto(ping, (client.host, client.port))
+    client.sock.sendto(calls["waiting-0@pbx"], (client.host, client.port))  # the caller resends it
+    got += answers_in_order(client, {**calls, "ping@pbx": ping})
+    statuses = [(call_id, answer.status) for call_id, answer in got]
+    before_any_redirect = statuses[: statuses.index(next(s for s in statuses if s[1] == 302))]
+    assert ("ping@pbx", 200) in before_any_redirect
+    # The resent INVITE is absorbed by its transaction: tm answers it again with the 100
+    # Trying, or (while the transaction is suspended on Växel) with the final answer.
+    redirected = [answer for call_id, answer in got if answer.status == 302]
+    assert {answer.header("call-id") for answer in redirected} == set(calls)  # each, once or again
+    assert all(ANNA_DIRECT in answer.header("contact") for answer in redirected)
+    assert routing.asked == 6  # the resent INVITE did not ask again
+
+
+@pytest.mark.parametrize("fallback", [True, False], ids=["fallback", "no-fallback"])
+def test_s1_beyond_max_pending_new_calls_are_turned_away_at_once_while_earlier_calls_reach_their_targets(
+    slow_vaxel, fallback
+):
+    defines = "#!define ASYNC_WORKERS 2\n#!define MAX_PENDING 3\n"
+    if fallback:
+        defines += f'#!define FALLBACK_CONTACT "<sip:{SWITCHBOARD}@{GATEWAY}>"\n'
+    client, routing = slow_vaxel(0.5, defines)
+    earlier: dict[str, bytes] = {}
+    for n in range(3):  # each handed on to Växel (its 100 Trying) before the next is sent
+        call = calls_to(client, GROUP_NUMBER, [f"earlier-{n}@pbx"])
+        answers_in_order(client, call, until=100)
+        earlier |= call
+    later = calls_to(client, GROUP_NUMBER, ["later-0@pbx", "later-1@pbx"])
+    finals = [
+        (call_id, answer)
+        for call_id, answer in answers_in_order(client, earlier | later)
+        if answer.status >= 200
+    ]
+    assert {call_id for call_id, _answer in finals[:2]} == set(later)  # before any earlier call's answer
+    for _call_id, answer in finals[:2]:
+        assert "Vaxel overloaded" in answer.header("reason")
+        if fallback:
+            assert answer.status == 302 and answer.header("contact") == f"<sip:{SWITCHBOARD}@{GATEWAY}>"
+        else:
+            assert answer.status == 503 and answer.header("retry-after") == "1"
+    assert {call_id for call_id, _answer in finals[2:]} == set(earlier)
+    assert all(answer.status == 302 and ANNA_DIRECT in answer.header("contact") for _c, answer in finals[2:])
+    assert routing.asked == 3
+    assert ANNA_DIRECT in client.call(GROUP_NUMBER).header("contact") and routing.asked == 4  # room again

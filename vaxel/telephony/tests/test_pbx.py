@@ -12,6 +12,7 @@ from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
 from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 from vaxel.core.time import local_date, now
+from vaxel.telephony.models import CallEvent
 
 
 @pytest.fixture
@@ -146,3 +147,13 @@ def test_calls_arriving_at_the_queue_do_not_drop_the_routing_snapshot(db):
     assert cache._state["snapshot"] is marker
     cache.forget({"kind": "change", "id": 2})
     assert cache._state["snapshot"] is None
+
+
+def test_s1_kamailio_telling_a_put_through_call_ended_gets_clear_answers_for_bad_input(pbx, client, logins):
+    assert client.post("/pbx/route/", {"event": "ended"}, HTTP_AUTHORIZATION="").status_code == 401
+    wrong = pbx.post("/pbx/route/", {"event": "answered", "target": "xfer-1"})
+    assert wrong.status_code == 400 and wrong.json()["error"]["id"] == "invalid_event"
+    for target in ("xfer-00000000", "op-1", "", "xfer-'; DROP TABLE x;--"):
+        unknown = pbx.post("/pbx/route/", {"event": "ended", "target": target})
+        assert unknown.status_code == 404 and unknown.json()["error"]["id"] == "no_such_target"
+    assert not CallEvent.objects.exists()

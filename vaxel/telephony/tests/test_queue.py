@@ -6,13 +6,15 @@ console; a caller who hangs up first has abandoned."""
 import re
 import shutil
 import time
+from datetime import timedelta
 
 import pytest
 
 from vaxel.access.services import token_create
-from vaxel.core.testing import SWITCHBOARD, small_municipality
-from vaxel.telephony.models import Call, CallState
-from vaxel.telephony.services import call_answer, call_arrive
+from vaxel.core.testing import GROUP_NUMBER, SWITCHBOARD, small_municipality
+from vaxel.core.time import now
+from vaxel.telephony.models import Call, CallEvent, CallState
+from vaxel.telephony.services import call_answer, call_arrive, call_end
 from vaxel.telephony.sip_udp import request
 from vaxel.telephony.switchboard import referrals_due, sip_uri
 from vaxel.telephony.tests.conftest import Caller
@@ -108,6 +110,40 @@ def test_s1_a_caller_is_held_in_the_queue_and_referred_to_the_console_that_answe
     assert Call.objects.get(pk=call.pk).state == CallState.ANSWERED  # not abandoned: the operator has it
 
 
+def test_s1_a_caller_answered_before_their_phone_has_the_call_is_referred_once_it_has(town, logins, media):
+    """A REFER that overtook the queue's 200 OK would find no call at the caller's phone
+    and leave them waiting for good (seen when the greeting took long to speak)."""
+    caller = Caller(media["port"])
+    assert caller.invite("queue", acknowledge=False)[0] == 200
+    call_answer(call_id=queued(caller.call_id).pk, actor=logins["operator"])  # at once
+    assert sip_message(caller, "SIP/2.0 200")  # the answer again, as the caller has not acknowledged it
+    with pytest.raises(AssertionError, match="no REFER"):
+        sip_message(caller, "REFER", seconds=1.5)
+    caller.acknowledge(caller.answer)
+    assert "Refer-To: <sip:op-" in sip_message(caller, "REFER")
+
+
+def test_s1_a_caller_whose_phone_refuses_the_referral_to_the_overflow_waits_at_their_place_again(
+    town, media, settings
+):
+    settings.VAXEL_OVERFLOW_TO = GROUP_NUMBER  # and no console is open: the caller goes on at once
+    caller = Caller(media["port"])
+    assert caller.invite("queue")[0] == 200
+    call = queued(caller.call_id)
+    first = sip_message(caller, "REFER")
+    assert "Refer-To: <sip:over-" in first
+    again = sip_message(caller, "REFER")  # unanswered, it is sent again: the same request
+    assert again.split("CSeq:")[1].split("\r\n")[0] == first.split("CSeq:")[1].split("\r\n")[0]
+    reply(caller, again, "481 Call/Transaction Does Not Exist")
+    for _ in range(100):
+        call.refresh_from_db()
+        if call.state == CallState.QUEUED:
+            break
+        time.sleep(0.05)
+    assert call.state == CallState.QUEUED and call.ended_at is None  # in the consoles' queue again
+    assert caller.hear(800) >= 800  # and still hearing the queue
+
+
 def test_s1_a_caller_who_hangs_up_while_waiting_has_abandoned(town, media):
     caller = Caller(media["port"])
     assert caller.invite("queue")[0] == 200
@@ -143,3 +179,35 @@ def test_s1_the_address_a_caller_is_referred_to_soon_expires(town, logins, clien
         ).status_code
         == 404
     )
+
+
+def test_e4_a_key_sent_as_sip_info_and_retransmitted_makes_one_callback(town, logins, media, settings):
+    settings.VAXEL_QUEUE_CALLBACK_SECONDS = 60
+    operator = logins["operator"]
+    for index in range(3):  # two minutes a call lately, and the operator busy: a long wait
+        at = now() - timedelta(minutes=20 - 3 * index)
+        earlier = call_arrive(caller="036-123456", called=SWITCHBOARD, external_id=f"e{index}", at=at)
+        call_answer(call_id=earlier.pk, actor=operator, at=at)
+        call_end(call_id=earlier.pk, actor=operator, at=at + timedelta(minutes=2))
+    call_answer(
+        call_id=call_arrive(caller="036-99", called=SWITCHBOARD, external_id="busy").pk, actor=operator
+    )
+    caller = Caller(media["port"])  # offers no telephone-event: its keys come as INFO
+    assert caller.invite("queue")[0] == 200
+    call = queued(caller.call_id)
+    assert caller.hear(4000) >= 4000
+    info = request(
+        "INFO",
+        "media",
+        "+46361234567",
+        host="127.0.0.1",
+        port=media["port"],
+        call_id=caller.call_id,
+        extra="Content-Type: application/dtmf-relay\r\n",
+    ).replace(b"Content-Length: 0\r\n\r\n", b"Content-Length: 24\r\n\r\nSignal=1\r\nDuration=160\r\n")
+    for _copy in range(3):  # the INFO retransmitted: the same CSeq each time
+        caller.sip.sendto(info, caller.media)
+    assert sip_message(caller, "BYE", seconds=30)  # after the confirmation
+    call.refresh_from_db()
+    assert call.state == CallState.CALLBACK
+    assert CallEvent.objects.filter(call_id=call.external_id, kind="callback").count() == 1

@@ -98,10 +98,12 @@
     $("#notice").appendChild(p);
   }
   // By the call's id, not a button: the queue may be redrawn by a live update meanwhile.
+  // The next in the queue may be a caller waiting to be called back: then Alt+A calls them.
   function answerNext() {
     const waiting = $(".calls li.call[data-call]");
     if (!waiting) return;
-    htmx.ajax("POST", body.dataset.answerUrl.replace("/0/", "/" + waiting.dataset.call + "/"), {
+    const url = waiting.dataset.callback ? body.dataset.answerUrl.replace("/answer/", "/call-back/") : body.dataset.answerUrl;
+    htmx.ajax("POST", url.replace("/0/", "/" + waiting.dataset.call + "/"), {
       target: "#notice", source: body,
     });
   }
@@ -137,6 +139,9 @@
     const button = event.target.closest("button");
     if (!button) return;
     if (button.dataset.putThrough) putThrough(button);
+    else if (button.dataset.consult) consult(button);
+    else if (button.hasAttribute("data-join")) join();
+    else if (button.hasAttribute("data-consult-back")) consultBack();
     else if (button.dataset.messagePerson || button.dataset.messageUnit) messageForm(button, false);
     else if (button.dataset.callbackPerson || button.dataset.callbackUnit) messageForm(button, true);
     else if (button.dataset.absence) absenceForm(button);
@@ -162,7 +167,7 @@
     if (!el) return;
     el.textContent = el.dataset[state] || state;
     el.dataset.state = state;
-    el.classList.toggle("on", state === "on" || state === "talking" || state === "held");
+    el.classList.toggle("on", ["on", "talking", "held", "desk", "calling"].includes(state));
     $$("[data-hold]").forEach((b) => { b.hidden = !phone.session; });
   }
   function phoneSession(session) {
@@ -199,6 +204,7 @@
   async function phoneStart() {
     const el = $("#telephone");
     if (!el || !window.JsSIP) return;
+    if (deskPhone()) { phoneSays("desk"); return; }
     let credentials;
     try {
       const answer = await fetch(el.dataset.credentials, { credentials: "same-origin", cache: "no-store" });
@@ -216,7 +222,7 @@
       user_agent: "Vaxel console",
     });
     ua.on("registered", () => { phone.tries = 0; phoneSays(phone.session ? "talking" : "on"); });
-    ua.on("disconnected", () => phoneSays("off"));
+    ua.on("disconnected", () => { if (phone.ua === ua) phoneSays("off"); });
     ua.on("registrationFailed", () => {
       // Lapsed credentials: ask for new ones a few times, then say so.
       ua.stop();
@@ -227,28 +233,154 @@
     phone.ua = ua;
     ua.start();
   }
-  document.body.addEventListener("vx-telephone", (event) => {
-    const session = phone.session;
-    if (!session) return;
-    if (event.detail.refer) {
-      session.refer(event.detail.refer, {
-        eventHandlers: {
-          // Blind transfer: once the caller's telephone takes the REFER, the caller goes on
-          // alone and this console is free for the next call.
-          requestSucceeded: () => { phone.moved = true; session.terminate(); },
-          requestFailed: () => say($("#telephone").dataset.referFailed, true),
+  // The operator may answer on a desk phone registered as them instead: the console
+  // then does not register, and puts through and ends calls through Kamailio (Växel
+  // asks it to refer the caller, or to end the call); hold is on the phone itself.
+  const deskPhone = () => localStorage.getItem("vaxel.desk-phone") === "yes";
+  function deskChosen(chosen) {
+    localStorage.setItem("vaxel.desk-phone", chosen ? "yes" : "no");
+    if (chosen) {
+      if (phone.ua) { phone.ua.stop(); phone.ua = null; }
+      phoneSays("desk");
+    } else phoneStart();
+  }
+  // Calling back a caller who asked for it from the queue: the console calls the opaque
+  // address Växel gave (cb-…), which Kamailio turns into the caller's number; how it
+  // went is recorded on the call (answered, or not: the callback keeps its place).
+  function callBack(address, call) {
+    if (phone.session) return; // already calling (a double click): one call only
+    if (!phone.ua || deskPhone()) { say($("#telephone").dataset.cannotDial, true); return; }
+    const report = (action) => htmx.ajax("POST", body.dataset.answerUrl.replace("/0/answer/", "/" + call + "/" + action + "/"), {
+      target: "#notice", source: body,
+    });
+    let answered = false;
+    const session = phone.ua.call(address, {
+      mediaConstraints: { audio: true, video: false },
+      eventHandlers: {
+        confirmed: () => { answered = true; phoneSays("talking"); report("callback-answered"); },
+        failed: () => { phone.session = null; phoneSays("on"); report("callback-failed"); },
+        ended: (ended) => {
+          phone.session = null;
+          phoneSays("on");
+          if (answered && ended.originator === "remote" && !phone.moved) report("hung-up");
+          phone.moved = false;
         },
+      },
+    });
+    phone.session = session;
+    phone.call = call;
+    phoneSays("calling");
+    session.on("peerconnection", (pc) => {
+      pc.peerconnection.addEventListener("track", (track) => { $("#telephone-audio").srcObject = track.streams[0]; });
+    });
+    session.on("hold", (held) => { phoneSays("held"); if (held.originator === "local") report("hold"); });
+    session.on("unhold", (held) => { phoneSays("talking"); if (held.originator === "local") report("resume"); });
+  }
+  document.body.addEventListener("vx-telephone", (event) => {
+    if (event.detail.dial) { callBack(event.detail.dial, event.detail.call); return; }
+    const session = phone.session;
+    if (!session && deskPhone() && event.detail.call) {
+      const action = event.detail.park ? "desk-park" : event.detail.refer ? "desk-put-through" : "desk-end";
+      htmx.ajax("POST", body.dataset.callUrl.replace("/0/answer/", "/" + event.detail.call + "/" + action + "/"), {
+        target: "#notice", source: body,
       });
+      return;
+    }
+    if (event.detail.consult) { consultStart(event.detail); return; }
+    if (!session) return;
+    if (event.detail.refer && phone.consult && !event.detail.park) {
+      const consulted = phone.consult;
+      if (phone.replaces && phone.joinPending) {
+        // The phone asked says it can take a call over (Replaces): Kamailio sends the
+        // caller to it with the consultation's ids, and the phone ends the consultation.
+        referCaller(session, event.detail.refer);
+        setTimeout(() => { if (phone.consult === consulted) consulted.terminate(); }, 10000);
+      } else {
+        // Otherwise the consultation ends first, and the phone rings again with the caller.
+        phone.joining = () => referCaller(session, event.detail.refer);
+        consulted.terminate();
+      }
+      phone.joinPending = false;
+    } else if (event.detail.refer) {
+      referCaller(session, event.detail.refer);
     } else if (event.detail.hang_up) {
       phone.moved = true;
       session.terminate();
     }
   });
-  // What the telephone hears and sends, for support and the end-to-end tests.
+  // Blind transfer: once the caller's telephone takes the REFER, the caller goes on
+  // alone and this console is free for the next call.
+  function referCaller(session, address) {
+    session.refer(address, {
+      eventHandlers: {
+        requestSucceeded: () => { phone.moved = true; session.terminate(); },
+        requestFailed: () => say($("#telephone").dataset.referFailed, true),
+      },
+    });
+  }
+  // Asking the person first (a consultation): the caller is held and the console calls
+  // the con-… address Växel gives, routed as the number is. "Put through now" puts the
+  // call through to that number as "Koppla" does; Kamailio sends the caller to the
+  // phone that answered the consultation.
+  function consultSays(key) {
+    $("#consult-says").textContent = $("#consult").dataset[key].replace("{name}", phone.consultName || "");
+  }
+  function consult(button) {
+    const call = currentCall();
+    if (!call) { say(body.dataset.noCall, true); return; }
+    if (deskPhone() || !$("#consult")) { say($("#consult") ? $("#consult").dataset.desk : body.dataset.noCall, true); return; }
+    if (!phone.session || phone.consult) return;
+    htmx.ajax("POST", body.dataset.putThroughUrl.replace("/0/put-through/", "/" + call + "/consult/"), {
+      target: "#notice", source: body, values: { number: button.dataset.consult },
+    });
+  }
+  function consultStart(detail) {
+    const caller = phone.session;
+    if (!caller || phone.consult || !phone.ua) return;
+    if (!caller.isOnHold().local) caller.hold();
+    Object.assign(phone, { consultName: detail.name, consultNumber: detail.number, replaces: false });
+    $("#consult").hidden = false;
+    consultSays("ringing");
+    const session = phone.ua.call(detail.consult, {
+      mediaConstraints: { audio: true, video: false },
+      eventHandlers: {
+        accepted: (accepted) => {
+          const supported = (accepted.response && accepted.response.getHeader("Supported")) || "";
+          phone.replaces = /\breplaces\b/i.test(supported);
+          consultSays("talking");
+        },
+        failed: (failed) => consultOver(failed.originator === "local" ? "" : "unanswered"),
+        ended: () => consultOver(""),
+      },
+    });
+    phone.consult = session;
+    session.on("peerconnection", (pc) => {
+      pc.peerconnection.addEventListener("track", (track) => { $("#consult-audio").srcObject = track.streams[0]; });
+    });
+  }
+  function consultOver(why) {
+    phone.consult = null;
+    $("#consult").hidden = true;
+    const next = phone.joining;
+    phone.joining = null;
+    if (next) { next(); return; } // putting through: the caller goes on to the phone
+    if (phone.session && phone.session.isOnHold().local) phone.session.unhold();
+    if (why) say($("#consult").dataset[why].replace("{name}", phone.consultName || ""), true);
+  }
+  function join() {
+    if (!phone.consult) return;
+    phone.joinPending = true;
+    putThrough({ dataset: { putThrough: phone.consultNumber } });
+  }
+  function consultBack() { if (phone.consult) phone.consult.terminate(); }
+  // What the telephone hears and sends, for support and the end-to-end tests: the call
+  // with the caller, or ("consult") the one with the person asked first.
   window.VaxelTelephone = {
     state: () => ($("#telephone") ? $("#telephone").dataset.state : ""),
-    audio: async () => {
-      const connection = phone.session && phone.session.connection;
+    consulting: () => Boolean(phone.consult),
+    audio: async (which) => {
+      const current = which === "consult" ? phone.consult : phone.session;
+      const connection = current && current.connection;
       const counts = { received: 0, sent: 0 };
       if (!connection) return counts;
       (await connection.getStats()).forEach((report) => {
@@ -285,6 +417,9 @@
       const key = event.key.toLowerCase();
       if (key === "a") answerNext();
       else if (key === "e") { const b = $("[data-end-call]"); if (b) b.click(); }
+      else if (key === "p") { const b = $("[data-park]"); if (b) b.click(); }
+      else if (key === "k") { if (phone.consult) join(); else if (hit) { const b = $("[data-consult]", hit); if (b) b.click(); } }
+      else if (key === "t") consultBack();
       else if (key === "m" && hit) { const b = $("[data-message-person], [data-message-unit]", hit); if (b) b.click(); }
       else if (key === "c" && hit) { const b = $("[data-callback-person], [data-callback-unit]", hit); if (b) b.click(); }
       else return;
@@ -311,6 +446,8 @@
   document.addEventListener("DOMContentLoaded", () => {
     const summary = $("#queue [data-queue-summary]");
     lastQueueSummary = summary ? summary.textContent.trim() : "";
+    const desk = $("#desk-phone");
+    if (desk) { desk.checked = deskPhone(); desk.addEventListener("change", () => deskChosen(desk.checked)); }
     connect(); tick(); phoneStart(); $("#search").focus();
   });
 })();
