@@ -155,3 +155,28 @@ def test_c1_a_manager_changes_telephone_hours_and_the_console_shows_it_at_once(
     shot(console, "console-sees-new-telephone-hours")
     for page in (console, manager):
         page.context.close()
+
+
+def test_s1_the_telephone_hears_avsluta_though_the_queue_was_redrawn_before_the_answer_came(
+    switchboard_open_today, asgi_server, browser
+):
+    page = open_console(browser, asgi_server, "operator")
+    call_arrive(caller="036-123456", called=SWITCHBOARD)
+    page.wait_for_selector(".calls li.call")
+    page.keyboard.press("Alt+a")
+    page.wait_for_selector(".current.active [data-end-call]")
+    page.evaluate(
+        "window.told = []; document.body.addEventListener('vx-telephone', (e) => told.push(e.detail));"
+        "document.querySelector('[data-end-call]').dataset.pressed = 'yes';"
+    )
+    held = []
+    page.route("**/samtal/*/end/", lambda route: held.append(route))  # Avsluta's answer waits…
+    page.click("[data-end-call]")
+    while not held:  # Playwright hands the request over while it is asked to wait
+        page.wait_for_timeout(50)
+    page.evaluate("htmx.trigger(document.body, 'vx-resync')")  # …while the live stream redraws the queue
+    page.wait_for_selector(".current [data-end-call]:not([data-pressed])")
+    held[0].continue_()
+    page.wait_for_function("() => told.some((detail) => detail.hang_up === 'yes')")  # the telephone hangs up
+    page.wait_for_selector(".calls:has-text('Ingen väntar.')")
+    page.context.close()

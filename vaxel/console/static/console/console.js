@@ -107,6 +107,14 @@
       target: "#notice", source: body,
     });
   }
+  // The queue's buttons (Svara, Avsluta, Parkera, Ring upp, …) ask from the page's body
+  // too: were the answer to come to a button the live stream has redrawn meanwhile, htmx
+  // would drop it, and the console's telephone would never hear "hang up" or "refer".
+  function post(button) {
+    if (button.disabled) return;
+    if (button.hasAttribute("data-once")) button.disabled = true;
+    htmx.ajax("POST", button.dataset.post, { target: "#notice", source: body });
+  }
   function putThrough(button) {
     const call = currentCall();
     if (!call) { say(body.dataset.noCall, true); return; }
@@ -138,7 +146,8 @@
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    if (button.dataset.putThrough) putThrough(button);
+    if (button.dataset.post) post(button);
+    else if (button.dataset.putThrough) putThrough(button);
     else if (button.dataset.consult) consult(button);
     else if (button.hasAttribute("data-join")) join();
     else if (button.hasAttribute("data-consult-back")) consultBack();
