@@ -15,6 +15,12 @@ registered at Kamailio, all of them Debian's baresip driven over its ctrl_tcp mo
   reached each of two operators' consoles (their Server-Sent Events streams);
 - answer → audio: the phone rung answers, until the caller's telephone counts its first
   RTP packet through rtpengine (baresip's stream statistics, asked every 2 ms);
+- recall: an operator on a desk phone answers a caller from the queue and puts them
+  through to a person whose phone rings N seconds (their unit's ring time,
+  --recall-seconds) and nobody answers; from that phone ringing until the operator's
+  desk phone rings again with the caller (issue 23: within N + 1 s). Printed as the
+  time beyond N, beside the bare forward's INVITE → ringing: the one ringing through
+  Kamailio that any recall must add to N at least;
 
 beside the same Kamailio, rtpengine and phones with Växel left out (WITHOUT_VAXEL: the
 dialled user is rung as it is) for INVITE → ringing and answer → audio, measured in
@@ -31,6 +37,7 @@ milliseconds (bare Kamailio p50 6–11 ms against 4 ms, 5 calls at once on this 
 a caller in the queue hangs up with a BYE along the dialog's route through Kamailio.
 
     .venv/bin/python bench/calls.py [--calls 20] [--rounds 10] [--people 1000] [--postgres]
+                                    [--recall-rounds 10] [--recall-seconds 2]
 
 Needs kamailio, rtpengine and baresip (scripts/ensure-telephony). Uses a fresh SQLite database in
 a temporary folder (or, with --postgres, a fresh database vaxel_bench_calls on the
@@ -80,6 +87,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.core.management import call_command
 
 from vaxel.access.services import token_create, user_add
@@ -87,9 +95,10 @@ from vaxel.availability.services import schedule_exception_add
 from vaxel.core.time import local_date, now
 from vaxel.directory.models import NumberKind, Organisation, Person, PhoneNumber, Unit
 from vaxel.telephony.models import Call
+from vaxel.telephony.moves import desk_phone_control
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
 from vaxel.telephony.sip_udp import SipClient, request
-from vaxel.telephony.switchboard import sip_credentials, transfer_uri
+from vaxel.telephony.switchboard import operator_user, sip_credentials, transfer_uri
 from vaxel.telephony.tests.baresip import BARESIP, SipAgent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +106,7 @@ KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 RTPENGINE = shutil.which("rtpengine") or "/usr/bin/rtpengine"
 SWITCHBOARD = "+46370300000"
 CALLER = "+46361234567"
+UNANSWERED = "+46370399999"  # a person put through to, whose phone nobody answers
 PASSWORD = "bench-lösenord-1"
 # This worktree's Växel, whichever virtualenv runs the script.
 VAXEL = [sys.executable, "-c", "import sys; from vaxel.cli import main; sys.exit(main())"]
@@ -108,7 +118,7 @@ def free_port(kind=socket.SOCK_STREAM) -> int:
         return probe.getsockname()[1]
 
 
-def directory(people: int) -> list[PhoneNumber]:
+def directory(people: int, recall_seconds: int) -> list[PhoneNumber]:
     call_command("migrate", verbosity=0)
     Organisation.objects.create(name="Benchby kommun", switchboard_number=SWITCHBOARD)
     today = local_date(now())
@@ -123,7 +133,11 @@ def directory(people: int) -> list[PhoneNumber]:
         for i, p in enumerate(persons)
     )
     user_add(username="kamailio", roles="operator")
-    return list(PhoneNumber.objects.order_by("pk"))
+    numbers = list(PhoneNumber.objects.order_by("pk"))
+    unit = Unit.objects.create(name="Återringning", transfer_ring_seconds=recall_seconds)
+    person = Person.objects.create(name="Ingen Svarar", email="ingen@bench.example", unit=unit)
+    PhoneNumber.objects.create(e164=UNANSWERED, kind=NumberKind.DIRECT, person=person)
+    return numbers
 
 
 def start(command: list[str], log: Path, **kwargs) -> subprocess.Popen:
@@ -131,8 +145,6 @@ def start(command: list[str], log: Path, **kwargs) -> subprocess.Popen:
 
 
 def kamailio(workdir: Path, *, route: str, rtpengine: str, bare: bool) -> tuple[int, Path]:
-    from django.conf import settings
-
     workdir.mkdir()
     port = free_port(socket.SOCK_DGRAM)
     (workdir / "switchboard.cfg").write_text((ROOT / "deploy" / "kamailio" / "switchboard.cfg").read_text())
@@ -253,6 +265,42 @@ def answer_to_audio(port: int, pairs: list[tuple[str, SipAgent]], callers: list[
     return times
 
 
+def recall(desk: SipAgent, phone: SipAgent, caller: SipAgent, *, port: int, number, operator) -> float | None:
+    """A caller in the queue, answered by `operator` on `desk`, put through to `number`,
+    whose `phone` rings and is not answered: seconds from that ringing until the desk
+    phone rings again with the caller (None: it did not, within 30 s). Then the caller
+    hangs up."""
+    dialled, desk_from = caller.mark(), desk.mark()
+    caller.dial(f"sip:{SWITCHBOARD}@127.0.0.1:{port}")
+    held = caller.established(seconds=10, since=dialled)
+    try:
+        if held is None:
+            return None
+        call = Call.objects.get(external_id=held.call_id)  # recorded before it was answered
+        call_answer(call_id=call.pk, actor=operator)
+        if desk.wait("CALL_INCOMING", seconds=10, since=desk_from) is None:
+            return None
+        desk.answer()
+        if caller.established(seconds=10, since=dialled, other_than=held.call_id) is None:
+            return None
+        rung, again = phone.mark(), desk.mark()
+        call_put_through(call_id=call.pk, number_id=number.pk, actor=operator)
+        desk_phone_control(call_id=call.pk, actor=operator, action="put-through")
+        ringing = phone.wait("CALL_INCOMING", seconds=10, since=rung)
+        if ringing is None:
+            return None
+        back = desk.wait("CALL_INCOMING", seconds=30, since=again)
+        if back is None:
+            return None
+        desk.answer()
+        return back.at - ringing.at
+    finally:
+        ending = caller.mark()
+        caller.hang_up()
+        caller.closed(seconds=5, since=ending)
+        desk.hang_up()
+
+
 class Console:
     """An operator's console's live stream, read in the background: when the event that
     a call is waiting reached it, by the call's id."""
@@ -292,6 +340,21 @@ def signed_in(port: int, username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+def telephone(user: str, port: int) -> SipAgent:
+    """A phone registered at the Kamailio on `port` as `user`."""
+    minted = sip_credentials(user)
+    phone = SipAgent(
+        user=user,
+        domain="vaxel.bench",
+        proxy_port=port,
+        auth_user=str(minted["authorization_user"]),
+        password=str(minted["password"]),
+        lifetime=24 * 3600,
+    ).start()
+    assert phone.registration() == 200
+    return phone
+
+
 def report(name: str, times: list[float], expected: int) -> None:
     if len(times) < 2:
         print(f"  {name}: {len(times)} of {expected} arrived")
@@ -308,11 +371,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument("--recall-rounds", type=int, default=10, help="put-throughs nobody answers")
+    parser.add_argument("--recall-seconds", type=int, default=2, help="N: how long they ring")
     args = parser.parse_args()
     if not (Path(KAMAILIO).exists() and Path(RTPENGINE).exists() and Path(BARESIP).exists()):
         print("kamailio, rtpengine and baresip are needed: scripts/ensure-telephony")
         return 1
-    numbers = directory(args.people)
+    numbers = directory(args.people, args.recall_seconds)
     _token, secret = token_create(owner="kamailio", scopes="route", name="bench")
     work = Path(DATA)
     web_port, media_port, ng_port = free_port(), free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
@@ -359,18 +424,7 @@ def main() -> int:
         pids = [real_pid, bare_pid]
         chosen = numbers[: args.calls]
         for port in (real_port, bare_port):
-            for number in chosen:
-                minted = sip_credentials(number.e164)
-                phone = SipAgent(
-                    user=number.e164,
-                    domain="vaxel.bench",
-                    proxy_port=port,
-                    auth_user=str(minted["authorization_user"]),
-                    password=str(minted["password"]),
-                    lifetime=24 * 3600,
-                )
-                agents.append(phone.start())
-                assert phone.registration() == 200
+            agents += [telephone(number.e164, port) for number in chosen]
         real_phones, bare_phones = agents[: args.calls], agents[args.calls :]
         callers = [
             SipAgent(user=CALLER, domain="127.0.0.1", proxy_port=0, lifetime=24 * 3600) for _n in chosen
@@ -416,6 +470,24 @@ def main() -> int:
         report("Växel, INVITE to the switchboard → shown in each console", results["shown"], 2 * expected)
         report("Växel, answer → the caller's first audio", results["audio"], expected)
         report("bare Kamailio forward, answer → the caller's first audio", results["bare audio"], expected)
+        settings.VAXEL_SIP_PROXY = f"127.0.0.1:{real_port}"  # the console's requests to Kamailio
+        number = PhoneNumber.objects.get(e164=UNANSWERED)
+        phone = telephone(number.e164, real_port)
+        desk = telephone(operator_user(operator), real_port)
+        # A caller whose telephone follows a referral, to the op-… address of the domain,
+        # through Kamailio.
+        caller = SipAgent(user=CALLER, domain="127.0.0.1", proxy_port=real_port, lifetime=24 * 3600).start()
+        agents += [phone, desk, caller]
+        beyond = []
+        for _round in range(args.recall_rounds):
+            took = recall(desk, phone, caller, port=real_port, number=number, operator=operator)
+            if took is not None:
+                beyond.append((took - args.recall_seconds) * 1000)
+        report(
+            f"Växel, recall: no answer for N = {args.recall_seconds} s → the desk phone rings again, after N",
+            beyond,
+            args.recall_rounds,
+        )
     finally:
         for agent in agents:
             agent.close()
