@@ -298,7 +298,7 @@ def test_e4_the_operator_calls_back_a_caller_from_the_console_and_they_talk(swit
     until(lambda: phone.audio().received > 25)
     until(lambda: Call.objects.get(pk=waiting.pk).called_back_at is not None)
     page.click("[data-end-call]")
-    assert phone.closed() is not None  # the call ends at the caller's phone
+    assert phone.closed() is not None, phone.sip_trace()  # the call ends at the caller's phone
     until(lambda: Call.objects.get(pk=waiting.pk).state == CallState.ENDED)
 
 

@@ -250,6 +250,16 @@ class SipAgent:
         except FileNotFoundError:
             return ""
 
+    def sip_trace(self) -> str:
+        """The SIP messages this telephone sent and received, a line each (the request or
+        status line, then its CSeq): what a failed test says about what reached it."""
+        found = re.findall(
+            r"^((?:[A-Z]+ sip:\S+|SIP/2\.0 \d{3})[^\r\n]*)\r?\n(?:.+\r?\n)*?CSeq: *([^\r\n]*)",
+            self.log_text(),
+            re.M,
+        )
+        return "\n".join(f"{line} [{cseq}]" for line, cseq in found)
+
     # ctrl_tcp
 
     def _read(self) -> None:

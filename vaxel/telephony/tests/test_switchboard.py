@@ -267,7 +267,7 @@ def test_s1_an_operator_on_a_desk_phone_ends_the_call_from_the_console_or_the_ca
     call_end(call_id=queued.pk, actor=operator)  # Avsluta at the console
     desk_phone_control(call_id=queued.pk, actor=operator, action="end")
     assert caller.closed(call_id=talking) is not None  # the caller heard the call end
-    assert desk.closed(seconds=20) is not None
+    assert desk.closed(seconds=20) is not None, desk.sip_trace()  # and so did the desk phone
     assert CallEvent.objects.filter(call_id=queued.external_id, kind="ended").count() == 1
     second, caller, _desk, _talking = answered_on_a_desk_phone(switchboard, operator)
     caller.hang_up()  # Kamailio's dialog ends: Växel hears it though no console told it
