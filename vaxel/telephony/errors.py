@@ -118,6 +118,12 @@ class DeskPhoneNotInCall(Conflict):
     error_id = "desk_phone_not_in_call"
 
 
+class DeskPhoneNotEnded(Conflict):
+    """The call has ended for the caller, but your desk phone may still show it: hang it up."""
+
+    error_id = "desk_phone_not_ended"
+
+
 class TelephoneUnreachable(Conflict):
     """Kamailio did not answer: the call is as it was on your desk phone."""
 

@@ -21,6 +21,7 @@ from vaxel.telephony.errors import (
     CallNotAnswered,
     CallNotFound,
     ConsultNotPossible,
+    DeskPhoneNotEnded,
     DeskPhoneNotInCall,
     NoSuchTarget,
     NotVoiceMessage,
@@ -222,6 +223,10 @@ def desk_phone_control(*, call_id: int, actor, action: str) -> Call:
         raise InvalidInput(_("Put the call through first, or end it."))
     if status == 0:
         raise TelephoneUnreachable(_("Kamailio did not answer: the call is as it was on your desk phone."))
+    if action == "end" and status == 500:  # the caller's part ended, the desk phone's perhaps not
+        raise DeskPhoneNotEnded(
+            _("The call has ended for the caller, but your desk phone may still show it: hang it up.")
+        )
     if status != done:
         raise DeskPhoneNotInCall(_("Your desk phone is no longer in this call: the caller may have hung up."))
     return call
