@@ -84,7 +84,7 @@ def test_s2_with_redis_down_messages_are_taken_and_mailed_once_it_is_back(town, 
 def test_a_console_is_told_it_is_not_live_while_redis_is_down_and_is_live_again_after(town, redis_server):
     instance, token = town
     stream = Stream(signed_in(instance), f"http://127.0.0.1:{instance.port}/konsol/handelser/")
-    time.sleep(1)
+    assert until(lambda: stream.saw("live", '"up": true'), seconds=10), stream.events  # it listens
     assert instance.request("POST", "/api/v1/calls/", token, CALL)[0] == 201
     assert until(lambda: stream.saw("queue"), seconds=10), stream.events  # live
 

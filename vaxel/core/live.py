@@ -233,15 +233,19 @@ def listeners_stop() -> None:
 
 async def subscribe(heartbeat: float = 15.0) -> AsyncIterator[str | None]:
     """The raw events for one open stream, in order; None when nothing happened for
-    `heartbeat` seconds (the stream sends a keep-alive then)."""
+    `heartbeat` seconds (the stream sends a keep-alive then).
+
+    The first event is this process's broker state ({"kind": "live", "up": ...}), sent
+    once the stream listens: from then on it misses nothing, so a console shows itself
+    live on that event, not when the connection opens (a call arriving in between would
+    otherwise wait for the next resync)."""
     _ensure_listener()
     queue: asyncio.Queue[str] = asyncio.Queue()
     entry = (asyncio.get_running_loop(), queue)
     with _lock:
         _subscribers.add(entry)
     try:
-        if not _broker_up:
-            yield json.dumps({"kind": BROKER_EVENT, "up": False, "at": time.time()})
+        yield json.dumps({"kind": BROKER_EVENT, "up": _broker_up, "at": time.time()})
         while True:
             try:
                 yield await asyncio.wait_for(queue.get(), timeout=heartbeat)

@@ -28,8 +28,11 @@ def test_c1_a_change_and_a_call_reach_an_open_console_at_once(town, logins, sett
         assert response["Content-Type"] == "text/event-stream"
         stream = aiter(response.streaming_content)
         assert (await anext(stream)).startswith(b"retry:")
+        # The console is live from the server's first event, not from the connection's
+        # opening: a change right after it reaches the console, with no wait and no resync.
+        listening = await asyncio.wait_for(anext(stream), timeout=5)
+        assert listening.startswith(b"event: live\n") and b'"up": true' in listening
         received = asyncio.ensure_future(anext(stream))
-        await asyncio.sleep(0.05)
         start = now()
         await sync_to_async(absence_add)(
             person=town.anna, reason="lunch", starts_at=start, ends_at=start + timedelta(hours=1)

@@ -28,8 +28,9 @@ def test_an_event_waits_for_its_transaction_to_commit(db, django_capture_on_comm
 async def _received(count: int, publish, ready=None) -> list[str]:
     """Open `count` streams, publish once from another thread, collect what each gets."""
     streams = [live.subscribe(heartbeat=5) for _ in range(count)]
+    for stream in streams:  # each says first that it listens: nothing published after is lost
+        assert json.loads(await anext(stream))["kind"] == live.BROKER_EVENT
     first = [asyncio.ensure_future(anext(stream)) for stream in streams]
-    await asyncio.sleep(0.05)  # every stream has subscribed
     if ready is not None:
         await asyncio.to_thread(ready)
     await asyncio.to_thread(publish)

@@ -30,18 +30,15 @@
       live.dataset.state = state;
       live.textContent = live.dataset[state];
     }
-    source.addEventListener("open", () => {
-      show("on");
-      degraded(false);
-      if (opened) fire("vx-resync");
-      opened = true;
-    });
+    // The server's first event says it listens (and whether its broker is up): only
+    // then is the console live, since a call arriving before it would be missed.
     source.addEventListener("error", () => show("off"));
     source.addEventListener("live", (event) => {
       const up = JSON.parse(event.data).up;
       show(up ? "on" : "degraded");
       degraded(!up);
-      if (up) fire("vx-resync");
+      if (up && opened) fire("vx-resync");  // a reconnect, or the broker back
+      opened = true;
     });
     source.addEventListener("queue", () => fire("vx-queue"));
     source.addEventListener("change", () => fire("vx-change"));
