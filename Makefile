@@ -57,6 +57,7 @@ test-postgres: setup
 # PostgreSQL's connections counted under load; each test runs instances of its own.
 test-faults: setup
 	scripts/ensure-services postgres redis
+	scripts/ensure-telephony
 	env -u DATABASE_URL $(PYTEST) -m faults tests/faults
 
 test-clock: setup

@@ -17,10 +17,22 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import psycopg
+
 from vaxel.core.testing_smtp import free_port
 
 VAXEL = str(Path(sys.executable).with_name("vaxel"))
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
+ROUTE = "/pbx/route/?to=0370331000&from=036123456"  # the switchboard's number, as a PBX asks
+
+
+def connections(database: str) -> int:
+    """The connections open to `database` now (pg_stat_activity)."""
+    with psycopg.connect(POSTGRES + "postgres", autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [database]
+        ).fetchone()
+        return int(row[0]) if row else 0
 
 
 def until(check, *, seconds: float, every: float = 0.1):
@@ -114,8 +126,20 @@ class Instance:
             "user", "add", "vaxeln", "--roles", "operator,administrator", "--password", "hemligt-lösenord-1"
         )
         made = self.vx(
-            "token", "create", "--owner", "vaxeln", "--scopes", "messages,route,events", "--name", "t"
+            "token",
+            "create",
+            "--owner",
+            "vaxeln",
+            "--scopes",
+            "messages,route,events,directory:read",
+            "--name",
+            "t",
         )
+        return made.stdout.split()[-1]
+
+    def route_token(self) -> str:
+        """A token for the PBX's questions (/pbx/route/): route and no other scope."""
+        made = self.vx("token", "create", "--owner", "vaxeln", "--scopes", "route", "--name", "pbx")
         return made.stdout.split()[-1]
 
     def start(self, *argv: str, log: str) -> subprocess.Popen:
@@ -188,7 +212,6 @@ class _gone:
 
 
 def _psql(sql: str) -> None:
-    import psycopg
 
     with psycopg.connect(POSTGRES + "postgres", autocommit=True) as connection:
         connection.execute(sql)  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from vaxel.console.errors import InvalidChoice, NotTelephone
 from vaxel.console.selectors import feed, queue_board, search_hits, switchboard_state, unit_board
 from vaxel.core import live
 from vaxel.core.api import error_body
+from vaxel.core.connections import released
 from vaxel.core.errors import Forbidden, InvalidInput, VaxelError
 from vaxel.core.text import record_id
 from vaxel.core.time import now, parse_instant
@@ -320,7 +321,8 @@ PRESENCE_EVERY = 20.0  # seconds between the notes that an operator's console is
 async def events(request: HttpRequest) -> HttpResponseBase:
     """Server-Sent Events: every queue change and every change in the feed (C1), as it
     happens, to every open console of every server process."""
-    allowed = await sync_to_async(_allowed)(request)
+    # The stream lasts for hours: its thread gives its connection back after each use.
+    allowed = await sync_to_async(released(_allowed))(request)
     if allowed.status_code != 204:
         return allowed
 
@@ -328,11 +330,11 @@ async def events(request: HttpRequest) -> HttpResponseBase:
 
     async def stream():
         yield "retry: 1000\n\n"
-        await sync_to_async(moves.presence_seen)(user)
+        await sync_to_async(released(moves.presence_seen))(user)
         seen = time.monotonic()
         async for raw in live.subscribe():
             if time.monotonic() - seen >= PRESENCE_EVERY:  # this operator's console is open
-                await sync_to_async(moves.presence_seen)(user)
+                await sync_to_async(released(moves.presence_seen))(user)
                 seen = time.monotonic()
             if raw is None:
                 yield ": still here\n\n"

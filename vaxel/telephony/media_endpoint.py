@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vaxel.availability.announcements import greeting
+from vaxel.core.connections import released
 from vaxel.core.time import now
 from vaxel.directory.selectors import organisation_get
 from vaxel.telephony.g711 import wav_audio
@@ -137,15 +138,15 @@ def left(request: SipRequest) -> None:
 
 
 def queue_hooks() -> QueueHooks:
-    return QueueHooks(
-        arrived=arrived,
-        position=position,
-        music=music,
-        referrals=referrals,
-        referred=referral_sent,
-        left=left,
-        callback=callback,
-        unreferred=unreferred,
+    return QueueHooks(  # each in a thread of its own: each gives its connection back
+        arrived=released(arrived),
+        position=released(position),
+        music=released(music),
+        referrals=released(referrals),
+        referred=released(referral_sent),
+        left=released(left),
+        callback=released(callback),
+        unreferred=released(unreferred),
         announce_every=settings.VAXEL_QUEUE_ANNOUNCE_SECONDS,
     )
 
@@ -162,8 +163,9 @@ async def media_endpoint(
     from VAXEL_MEDIA_PEERS."""
 
     async def prompt_for(request: SipRequest) -> bytes:
-        return await asyncio.to_thread(media_audio, request.uri, request.header("x-vaxel-prompt"))
+        return await asyncio.to_thread(released(media_audio), request.uri, request.header("x-vaxel-prompt"))
 
+    @released
     def recorded(request: SipRequest, alaw: bytes) -> None:
         token = overflow_voicemail_token(request.uri)
         kept = (  # the switchboard's voicemail (S2): a call in the queue; a person's: a message

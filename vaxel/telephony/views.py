@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from vaxel.access.authentication import presented_token
 from vaxel.access.constants import Scope
 from vaxel.access.selectors import token_authenticate
 from vaxel.core.api import error_body
+from vaxel.core.connections import released
 from vaxel.core.phone import lookup_key
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind
@@ -188,17 +188,6 @@ def route(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-def _answer_and_tidy(answer, authorization: str, query: Mapping[str, str]) -> tuple[int, bytes]:
-    """What Django does around a request: connections too old (CONN_MAX_AGE) are closed.
-    An embedded SQLite connection is kept: reopening it (with its PRAGMAs) would cost
-    more than the whole answer."""
-    try:
-        return answer(authorization, query)
-    finally:
-        if connection.vendor != "sqlite":
-            close_old_connections()
-
-
 async def _body(receive, limit: int = 4096) -> bytes:
     body = b""
     while True:
@@ -215,10 +204,10 @@ async def asgi_route(scope, receive, send) -> None:
     authorization = headers.get(b"authorization", b"").decode("latin-1")
     if scope["method"] == "GET":
         query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
-        status, body = await asyncio.to_thread(_answer_and_tidy, route_answer, authorization, query)
+        status, body = await asyncio.to_thread(released(route_answer), authorization, query)
     elif scope["method"] == "POST":
         form = dict(parse_qsl((await _body(receive)).decode("latin-1")))
-        status, body = await asyncio.to_thread(_answer_and_tidy, event_answer, authorization, form)
+        status, body = await asyncio.to_thread(released(event_answer), authorization, form)
     else:
         status, body = _error(405, "method_not_allowed", "GET, POST")
     await send(
