@@ -1,6 +1,7 @@
-"""Database connections outside a request: threads that use the ORM on their own (the
-ASGI route's, the media endpoint's) give their connection back after each piece of
-work, as Django does at the end of a request.
+"""Database connections outside a request: work that uses the ORM outside Django's
+request cycle (the PBX's route answers, the media endpoint's steps, a console's
+hours-long live stream) gives its connection back after each piece, as Django does at
+the end of a request.
 
 With PostgreSQL's pool (VAXEL_DB_POOL_SIZE) a connection a thread keeps is one the pool
 lacks until that thread ends: the media endpoint's threads would hold the pool's

@@ -138,7 +138,7 @@ def left(request: SipRequest) -> None:
 
 
 def queue_hooks() -> QueueHooks:
-    return QueueHooks(  # each in a thread of its own: each gives its connection back
+    return QueueHooks(  # each runs in one of asyncio's threads and gives its connection back
         arrived=released(arrived),
         position=released(position),
         music=released(music),
