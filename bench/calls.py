@@ -40,7 +40,7 @@ a caller in the queue hangs up with a BYE along the dialog's route through Kamai
                                     [--recall-rounds 10] [--recall-seconds 2]
 
 Needs kamailio, rtpengine and baresip (scripts/ensure-telephony). Uses a fresh SQLite database in
-a temporary folder (or, with --postgres, a fresh database vaxel_bench_calls on the
+a temporary folder (or, with --postgres, a fresh database vaxel_bench_calls, dropped after, on the
 PostgreSQL at 127.0.0.1:5432), one `vaxel serve --media` process (the media endpoint in
 the server, as the embedded set-up runs it), ports on 127.0.0.1.
 """
@@ -497,7 +497,17 @@ def main() -> int:
             process.terminate()
             process.wait(timeout=15)
         shutil.rmtree(DATA, ignore_errors=True)
+        if "--postgres" in sys.argv:
+            drop_database()
     return 0
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS vaxel_bench_calls WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ def load(instance, token: str, pbx: str, *, clients: int, seconds: float) -> lis
 def test_two_server_processes_under_load_hold_a_bounded_pool_of_connections(instances):
     instance = instances(postgres=True, VAXEL_DB_POOL_SIZE=str(POOL))
     token = instance.set_up()
+    pbx = instance.route_token()  # before counting: the command line has a connection too
     instance.serve("--workers", "2", "--no-worker")
     peak = 0
     done = threading.Event()
@@ -67,7 +68,7 @@ def test_two_server_processes_under_load_hold_a_bounded_pool_of_connections(inst
     counter = threading.Thread(target=count)
     counter.start()
     try:
-        statuses = load(instance, token, instance.route_token(), clients=4, seconds=SECONDS)
+        statuses = load(instance, token, pbx, clients=4, seconds=SECONDS)
     finally:
         done.set()
         counter.join(timeout=10)
