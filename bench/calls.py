@@ -505,6 +505,9 @@ def main() -> int:
 def drop_database() -> None:
     from django.db import connections
 
+    from vaxel.core import live
+
+    live.listeners_stop()  # this script's own LISTEN connection
     connections.close_all()
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
         admin.execute("DROP DATABASE IF EXISTS vaxel_bench_calls WITH (FORCE)")
