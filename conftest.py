@@ -13,14 +13,14 @@ def swedish():
 
 @pytest.fixture
 def town(db):
-    from vaxel.core.testing import small_municipality
+    from vaxel.testing import small_municipality
 
     return small_municipality()
 
 
 @pytest.fixture
 def logins(town):
-    from vaxel.core.testing import logins
+    from vaxel.testing import logins
 
     return logins(town)
 

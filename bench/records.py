@@ -64,8 +64,8 @@ def generate(events: int, messages: int) -> None:
     Anna's direct number), and handled messages from 400 to 800 days old."""
     from django.db import connection
 
-    from vaxel.core.testing import small_municipality
     from vaxel.directory.models import Person
+    from vaxel.testing import small_municipality
 
     small_municipality()
     anna = Person.objects.get(email="anna.sjoberg@example.se").pk

@@ -5,7 +5,7 @@ One table, one test: add a row for each new endpoint."""
 import pytest
 from rest_framework.test import APIClient
 
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 ROLES = ["anonymous", "nobody", "employee", "manager", "operator", "administrator"]
 OK_READ = {

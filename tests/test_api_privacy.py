@@ -10,13 +10,6 @@ from rest_framework.test import APIClient
 from vaxel.access.constants import Scope
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import (
-    ANNA_SECRET_MOBILE,
-    BJORN_PUBLIC_MOBILE,
-    CECILIA_SECRET_MOBILE,
-    PASSWORD,
-    SWITCHBOARD,
-)
 from vaxel.core.time import parse_instant
 from vaxel.directory.models import NumberGroup, Person, PhoneNumber, Unit
 from vaxel.directory.services import person_add
@@ -24,6 +17,13 @@ from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
 from vaxel.telephony.models import Call
 from vaxel.telephony.services import call_arrive, call_put_through
+from vaxel.testing import (
+    ANNA_SECRET_MOBILE,
+    BJORN_PUBLIC_MOBILE,
+    CECILIA_SECRET_MOBILE,
+    PASSWORD,
+    SWITCHBOARD,
+)
 
 
 def forms(e164: str) -> list[str]:

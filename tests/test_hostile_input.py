@@ -12,7 +12,7 @@ from django.urls import resolve
 from rest_framework.test import APIClient
 
 from tests.test_page_matrix import PAGES, SIGN_IN
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 pytestmark = pytest.mark.fuzz  # hostile values to every parameter
 

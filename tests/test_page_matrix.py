@@ -6,7 +6,7 @@ its own table (test_api_matrix.py); the admin is Django's (staff only)."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 ROLES = ["anonymous", "nobody", "employee", "manager", "operator", "administrator"]
 SIGN_IN = "sign in"  # 302 to /login/?next=…

@@ -8,9 +8,9 @@ import pytest
 from vaxel.access.models import ApiToken
 from vaxel.availability.services import schedule_exception_add
 from vaxel.cli import main
-from vaxel.core.testing import small_municipality
 from vaxel.core.time import local_date, now
 from vaxel.telephony.models import Call, CallState
+from vaxel.testing import small_municipality
 
 
 @pytest.fixture

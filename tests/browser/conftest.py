@@ -128,8 +128,8 @@ def switchboard_open_today(transactional_db):
     from datetime import timedelta
 
     from vaxel.availability.services import schedule_exception_add
-    from vaxel.core.testing import logins, small_municipality
     from vaxel.core.time import local_date, now
+    from vaxel.testing import logins, small_municipality
 
     town = small_municipality()
     logins(town)
@@ -141,7 +141,7 @@ def switchboard_open_today(transactional_db):
 
 def open_console(browser, base_url: str, username: str, *, viewport=WIDE, locale="sv-SE"):
     """A console signed in as `username`, its live stream connected."""
-    from vaxel.core.testing import PASSWORD
+    from vaxel.testing import PASSWORD
 
     context = browser.new_context(locale=locale, timezone_id="Europe/Stockholm", viewport=viewport)
     context.set_default_timeout(10_000)

@@ -11,10 +11,10 @@ import pytest
 
 from tests.browser.accessibility import assert_accessible, axe_violations, described, sideways
 from tests.browser.conftest import open_console, sign_in
-from vaxel.core.testing import PASSWORD, SWITCHBOARD
 from vaxel.messaging.emails import message_link
 from vaxel.messaging.services import message_take
 from vaxel.telephony.services import call_arrive
+from vaxel.testing import PASSWORD, SWITCHBOARD
 
 # A Tuesday morning, the switchboard open; what a page's markup is does not depend on
 # the database, so the PostgreSQL run leaves these out.

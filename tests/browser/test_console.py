@@ -10,13 +10,13 @@ import pytest
 
 from tests.browser.conftest import open_console, sign_in
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD
 from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind
 from vaxel.messaging.models import Message
 from vaxel.messaging.services import message_take
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_arrive
+from vaxel.testing import BJORN_DIRECT, PASSWORD, SWITCHBOARD
 
 # A Tuesday morning: "back at 12:00" is said as today's time, whatever the real hour.
 pytestmark = pytest.mark.clock("2026-12-01T10:00")

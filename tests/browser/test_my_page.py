@@ -5,15 +5,15 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import sign_in
-from vaxel.core.testing import PASSWORD, small_municipality
 from vaxel.core.time import local, now
+from vaxel.testing import PASSWORD, small_municipality
 
 
 @pytest.mark.clock("2026-11-30T14:00")  # a Monday: the meeting it enters is tomorrow morning
 def test_e3_e7_employee_sets_a_lunch_then_confirms_a_meeting_in_telephone_hours(
     transactional_db, live_server, page, shot
 ):
-    from vaxel.core.testing import logins
+    from vaxel.testing import logins
 
     logins(small_municipality())
     sign_in(page, live_server.url, "bjorn", PASSWORD)

@@ -2,12 +2,12 @@
 the four charts drawn (C2)."""
 
 from tests.browser.conftest import sign_in
-from vaxel.core.testing import PASSWORD, small_municipality
 from vaxel.servicelevels.tests.conftest import report_calls
+from vaxel.testing import PASSWORD, small_municipality
 
 
 def test_c2_a_manager_sees_the_weeks_charts_and_switches_to_months(transactional_db, live_server, page, shot):
-    from vaxel.core.testing import ANNA_DIRECT, logins
+    from vaxel.testing import ANNA_DIRECT, logins
 
     logins(small_municipality())
     report_calls(

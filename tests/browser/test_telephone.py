@@ -15,7 +15,6 @@ from playwright.sync_api import Error
 
 from tests.browser.conftest import chromium, sign_in
 from vaxel.availability.services import schedule_exception_add
-from vaxel.core.testing import PASSWORD, logins, small_municipality
 from vaxel.core.time import local_date, now
 from vaxel.telephony.models import Call, CallEvent, CallState
 from vaxel.telephony.services import call_arrive, call_callback_request
@@ -28,6 +27,7 @@ from vaxel.telephony.tests.conftest import (  # noqa: F401 - fixtures
     rtpengine,
     switchboard_start,
 )
+from vaxel.testing import PASSWORD, logins, small_municipality
 
 SWITCHBOARD_E164 = "+46370331000"
 BJORN = "+46370331002"

@@ -11,10 +11,10 @@ from rest_framework.test import APIClient
 from vaxel.access.idempotency import idempotent_requests_forget
 from vaxel.access.models import IdempotentRequest
 from vaxel.availability.models import Absence
-from vaxel.core.testing import PASSWORD
 from vaxel.core.time import now
 from vaxel.messaging.models import Message, OutboxEmail
 from vaxel.telephony.models import Call
+from vaxel.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

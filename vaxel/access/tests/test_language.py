@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from vaxel.access.models import Profile
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -101,7 +101,7 @@ def test_the_choice_holds_under_asgi_too(logins):
     from django.test import AsyncClient
 
     from vaxel.access.services import user_language_set
-    from vaxel.core.testing import run_async
+    from vaxel.testing import run_async
 
     user_language_set(user=logins["operator"], language="en")
 

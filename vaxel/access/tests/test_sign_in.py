@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import override_settings
 
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 
 def test_passwords_are_hashed_with_argon2():

@@ -21,7 +21,7 @@ from vaxel.access.services import token_create
 from vaxel.access.throttles import PerAddress, PerClient
 from vaxel.config.asgi import build_application
 from vaxel.config.serving import server_options
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 
 class Server:
@@ -71,7 +71,7 @@ class Server:
 def served(transactional_db, settings):
     settings.AXES_ENABLED = True
     settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = False  # plain HTTP on loopback
-    from vaxel.core.testing import logins, small_municipality
+    from vaxel.testing import logins, small_municipality
 
     logins(small_municipality())
     with override_settings(AXES_ENABLED=True):

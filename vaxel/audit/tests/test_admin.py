@@ -3,8 +3,8 @@ change log as any other change (C1), before → after, and in the switchboard's 
 
 from vaxel.audit.models import Change, ChangeAction
 from vaxel.core import live
-from vaxel.core.testing import ANNA_SECRET_MOBILE, PASSWORD
 from vaxel.directory.models import Organisation, Person, PhoneNumber
+from vaxel.testing import ANNA_SECRET_MOBILE, PASSWORD
 
 
 def admin_client(client, logins):
@@ -104,7 +104,7 @@ def test_s3_the_admins_own_history_never_holds_a_mobiles_digits(client, logins, 
     name there must not be its digits, or they would outlive any consent."""
     from django.contrib.admin.models import LogEntry
 
-    from vaxel.core.testing import BJORN_PUBLIC_MOBILE
+    from vaxel.testing import BJORN_PUBLIC_MOBILE
 
     bjorn = Person.objects.get(pk=town.bjorn.pk)
     numbers = list(bjorn.numbers.order_by("pk"))

@@ -3,8 +3,8 @@
 from rest_framework.test import APIClient
 
 from vaxel.availability.services import absence_add, telephone_hours_set
-from vaxel.core.testing import PASSWORD
 from vaxel.core.time import parse_instant
+from vaxel.testing import PASSWORD
 
 
 def client_as(username: str) -> APIClient:

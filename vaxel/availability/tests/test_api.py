@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from vaxel.availability.models import Absence
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import json
 
-from vaxel.core.testing import vaxel_cli as run
+from vaxel.testing import vaxel_cli as run
 
 
 def test_e3_absence_list_json_shows_the_merge_and_what_callers_hear(town, capsys):

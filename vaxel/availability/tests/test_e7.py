@@ -85,7 +85,7 @@ def test_e7_the_command_line_warns_and_names_the_hours(town, capsys):
 def test_e7_the_api_answers_with_the_conflicts(town, logins):
     from rest_framework.test import APIClient
 
-    from vaxel.core.testing import PASSWORD
+    from vaxel.testing import PASSWORD
 
     client = APIClient()
     client.login(username="operator", password=PASSWORD)

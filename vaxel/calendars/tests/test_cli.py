@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from vaxel.core.testing import vaxel_cli as run
+from vaxel.testing import vaxel_cli as run
 
 
 def test_calendar_verbs_connect_import_list_and_sync(db, capsys, tmp_path):
     from vaxel.calendars.models import Calendar
-    from vaxel.core.testing import small_municipality
+    from vaxel.testing import small_municipality
 
     small_municipality()
     ics = Path(__file__).parent / "ics" / "outlook.ics"

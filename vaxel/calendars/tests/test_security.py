@@ -7,7 +7,7 @@ from vaxel.availability.models import Absence
 from vaxel.calendars.models import Calendar, CalendarKind
 from vaxel.calendars.services import calendar_add, calendar_sync, calendars_sync_due
 from vaxel.core.errors import InvalidInput
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n"

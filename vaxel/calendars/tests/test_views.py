@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vaxel.availability.models import Absence
 from vaxel.calendars.models import Calendar, CalendarEvent
-from vaxel.core.testing import PASSWORD
+from vaxel.testing import PASSWORD
 
 OUTLOOK = (Path(__file__).parent / "ics" / "outlook.ics").read_bytes()
 

@@ -9,13 +9,13 @@ from vaxel.availability.models import Absence
 from vaxel.availability.services import absence_add
 from vaxel.cli import main
 from vaxel.compliance.selectors import compliance_report
-from vaxel.core.testing import ANNA_DIRECT, PASSWORD, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.directory.services import person_deactivate
 from vaxel.messaging.services import message_take
 from vaxel.mobiles.services import greeting_record
 from vaxel.servicelevels.services import service_level_set
 from vaxel.telephony.services import call_arrive
+from vaxel.testing import ANNA_DIRECT, PASSWORD, SWITCHBOARD
 
 TUESDAY_9 = datetime(2026, 11, 24, 9, tzinfo=STOCKHOLM)  # a week that is over: callbacks can be late
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # the week after it

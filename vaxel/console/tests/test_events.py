@@ -10,9 +10,9 @@ from django.db import connections
 from django.test import AsyncClient, Client
 
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import PASSWORD, SWITCHBOARD, run_async
 from vaxel.core.time import now, parse_instant
 from vaxel.telephony.services import call_arrive
+from vaxel.testing import PASSWORD, SWITCHBOARD, run_async
 
 OPEN_DAY = parse_instant("2026-12-01T10:00")
 

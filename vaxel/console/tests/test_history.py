@@ -11,18 +11,18 @@ from django.urls import reverse
 
 from vaxel.console.selectors import caller_history
 from vaxel.console.tests.test_views import hidden_forms, signed_in
-from vaxel.core.testing import (
-    ANNA_SECRET_MOBILE,
-    BJORN_DIRECT,
-    CECILIA_SECRET_MOBILE,
-    SWITCHBOARD,
-)
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind
 from vaxel.messaging.services import message_mark, message_take
 from vaxel.records.services import rule_set, thinning_run
 from vaxel.telephony.models import Call
 from vaxel.telephony.services import call_answer, call_arrive, call_end, call_put_through, call_take_message
+from vaxel.testing import (
+    ANNA_SECRET_MOBILE,
+    BJORN_DIRECT,
+    CECILIA_SECRET_MOBILE,
+    SWITCHBOARD,
+)
 
 # A Tuesday morning: the switchboard is open now, and at 10.00 on the weekdays before
 # (1, 4–8 and 11 days ago; 2, 3, 9 and 10 days ago were a weekend).

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from vaxel.availability.models import Absence
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWORD, SWITCHBOARD
 from vaxel.core.time import now, parse_instant
 from vaxel.directory.models import NumberKind
 from vaxel.messaging.models import Message
@@ -20,6 +19,7 @@ from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.moves import call_recall_arrive
 from vaxel.telephony.services import call_answer, call_arrive
 from vaxel.telephony.switchboard import target_resolve, transfer_uri
+from vaxel.testing import ANNA_SECRET_MOBILE, CECILIA_SECRET_MOBILE, PASSWORD, SWITCHBOARD
 
 OPEN_DAY = parse_instant("2026-12-01T10:00")
 

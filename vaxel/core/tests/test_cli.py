@@ -5,8 +5,8 @@ import pytest
 
 from vaxel.availability.models import Absence, ScheduleException
 from vaxel.cli import main
-from vaxel.core.testing import vaxel_cli as run
 from vaxel.directory.models import Person, PhoneNumber
+from vaxel.testing import vaxel_cli as run
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import redis
 from django.db import connection
 
 from vaxel.core import live
-from vaxel.core.testing import run_async
+from vaxel.testing import run_async
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

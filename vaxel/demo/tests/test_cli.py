@@ -1,6 +1,6 @@
 """`vaxel demo`."""
 
-from vaxel.core.testing import vaxel_cli as run
+from vaxel.testing import vaxel_cli as run
 
 
 def test_demo_verb_loads_once_and_creates_a_login_for_every_role(db, capsys, monkeypatch):

@@ -4,9 +4,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import PASSWORD
 from vaxel.core.time import parse_instant
 from vaxel.directory.models import Person, PhoneNumber, Unit
+from vaxel.testing import PASSWORD
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """`vaxel organisation|unit|person|shared-number` build a municipality."""
 
-from vaxel.core.testing import vaxel_cli as run
 from vaxel.directory.models import NumberGroup, Person, Unit
+from vaxel.testing import vaxel_cli as run
 
 
 def test_directory_verbs_build_a_municipality(db, capsys):

@@ -6,12 +6,12 @@ import pytest
 
 from vaxel.cli import main
 from vaxel.core.errors import Conflict, InvalidInput
-from vaxel.core.testing import ANNA_DIRECT
 from vaxel.core.time import STOCKHOLM
 from vaxel.directory.services import number_reassign, person_add, person_deactivate
 from vaxel.messaging.models import OutboxEmail
 from vaxel.routing.engine import decide
 from vaxel.routing.snapshot import snapshot_build
+from vaxel.testing import ANNA_DIRECT
 
 TUESDAY_9 = datetime(2026, 12, 1, 9, tzinfo=STOCKHOLM)
 

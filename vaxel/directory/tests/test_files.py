@@ -6,9 +6,9 @@ import pytest
 from openpyxl import Workbook
 
 from vaxel.audit.models import Change
-from vaxel.core.testing import vaxel_cli
 from vaxel.directory.files import directory_import
 from vaxel.directory.models import Person, PhoneNumber
+from vaxel.testing import vaxel_cli
 
 pytestmark = pytest.mark.django_db
 

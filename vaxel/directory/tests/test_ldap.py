@@ -6,12 +6,12 @@ import time
 import pytest
 
 from vaxel.audit.models import Change
-from vaxel.core.testing import vaxel_cli
 from vaxel.directory.errors import LdapFailed, SyncRejected
 from vaxel.directory.ldap import LdapConfig, ldap_sync, ldap_sync_due, mapping_parse
 from vaxel.directory.models import Person, PhoneNumber, SyncState, Unit
 from vaxel.directory.sync import source_label
 from vaxel.directory.tests import slapd
+from vaxel.testing import vaxel_cli
 
 pytestmark = [
     pytest.mark.django_db,

@@ -1,10 +1,10 @@
 import pytest
 
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
-from vaxel.core.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, GROUP_NUMBER
 from vaxel.directory import services
 from vaxel.directory.models import NumberGroup, NumberKind, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import answer_phrase
+from vaxel.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, GROUP_NUMBER
 
 
 def counts():

@@ -4,11 +4,11 @@ import pytest
 
 from vaxel.audit.models import Change
 from vaxel.core import live
-from vaxel.core.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, BJORN_PUBLIC_MOBILE
 from vaxel.directory.errors import SyncRejected
 from vaxel.directory.models import FieldSource, Person, PhoneNumber, Unit
 from vaxel.directory.selectors import field_sources_get
 from vaxel.directory.sync import SourcePerson, directory_sync, source_label
+from vaxel.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, BJORN_PUBLIC_MOBILE
 
 pytestmark = pytest.mark.django_db
 

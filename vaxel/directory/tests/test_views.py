@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vaxel.audit.models import Change
-from vaxel.core.testing import PASSWORD
 from vaxel.directory.models import Person, PhoneNumber
 from vaxel.directory.tests.test_files import HEADER, ROWS, csv_bytes, xlsx_bytes
+from vaxel.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

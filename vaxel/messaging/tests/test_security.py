@@ -6,9 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from vaxel.cli import main
-from vaxel.core.testing import PASSWORD
 from vaxel.messaging.models import Message, OutboxEmail, OutboxState
 from vaxel.messaging.outbox import outbox_add, outbox_deliver
+from vaxel.testing import PASSWORD
 
 HOSTILE = [
     "Line1\nBcc: x@example.com",

@@ -4,10 +4,10 @@ import time
 
 from django.core import signing
 
-from vaxel.core.testing import PASSWORD
 from vaxel.messaging.emails import LINK_SALT, message_link
 from vaxel.messaging.models import MessageStatus
 from vaxel.messaging.services import message_take
+from vaxel.testing import PASSWORD
 
 
 def path_of(link: str) -> str:

@@ -58,6 +58,6 @@ def mobiles(town, blockers) -> Mobiles:
 @pytest.fixture
 def dana_login(mobiles):
     from vaxel.access.services import user_add
-    from vaxel.core.testing import PASSWORD
+    from vaxel.testing import PASSWORD
 
     return user_add(username="dana", password=PASSWORD, person=mobiles.dana_person.email)[0]

@@ -11,7 +11,6 @@ import pytest
 from vaxel.access.services import token_create
 from vaxel.audit.models import Change
 from vaxel.core.errors import VaxelError
-from vaxel.core.testing import GROUP_NUMBER, PASSWORD, SWITCHBOARD, vaxel_cli
 from vaxel.core.time import now
 from vaxel.directory.models import PhoneNumber
 from vaxel.mobiles.models import LossChannel, LossOutcome, LossReport
@@ -19,6 +18,7 @@ from vaxel.mobiles.services import mobile_replaced, mobile_report_lost
 from vaxel.mobiles.tests.conftest import DANA_ICCID, DANA_IMEI, DANA_MOBILE, shows_dana
 from vaxel.routing.selectors import route_now
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
+from vaxel.testing import GROUP_NUMBER, PASSWORD, SWITCHBOARD, vaxel_cli
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday, the switchboard open
 

@@ -9,12 +9,12 @@ from openpyxl import Workbook
 
 from vaxel.audit.models import Change
 from vaxel.core.errors import VaxelError
-from vaxel.core.testing import ANNA_DIRECT, PASSWORD, vaxel_cli
 from vaxel.directory.models import NumberKind, PhoneNumber
 from vaxel.mobiles.imports import subscriptions_import
 from vaxel.mobiles.models import Assignment, Subscription
 from vaxel.mobiles.services import mobile_hand_out, mobile_return, subscription_add
 from vaxel.mobiles.tests.conftest import DANA_MOBILE, shows_dana
+from vaxel.testing import ANNA_DIRECT, PASSWORD, vaxel_cli
 
 ICCID = "89460100000000000041"
 

@@ -9,12 +9,12 @@ import pytest
 
 from vaxel.compliance.selectors import compliance_report
 from vaxel.core.errors import VaxelError
-from vaxel.core.testing import PASSWORD, vaxel_cli
 from vaxel.mobiles import misuse
 from vaxel.mobiles.imports import usage_import
 from vaxel.mobiles.models import Anomaly, UsageImport, UsageMonth, UsageRecord
 from vaxel.mobiles.selectors import anomaly_report
 from vaxel.mobiles.tests.conftest import shows_dana
+from vaxel.testing import PASSWORD, vaxel_cli
 
 TELIA = "Anknytning;Datum;Klockslag;Tjänst;Till nummer;Samtalstid;Volym (kB);Belopp;Land;Moms\n"
 DANA = "070-555 00 01"

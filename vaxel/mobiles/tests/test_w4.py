@@ -2,8 +2,8 @@
 
 import pytest
 
-from vaxel.core.testing import PASSWORD
 from vaxel.mobiles.greetings import greeting_check, greeting_script
+from vaxel.testing import PASSWORD
 
 FACTS = {"name": "Anna Sjöberg", "workplace": "Bygglov", "organisation": "Testby kommun"}
 

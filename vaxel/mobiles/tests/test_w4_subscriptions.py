@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 
 from vaxel.compliance.selectors import compliance_report
-from vaxel.core.testing import PASSWORD
 from vaxel.core.time import local_date, now
 from vaxel.mobiles.models import LossChannel
 from vaxel.mobiles.services import (
@@ -16,6 +15,7 @@ from vaxel.mobiles.services import (
     mobile_return,
     subscription_add,
 )
+from vaxel.testing import PASSWORD
 
 
 def _week():

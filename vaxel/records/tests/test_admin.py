@@ -1,11 +1,11 @@
 """The records officer in the Django admin: the rules are there from the first visit,
 a hold is placed with who placed it and lifted (never deleted), the log is read only."""
 
-from vaxel.core.testing import PASSWORD
 from vaxel.records.constants import RecordKind
 from vaxel.records.models import Hold, RetentionRule
 from vaxel.records.services import thinning_run
 from vaxel.records.tests.conftest import taken
+from vaxel.testing import PASSWORD
 
 
 def _admin(client, logins):
@@ -53,8 +53,8 @@ def test_a_hold_that_does_not_say_what_it_covers_is_refused_and_nothing_written(
 
 
 def test_s3_a_held_private_mobile_is_not_shown_in_the_admin_nor_the_command_line(client, logins, capsys):
-    from vaxel.core.testing import ANNA_SECRET_MOBILE, vaxel_cli
     from vaxel.records.services import hold_place
+    from vaxel.testing import ANNA_SECRET_MOBILE, vaxel_cli
 
     hold = hold_place(caller=ANNA_SECRET_MOBILE, reason="complaint", note="Klagomål")
     admin = _admin(client, logins)

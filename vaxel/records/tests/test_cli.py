@@ -4,9 +4,9 @@ bad input is one line, exit 1, nothing written."""
 
 import json
 
-from vaxel.core.testing import vaxel_cli
 from vaxel.records.models import Hold, RetentionRule, ThinningRun
 from vaxel.records.tests.conftest import exists, taken
+from vaxel.testing import vaxel_cli
 
 
 def test_thin_dry_run_prints_what_it_would_remove_and_removes_nothing(town, data_dir, capsys):

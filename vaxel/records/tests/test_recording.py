@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from vaxel.core.testing import ANNA_DIRECT
 from vaxel.messaging.models import Message
 from vaxel.records.services import rule_set
 from vaxel.telephony.recording import recording_notice, voicemail_notice
 from vaxel.telephony.selectors import media_prompt_text
 from vaxel.telephony.tests.conftest import Caller
+from vaxel.testing import ANNA_DIRECT
 
 
 def test_recording_is_off_by_default_and_the_caller_is_told_no_message_can_be_left(settings):
@@ -39,8 +39,8 @@ def test_with_recording_on_the_voicemail_greeting_says_it_is_recorded_and_for_ho
 
 @pytest.mark.skipif(not shutil.which("espeak-ng"), reason="scripts/ensure-telephony installs espeak-ng")
 def test_with_recording_off_a_voicemail_call_is_not_recorded(transactional_db, media, settings):
-    from vaxel.core.testing import small_municipality
     from vaxel.mobiles.models import VoicemailGreeting
+    from vaxel.testing import small_municipality
 
     town = small_municipality()
     VoicemailGreeting.objects.create(person=town.anna, text="Anna här.")  # W4: short, said in real time

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from vaxel.core.testing import ANNA_SECRET_MOBILE, vaxel_cli
 from vaxel.messaging.services import message_take
 from vaxel.records.errors import RecordNotFound, RequestSubjectMissing
 from vaxel.records.exports import records_export
 from vaxel.records.services import erasure_request, hold_place, message_classify
 from vaxel.records.tests.conftest import CALLER, exists, taken
 from vaxel.telephony.models import Call
+from vaxel.testing import ANNA_SECRET_MOBILE, vaxel_cli
 
 
 def _from_anna_to_bjorn():

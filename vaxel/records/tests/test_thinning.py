@@ -322,10 +322,10 @@ def test_the_nightly_run_runs_once_a_night_from_its_time(town, data_dir):
 def test_s2_a_voice_message_left_at_the_switchboard_goes_with_the_voicemail_rule(
     town, data_dir, settings, django_capture_on_commit_callbacks
 ):
-    from vaxel.core.testing import SWITCHBOARD
     from vaxel.telephony.moves import call_overflow, overflow_voicemail_take
     from vaxel.telephony.services import call_arrive
     from vaxel.telephony.switchboard import target_resolve
+    from vaxel.testing import SWITCHBOARD
 
     settings.VAXEL_OVERFLOW_TO, settings.VAXEL_VOICEMAIL_RECORDING = "voicemail", True
     rule_set(kind="voicemail_recording", days=30)

@@ -2,7 +2,7 @@
 
 import json
 
-from vaxel.core.testing import vaxel_cli as run
+from vaxel.testing import vaxel_cli as run
 
 
 def test_route_json_for_an_absent_person_and_the_switchboard(town, capsys):

@@ -4,12 +4,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, BJORN_PUBLIC_MOBILE, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.directory.services import person_add
 from vaxel.routing.engine import decide
 from vaxel.routing.snapshot import snapshot_build
 from vaxel.routing.values import OwnerKind
+from vaxel.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, BJORN_PUBLIC_MOBILE, SWITCHBOARD
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, tzinfo=STOCKHOLM)
 

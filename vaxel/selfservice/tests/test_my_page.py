@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from vaxel.availability.models import Absence
-from vaxel.core.testing import PASSWORD
 from vaxel.core.time import local, now
 from vaxel.directory.models import NumberKind
+from vaxel.testing import PASSWORD
 
 
 @pytest.fixture

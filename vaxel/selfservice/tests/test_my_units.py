@@ -3,8 +3,8 @@
 from rest_framework.test import APIClient
 
 from vaxel.audit.models import Change
-from vaxel.core.testing import PASSWORD
 from vaxel.servicelevels.selectors import callback_within, service_level_get
+from vaxel.testing import PASSWORD
 
 TARGETS = {
     "action": "service_level",

@@ -4,10 +4,10 @@ from datetime import datetime
 
 import pytest
 
-from vaxel.core.testing import ANNA_DIRECT, BJORN_DIRECT, GROUP_NUMBER, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.telephony.events import call_event_checked
 from vaxel.telephony.services import call_events_store
+from vaxel.testing import ANNA_DIRECT, BJORN_DIRECT, GROUP_NUMBER, SWITCHBOARD
 
 CECILIA_DIRECT = "+46370331003"
 

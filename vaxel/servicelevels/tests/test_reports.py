@@ -7,7 +7,7 @@ import json
 from rest_framework.test import APIClient
 
 from vaxel.cli import main
-from vaxel.core.testing import GROUP_NUMBER, PASSWORD
+from vaxel.testing import GROUP_NUMBER, PASSWORD
 
 TUESDAY_WEEK = ["--from", "2026-11-23", "--to", "2026-11-29"]
 

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from vaxel.core.errors import Forbidden, NotFound
-from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.messaging.services import message_take
 from vaxel.servicelevels.figures import verdict
@@ -14,6 +13,7 @@ from vaxel.servicelevels.models import CallRecord
 from vaxel.servicelevels.selectors import statistics_report, statistics_scope
 from vaxel.servicelevels.services import service_level_set
 from vaxel.servicelevels.tests.conftest import report_calls
+from vaxel.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 
 TUESDAY = date(2026, 11, 24)
 

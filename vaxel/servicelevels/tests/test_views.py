@@ -8,7 +8,7 @@ import re
 
 from django.test import Client
 
-from vaxel.core.testing import GROUP_NUMBER, PASSWORD
+from vaxel.testing import GROUP_NUMBER, PASSWORD
 
 WEEK = {"from": "2026-11-23", "to": "2026-11-29"}
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 
 from vaxel.access.services import token_create
-from vaxel.core.testing import SWITCHBOARD, small_municipality
 from vaxel.core.time import now
 from vaxel.servicelevels.records import call_facts
 from vaxel.telephony.errors import CallTaken, NotCallback
@@ -28,6 +27,7 @@ from vaxel.telephony.services import (
 )
 from vaxel.telephony.switchboard import sip_uri
 from vaxel.telephony.waiting import expected_wait
+from vaxel.testing import SWITCHBOARD, small_municipality
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 

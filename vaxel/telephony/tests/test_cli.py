@@ -8,8 +8,8 @@ import hmac
 import pytest
 from django.contrib.auth import get_user_model
 
-from vaxel.core.testing import vaxel_cli as run
 from vaxel.directory.models import PhoneNumber
+from vaxel.testing import vaxel_cli as run
 
 
 def test_a_desk_phone_gets_credentials_for_its_directory_number(town, capsys, settings):

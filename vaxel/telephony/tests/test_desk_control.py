@@ -7,12 +7,12 @@ import threading
 
 import pytest
 
-from vaxel.core.testing import SWITCHBOARD, small_municipality
 from vaxel.core.time import now
 from vaxel.telephony.errors import DeskPhoneNotEnded, DeskPhoneNotInCall, TelephoneUnreachable
 from vaxel.telephony.models import SipTarget, SipTargetKind
 from vaxel.telephony.moves import desk_phone_control
 from vaxel.telephony.services import call_answer, call_arrive, call_end
+from vaxel.testing import SWITCHBOARD, small_municipality
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from vaxel.availability.services import absence_add
-from vaxel.core.testing import SWITCHBOARD, small_municipality
 from vaxel.core.time import now
 from vaxel.directory.models import NumberKind
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.services import call_answer, call_arrive, call_put_through
 from vaxel.telephony.switchboard import transfer_uri
+from vaxel.testing import SWITCHBOARD, small_municipality
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 

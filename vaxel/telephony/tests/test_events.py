@@ -77,8 +77,8 @@ def test_a_call_detail_file_with_a_bad_row_imports_nothing_unless_asked(db, tmp_
 def test_security_a_call_id_that_would_break_a_sip_header_is_refused_at_the_edge(admin_token, town):
     """Identifiers that travel into SIP headers (the sip driver's Call-ID) hold only what
     a Call-ID may hold; nothing is stored when one does not."""
-    from vaxel.core.testing import SWITCHBOARD
     from vaxel.telephony.models import Call
+    from vaxel.testing import SWITCHBOARD
 
     client = client_with(admin_token)
     for hostile in ("c1\r\nRefer-To: <sip:+46701234567@evil>", "c1\nX: y", "c 1", "<c1>", "x" * 201):

@@ -15,7 +15,6 @@ import pytest
 
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
-from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
 from vaxel.core.time import STOCKHOLM, local_date, now
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.models import Call, CallState
@@ -27,6 +26,7 @@ from vaxel.telephony.tests.conftest import (
     kamailio_start,
     kamailio_stop,
 )
+from vaxel.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
 
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "kamailio" / "kamailio.cfg"
 GATEWAY = "10.0.0.5"

@@ -9,13 +9,13 @@ import time
 
 import pytest
 
-from vaxel.core.testing import ANNA_DIRECT, small_municipality
 from vaxel.messaging.models import Message, OutboxEmail
 from vaxel.mobiles.models import VoicemailGreeting
 from vaxel.telephony.g711 import FRAME, wav_audio
 from vaxel.telephony.prompts import prompt_file, prompt_path_for
 from vaxel.telephony.sip_udp import request
 from vaxel.telephony.tests.conftest import Caller
+from vaxel.testing import ANNA_DIRECT, small_municipality
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("espeak-ng"), reason="scripts/ensure-telephony installs espeak-ng"

@@ -10,13 +10,13 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test import AsyncClient
 
-from vaxel.core.testing import GROUP_NUMBER, SWITCHBOARD, run_async
 from vaxel.core.time import now
 from vaxel.telephony.models import Call, CallEvent, CallState, OperatorPresence, SipTarget, SipTargetKind
 from vaxel.telephony.moves import OVERFLOW_RETRY_SECONDS, overflow_not_reached, overflows_due, presence_seen
 from vaxel.telephony.queueing import overflow_reason
 from vaxel.telephony.selectors import operators_present
 from vaxel.telephony.services import call_arrive
+from vaxel.testing import GROUP_NUMBER, SWITCHBOARD, run_async
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 

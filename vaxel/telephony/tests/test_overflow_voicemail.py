@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings as django_settings
 
 from vaxel.access.services import token_create
-from vaxel.core.testing import ANNA_SECRET_MOBILE, ORGANISATION, PASSWORD, SWITCHBOARD
 from vaxel.core.time import now
 from vaxel.records.exports import records_export
 from vaxel.servicelevels.records import call_facts
@@ -35,6 +34,7 @@ from vaxel.telephony.services import (
     callback_due,
 )
 from vaxel.telephony.switchboard import target_resolve
+from vaxel.testing import ANNA_SECRET_MOBILE, ORGANISATION, PASSWORD, SWITCHBOARD
 
 pytestmark = pytest.mark.clock("2026-12-01T10:00")  # a Tuesday: the switchboard is open
 

@@ -10,9 +10,9 @@ import pytest
 
 from vaxel.access.services import token_create
 from vaxel.availability.services import absence_add, schedule_exception_add
-from vaxel.core.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 from vaxel.core.time import local_date, now
 from vaxel.telephony.models import CallEvent
+from vaxel.testing import ANNA_DIRECT, GROUP_NUMBER, SWITCHBOARD
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_under_asgi_the_route_is_answered_before_the_middleware_the_same_way(tow
     from asgiref.testing import ApplicationCommunicator
 
     from vaxel.config.asgi import application
-    from vaxel.core.testing import run_async
+    from vaxel.testing import run_async
 
     _token, secret = token_create(owner="operator", scopes="route")
 

@@ -11,13 +11,13 @@ from datetime import timedelta
 import pytest
 
 from vaxel.access.services import token_create
-from vaxel.core.testing import GROUP_NUMBER, SWITCHBOARD, small_municipality
 from vaxel.core.time import now
 from vaxel.telephony.models import Call, CallEvent, CallState
 from vaxel.telephony.services import call_answer, call_arrive, call_end
 from vaxel.telephony.sip_udp import request
 from vaxel.telephony.switchboard import referrals_due, sip_uri
 from vaxel.telephony.tests.conftest import Caller
+from vaxel.testing import GROUP_NUMBER, SWITCHBOARD, small_municipality
 
 pytestmark = [
     pytest.mark.skipif(

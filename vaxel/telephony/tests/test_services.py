@@ -7,7 +7,6 @@ import pytest
 
 from vaxel.core import live
 from vaxel.core.errors import Conflict, InvalidInput, NotFound
-from vaxel.core.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, SWITCHBOARD
 from vaxel.core.time import STOCKHOLM
 from vaxel.directory.models import NumberKind
 from vaxel.directory.services import person_deactivate
@@ -15,6 +14,7 @@ from vaxel.messaging.models import Message
 from vaxel.telephony.models import Call, CallState
 from vaxel.telephony.selectors import call_card, queue_cards
 from vaxel.telephony.services import call_answer, call_arrive, call_end, call_put_through, call_take_message
+from vaxel.testing import ANNA_DIRECT, ANNA_SECRET_MOBILE, SWITCHBOARD
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, tzinfo=STOCKHOLM)
 SUNDAY_10 = datetime(2026, 11, 29, 10, tzinfo=STOCKHOLM)

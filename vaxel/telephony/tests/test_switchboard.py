@@ -15,7 +15,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from vaxel.availability.services import absence_add, schedule_exception_add
-from vaxel.core.testing import GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
 from vaxel.core.time import local_date, now
 from vaxel.directory.models import NumberKind
 from vaxel.telephony.errors import DeskPhoneNotEnded, DeskPhoneNotInCall
@@ -40,6 +39,7 @@ from vaxel.telephony.tests.conftest import (
     local_config,
     switchboard_start,
 )
+from vaxel.testing import GROUP_NUMBER, SWITCHBOARD, logins, small_municipality
 
 BJORN = "+46370331002"
 CALLER = "+46361234567"
