@@ -54,6 +54,7 @@ def backend_name() -> str:
 _subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
 _lock = threading.Lock()
 _listeners: dict[str, threading.Thread] = {}
+_listeners_lock = threading.Lock()
 _stopping = threading.Event()
 _captures: list[list[dict[str, Any]]] = []
 _broker_up = True  # memory: always; Redis or PostgreSQL: as the listener last found it
@@ -208,27 +209,33 @@ def _listen_postgres(db: dict[str, Any]) -> None:
 
 
 def _ensure_listener() -> None:
+    """One listener per process and broker, however many threads ask at once (requests
+    registering their caches raced here and opened a second broker connection)."""
     backend = backend_name()
-    running = _listeners.get(backend)
-    if backend == "memory" or (running is not None and running.is_alive()):
+    if backend == "memory":
         return
-    if backend == "redis":
-        thread = threading.Thread(target=_listen_redis, args=(settings.VAXEL_REDIS_URL,), daemon=True)
-    else:  # NOTIFY reaches only listeners on the same database: the one this process uses
-        thread = threading.Thread(
-            target=_listen_postgres, args=(dict(connection.settings_dict),), daemon=True
-        )
-    _listeners[backend] = thread
-    thread.start()
+    with _listeners_lock:
+        running = _listeners.get(backend)
+        if running is not None and running.is_alive():
+            return
+        if backend == "redis":
+            thread = threading.Thread(target=_listen_redis, args=(settings.VAXEL_REDIS_URL,), daemon=True)
+        else:  # NOTIFY reaches only listeners on the same database: the one this process uses
+            thread = threading.Thread(
+                target=_listen_postgres, args=(dict(connection.settings_dict),), daemon=True
+            )
+        _listeners[backend] = thread
+        thread.start()
 
 
 def listeners_stop() -> None:
     """End this process's broker connections (tests, before their database is dropped)."""
-    _stopping.set()
-    for thread in _listeners.values():
-        thread.join(timeout=5)
-    _listeners.clear()
-    _stopping.clear()
+    with _listeners_lock:
+        _stopping.set()
+        for thread in _listeners.values():
+            thread.join(timeout=5)
+        _listeners.clear()
+        _stopping.clear()
 
 
 async def subscribe(heartbeat: float = 15.0) -> AsyncIterator[str | None]:

@@ -3,6 +3,7 @@ open stream, through each broker a deployment may use (in-process, Redis, Postgr
 
 import asyncio
 import json
+import threading
 import time
 
 import pytest
@@ -93,3 +94,32 @@ def test_postgres_broker_carries_events_between_server_processes(settings):
             other.execute("SELECT pg_notify(%s, %s)", [live.CHANNEL, raw])
 
     assert run_async(_received(2, another_process_notifies)) == [raw, raw]
+
+
+def test_a_process_has_one_broker_connection_however_many_requests_ask_at_once(settings, monkeypatch):
+    """Requests that register a cache at once each started a listener: the fault test of
+    two server processes counted one PostgreSQL connection more than their pools."""
+    settings.VAXEL_LIVE_BACKEND, settings.VAXEL_REDIS_URL = "redis", REDIS_URL
+    live.listeners_stop()
+    started = []
+
+    class SlowToMake(live.threading.Thread):  # widens the moment between "none yet" and "made"
+        def __init__(self, *args, **kwargs):
+            time.sleep(0.02)
+            super().__init__(*args, **kwargs)
+
+        def start(self):
+            started.append(self)
+            super().start()
+
+    askers = [threading.Thread(target=live._ensure_listener) for _ in range(8)]
+    monkeypatch.setattr(live.threading, "Thread", SlowToMake)
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join(timeout=5)
+    monkeypatch.undo()
+    try:
+        assert len(started) == 1
+    finally:
+        live.listeners_stop()
