@@ -392,7 +392,7 @@ def main() -> int:
     }
     processes = [
         start(
-            [*VAXEL, "serve", "--no-worker", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
+            [*VAXEL, "serve", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
             work / "serve.log",
             env=env,
             cwd=ROOT,

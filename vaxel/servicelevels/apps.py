@@ -11,5 +11,7 @@ class ServiceLevelsConfig(AppConfig):
         from vaxel.core import events
         from vaxel.servicelevels.services import call_records_refresh
 
-        # A call's statistics record is made again whenever the telephone system reports on it.
+        # A call's statistics record is made again whenever the telephone system reports
+        # on it (a PBX's report, an imported file); the switchboard's own steps are
+        # recorded by the minute job (tasks.record_calls).
         events.subscribe(events.CALL_EVENTS_STORED, lambda *, call_ids: call_records_refresh(call_ids))

@@ -90,3 +90,16 @@ class WeeklyReportRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.week)
+
+
+class CallRecordsMark(models.Model):
+    """How far the statistics have recorded the call events, by their ids (one row). The
+    minute job records the calls of the events after `before`, the newest id its run
+    before last saw, so an event whose transaction committed after a later one's is
+    still recorded; each event is recorded twice at most."""
+
+    before = models.BigIntegerField(default=0)
+    seen = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.before}–{self.seen}"

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from vaxel.audit.models import ChangeAction
@@ -19,7 +20,7 @@ from vaxel.servicelevels.charts import chart_image
 from vaxel.servicelevels.emails import missed_email
 from vaxel.servicelevels.errors import InvalidServiceLevel
 from vaxel.servicelevels.figures import verdict, week_of
-from vaxel.servicelevels.models import CallRecord, CallScope, ServiceLevel, WeeklyReportRun
+from vaxel.servicelevels.models import CallRecord, CallRecordsMark, CallScope, ServiceLevel, WeeklyReportRun
 from vaxel.servicelevels.records import arrival_fields, call_facts
 from vaxel.servicelevels.selectors import statistics_report, statistics_scope
 from vaxel.telephony.models import CallEvent
@@ -120,6 +121,19 @@ def call_records_recount(*, first: date | None = None, last: date | None = None)
     if last is not None:
         events = events.filter(at__lt=at_local(last + timedelta(days=1), time(0)))
     return call_records_refresh(events.values_list("call_id", flat=True).distinct().iterator())
+
+
+def call_records_catch_up() -> int:
+    """Record for the statistics the calls of the events stored since the run before
+    last (the minute job; one runner at a time): the switchboard's own steps are logged
+    in the callers' requests and recorded here, not there. Returns how many calls."""
+    mark = CallRecordsMark.objects.get_or_create(pk=1)[0]
+    newest = CallEvent.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    stored = CallEvent.objects.filter(pk__gt=mark.before, pk__lte=newest)
+    calls = call_records_refresh(stored.values_list("call_id", flat=True).distinct().iterator())
+    mark.before, mark.seen = mark.seen, newest
+    mark.save(update_fields=["before", "seen"])
+    return calls
 
 
 def call_records_refresh(call_ids: Iterable[str]) -> int:

@@ -435,16 +435,16 @@ def login_of(actor) -> str:
 
 
 def step_log(call: Call, kind: str, at: datetime, *, again: bool = False, **fields: str) -> None:
-    """What happened to a switchboard call, as a call event the statistics count; the
-    same step of the same call is logged once however often it is reported (a step
-    that may recur, as hold does, once per moment). A recall's leg is the same call."""
+    """What happened to a switchboard call, as a call event the statistics count (the
+    worker's minute job records it: not this request, which is a caller's); the same
+    step of the same call is logged once however often it is reported (a step that may
+    recur, as hold does, once per moment). A recall's leg is the same call."""
     root = call.recall_of or call
     moment = f":{at.isoformat()}" if again else ""
     CallEvent.objects.get_or_create(
         event_id=f"vaxel:{root.external_id}:{kind}{moment}"[:200],
         defaults={"call_id": root.external_id, "kind": kind, "at": at, "called": call.called, **fields},
     )
-    events.publish(events.CALL_EVENTS_STORED, call_ids=[root.external_id])
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up

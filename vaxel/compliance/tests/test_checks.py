@@ -13,7 +13,7 @@ from vaxel.core.time import STOCKHOLM
 from vaxel.directory.services import person_deactivate
 from vaxel.messaging.services import message_take
 from vaxel.mobiles.services import greeting_record
-from vaxel.servicelevels.services import service_level_set
+from vaxel.servicelevels.services import call_records_catch_up, service_level_set
 from vaxel.telephony.services import call_arrive
 from vaxel.testing import ANNA_DIRECT, PASSWORD, SWITCHBOARD
 
@@ -41,6 +41,7 @@ def test_every_rule_is_checked_and_names_its_rule(town):
     unread.unread_flagged_at = TUESDAY_9 + timedelta(days=1)
     unread.save()
     call_arrive(caller=ANNA_DIRECT, called=SWITCHBOARD, at=TUESDAY_9)  # E8
+    call_records_catch_up()  # the worker's minute job
     greeting_record(person=town.anna, text="Hej, du har kommit till Anna Sjöberg, Bygglov, Testby kommun.")
     person_deactivate(email=town.cecilia.email)
     service_level_set(unit=town.unit, callback_working_hours=4)
