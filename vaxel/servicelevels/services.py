@@ -145,9 +145,10 @@ def call_records_refresh(call_ids: Iterable[str]) -> int:
     return len(ids)
 
 
-@transaction.atomic
 def _records_refresh(call_ids: list[str]) -> None:
-
+    """Read outside a transaction, written in one statement: the database's write lock
+    (SQLite has one) is held for the write alone, not while the records are worked out,
+    so the callers' requests beside the worker do not wait for it."""
     by_call: dict[str, list[CallEvent]] = {}
     for event in CallEvent.objects.filter(call_id__in=call_ids).only(
         "call_id", "kind", "at", "called", "calling"
