@@ -88,7 +88,11 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         ordering = ["arrived_at", "id"]
         # A caller's earlier calls, newest first (the console's caller history).
-        indexes = [models.Index(fields=["caller", "-arrived_at"], name="call_caller_arrived")]
+        indexes = [
+            models.Index(fields=["caller", "-arrived_at"], name="call_caller_arrived"),
+            # The calls handled lately: how fast the queue moves (wait_basis_get).
+            models.Index(fields=["answered_at"], name="call_answered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.external_id} ({self.state})"
@@ -177,6 +181,15 @@ class SipTarget(models.Model):
     class Meta:
         verbose_name = _("SIP target")
         verbose_name_plural = _("SIP targets")
+        # The few callers still to be sent on, which the media endpoint asks for five
+        # times a second while anyone is held (switchboard.referrals_due).
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(referred_at__isnull=True),
+                name="siptarget_unreferred",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.token[:6]}…"

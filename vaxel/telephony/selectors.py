@@ -52,8 +52,11 @@ def waiting_in_order(calls: list[Call]) -> list[Call]:
 def queue_place(external_id: str) -> int | None:
     """A waiting caller's number in the queue (1 is next), None when not waiting."""
     call = Call.objects.filter(external_id=external_id, state__in=WAITING_STATES).first()
-    if call is None:
-        return None
+    return place_of(call) if call is not None else None
+
+
+def place_of(call: Call) -> int:
+    """The number in the queue of this waiting call."""
     ahead = Call.objects.filter(state__in=WAITING_STATES).filter(
         Q(place_at__lt=call.place_at) | Q(place_at=call.place_at, pk__lt=call.pk)
     )
@@ -61,34 +64,38 @@ def queue_place(external_id: str) -> int | None:
 
 
 RECENT_CALLS = timedelta(hours=2)  # the calls whose handling times say how fast the queue moves
+LATEST_CALLS = 50  # of them, the newest this many: the estimate's cost does not grow with the day
 AT_WORK = timedelta(minutes=30)  # an operator who answered within this is at work
 
 
 def wait_basis_get(*, ahead: int, at: datetime) -> WaitBasis:
     """What the expected wait is computed from (waiting.py): how long operators spent on
-    each call handled in the last RECENT_CALLS, and the operators at work. Växel does not
-    see a console's registration (Kamailio keeps it), so an operator counts as at work
-    who is in a call now or answered one within AT_WORK."""
-    handled = Call.objects.filter(
-        answered_at__gte=at - RECENT_CALLS,
-        answered_at__lte=at,
-        ended_at__isnull=False,
-        state__in=(CallState.PUT_THROUGH, CallState.MESSAGE, CallState.ENDED),
-    ).values_list("answered_at", "ended_at")
+    each of the LATEST_CALLS calls handled last within RECENT_CALLS, and the operators
+    at work. Växel does not see a console's registration (Kamailio keeps it), so an
+    operator counts as at work who is in a call now or answered one within AT_WORK."""
+    handled = (
+        Call.objects.filter(
+            answered_at__gte=at - RECENT_CALLS,
+            answered_at__lte=at,
+            ended_at__isnull=False,
+            state__in=(CallState.PUT_THROUGH, CallState.MESSAGE, CallState.ENDED),
+        )
+        .order_by("-answered_at")
+        .values_list("answered_at", "ended_at")[:LATEST_CALLS]
+    )
     seconds = [
         max(0.0, (ended - answered).total_seconds()) for answered, ended in handled if answered and ended
     ]
-    busy = set(
-        Call.objects.filter(state=CallState.ANSWERED, answered_by__isnull=False).values_list(
-            "answered_by_id", flat=True
-        )
+    at_work = set(
+        Call.objects.filter(answered_by__isnull=False)
+        .filter(Q(state=CallState.ANSWERED) | Q(answered_at__gte=at - AT_WORK))
+        .order_by()
+        .values_list("answered_by_id", "state")
+        .distinct()
     )
-    recent = set(
-        Call.objects.filter(answered_at__gte=at - AT_WORK, answered_by__isnull=False).values_list(
-            "answered_by_id", flat=True
-        )
-    )
-    return WaitBasis(ahead=ahead, handling_seconds=seconds, operators=len(busy | recent), busy=len(busy))
+    busy = {operator for operator, state in at_work if state == CallState.ANSWERED}
+    operators = {operator for operator, _state in at_work}
+    return WaitBasis(ahead=ahead, handling_seconds=seconds, operators=len(operators), busy=len(busy))
 
 
 def call_get(call_id: int) -> Call | None:

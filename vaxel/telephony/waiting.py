@@ -3,10 +3,11 @@ functions over plain data (what the selector gathers from the calls of the last 
 
 The estimate: operators free a caller each `h` seconds on average, `h` being the mean
 time an operator spent on a call lately (answered until put through, message taken or
-ended). With `c` operators at work, the queue moves one place each h / c seconds; the
-callers ahead who find an operator free go at once. So a caller with `ahead` callers
-before them waits about max(0, ahead + 1 − free) · h / c. With too few recent calls to
-know `h`, or no operator at work, there is no basis and nothing is said.
+ended; the latest calls, selectors.LATEST_CALLS). With `c` operators at work, the
+queue moves one place each h / c seconds; the callers ahead who find an operator free
+go at once. So a caller with `ahead` callers before them waits about
+max(0, ahead + 1 − free) · h / c. With too few recent calls to know `h`, or no
+operator at work, there is no basis and nothing is said.
 """
 
 import math

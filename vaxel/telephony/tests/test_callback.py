@@ -15,7 +15,7 @@ from vaxel.servicelevels.records import call_facts
 from vaxel.telephony.errors import CallTaken, NotCallback
 from vaxel.telephony.models import Call, CallEvent, CallState, SipTarget, SipTargetKind
 from vaxel.telephony.moves import dialog_ended
-from vaxel.telephony.selectors import queue_cards, queue_place, wait_basis_get
+from vaxel.telephony.selectors import LATEST_CALLS, queue_cards, queue_place, wait_basis_get
 from vaxel.telephony.services import (
     call_answer,
     call_arrive,
@@ -179,6 +179,30 @@ def test_s1_the_expected_wait_comes_from_recent_calls_and_the_operators_at_work(
     assert basis.operators == 1 and basis.busy == 1 and len(basis.handling_seconds) == 3
     wait = expected_wait(basis)
     assert wait is not None and abs(wait - timedelta(minutes=6)) < timedelta(seconds=1)  # three turns
+
+
+def test_s1_the_expected_wait_follows_the_latest_calls_not_the_mornings(town, clock, logins):
+    at = now()
+
+    def handled(count: int, *, minutes: int, ago: int) -> None:
+        Call.objects.bulk_create(
+            Call(
+                external_id=f"{ago}-{index}",
+                driver="test",
+                called=SWITCHBOARD,
+                state=CallState.PUT_THROUGH,
+                answered_by=logins["operator"],
+                answered_at=(answered := at - timedelta(minutes=ago, seconds=-index)),
+                ended_at=answered + timedelta(minutes=minutes),
+            )
+            for index in range(count)
+        )
+
+    handled(10, minutes=20, ago=110)  # the morning's long calls, still within two hours
+    handled(LATEST_CALLS, minutes=1, ago=20)
+    basis = wait_basis_get(ahead=0, at=at)
+    assert basis.handling_seconds == [60.0] * LATEST_CALLS
+    assert basis.operators == 1 and basis.busy == 0
 
 
 def test_e4_c2_a_queue_callback_counts_in_the_switchboards_callbacks_on_time(town, clock, logins):
