@@ -199,10 +199,11 @@ def ring(port: int, pairs: list[tuple[str, SipAgent]], callers: list[SipAgent]) 
 def queued(port: int, callers: list[SipAgent], consoles: list["Console"]) -> tuple[list[float], list[float]]:
     """All callers dial the switchboard at once; milliseconds until the media endpoint
     answers each (the call is then recorded in the consoles' queue and its greeting
-    composed), and until each console has been told. Each caller then hangs up."""
+    composed), and until each console has been told. Once all are answered (or after
+    10 s), each caller hangs up."""
     times: list[float] = []
     began: dict[str, float] = {}  # Call-ID → when its caller dialled
-    gate = threading.Barrier(len(callers))
+    gate, answered_all = threading.Barrier(len(callers)), threading.Barrier(len(callers))
 
     def one(caller: SipAgent) -> None:
         dialled = caller.mark()
@@ -213,6 +214,8 @@ def queued(port: int, callers: list[SipAgent], consoles: list["Console"]) -> tup
         if answered is not None:
             times.append((answered.at - at) * 1000)
             began[answered.call_id] = at
+        with contextlib.suppress(threading.BrokenBarrierError):
+            answered_all.wait(timeout=10)  # 20 calls at once: none hangs up while others arrive
         caller.hang_up()
         caller.closed(seconds=5, since=dialled)
 
@@ -373,7 +376,15 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--recall-rounds", type=int, default=10, help="put-throughs nobody answers")
     parser.add_argument("--recall-seconds", type=int, default=2, help="N: how long they ring")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes; above 1 the media endpoint runs beside (needs --postgres)",
+    )
     args = parser.parse_args()
+    if args.workers > 1 and not args.postgres:
+        parser.error("--workers above 1 needs --postgres: SQLite's consoles are live within one process")
     if not (Path(KAMAILIO).exists() and Path(RTPENGINE).exists() and Path(BARESIP).exists()):
         print("kamailio, rtpengine and baresip are needed: scripts/ensure-telephony")
         return 1
@@ -390,13 +401,32 @@ def main() -> int:
         "VAXEL_MEDIA_HOST": f"127.0.0.1:{media_port}",
         "VAXEL_TRANSFER_RING_SECONDS": "0",  # a phone that declines is no recall to time
     }
+    if args.workers == 1:  # the media endpoint in the server, as the embedded set-up runs it
+        vaxel = [
+            start(
+                [*VAXEL, "serve", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
+                work / "serve.log",
+                env=env,
+                cwd=ROOT,
+            )
+        ]
+    else:  # as at scale: server processes, and the media endpoint in its own
+        vaxel = [
+            start(
+                [*VAXEL, "serve", "--port", str(web_port), "--workers", str(args.workers)],
+                work / "serve.log",
+                env=env,
+                cwd=ROOT,
+            ),
+            start(
+                [*VAXEL, "media", "--listen", f"127.0.0.1:{media_port}"],
+                work / "media.log",
+                env=env,
+                cwd=ROOT,
+            ),
+        ]
     processes = [
-        start(
-            [*VAXEL, "serve", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
-            work / "serve.log",
-            env=env,
-            cwd=ROOT,
-        ),
+        *vaxel,
         start(
             [
                 RTPENGINE,

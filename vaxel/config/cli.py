@@ -69,12 +69,6 @@ def serve(args: argparse.Namespace) -> int:
         children.append(_child("worker"))
     options = server_options(host=args.host, port=args.port, workers=args.workers)
     if args.media:
-        if args.workers != 1:
-            print(
-                "vaxel serve: --media needs --workers 1; with more, run vaxel media beside it.",
-                file=sys.stderr,
-            )
-            return 2
         _media_beside(args.media)
     try:
         if args.simulate and args.workers == 1:
