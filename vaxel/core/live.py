@@ -13,6 +13,7 @@ subscribers (one per open console stream), so 50 consoles cost one broker connec
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -69,6 +70,12 @@ def on_event(callback) -> None:
     """Have `callback(event_or_None)` called for every event this process hears of."""
     _callbacks.append(callback)
     _ensure_listener()
+
+
+def off_event(callback) -> None:
+    """No more events for `callback` (given to on_event)."""
+    with contextlib.suppress(ValueError):
+        _callbacks.remove(callback)
 
 
 def _tell(raw: str | None) -> None:

@@ -36,6 +36,7 @@ session's sockets are closed on every path, and at most MOST_SESSIONS run at onc
 """
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import re
@@ -204,7 +205,9 @@ class QueueHooks:
     the caller pressed 1 after the offer: the confirmation's audio, or b"" when the
     callback cannot be (the caller then waits on), `unreferred(call_id)` the caller's
     telephone could not follow a referral (its NOTIFY said so): they are still here.
-    Every `announce_every` seconds the place is said again."""
+    Every `announce_every` seconds the place is said again. `watch(wake)` has `wake()`
+    called, from any thread, whenever an operator may have answered a caller held here,
+    and gives back the function that stops it."""
 
     arrived: Callable[[SipRequest], Announcement]
     position: Callable[[SipRequest], Announcement]
@@ -215,10 +218,13 @@ class QueueHooks:
     callback: Callable[[SipRequest], bytes] = lambda _request: b""
     unreferred: Callable[[str], None] = lambda _call_id: None
     announce_every: float = 30.0
+    watch: Callable[[Callable[[], None]], Callable[[], None]] = lambda _wake: lambda: None
 
 
 HELD = ("sip:queue@", "sip:park-")  # callers held here until an operator answers them
-POLL_SECONDS = 0.2  # how soon an answer at a console reaches the waiting caller
+# An answer at a console wakes the endpoint at once (QueueHooks.watch); it also looks
+# this often while callers are held, for the times of parked calls and the overflow.
+POLL_SECONDS = 1.0
 T1, T2, TIMEOUT = 0.5, 4.0, 32.0  # RFC 3261's UDP timers: first repeat, longest gap, give up
 
 
@@ -297,9 +303,24 @@ class MediaServer(asyncio.DatagramProtocol):
         self.referrer: asyncio.Task | None = None
         self.asked: dict[tuple[str, int], asyncio.Future[int]] = {}  # our requests awaiting an answer
         self.tasks: set[asyncio.Task] = set()  # kept until done (the loop holds tasks weakly)
+        self.unwatch: Callable[[], None] = lambda: None
+        self._due = asyncio.Event()  # an operator may have answered: look at once
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def connection_made(self, transport) -> None:
         self.transport = transport
+        self._loop = asyncio.get_running_loop()
+
+    def connection_lost(self, exc) -> None:
+        self.unwatch()
+        if self.referrer is not None:
+            self.referrer.cancel()
+
+    def wake(self) -> None:
+        """From any thread: an operator may have answered a caller held here."""
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the endpoint's loop has ended
+                self._loop.call_soon_threadsafe(self._due.set)
 
     def datagram_received(self, data: bytes, addr) -> None:
         if len(data) > LARGEST_REQUEST or not is_peer(addr[0], self.peers):
@@ -506,10 +527,13 @@ class MediaServer(asyncio.DatagramProtocol):
             self._not_reached(session, f"the REFER was answered {status}")
 
     async def refer_due(self) -> None:
-        """Every POLL_SECONDS while callers are held: refer each answered one to its console."""
+        """When woken, and every POLL_SECONDS while callers are held: refer each
+        answered one to its console."""
         assert self.queue is not None
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._due.wait(), timeout=POLL_SECONDS)
+            self._due.clear()  # a wake from here on means another look
             if not any(s.request.uri.startswith(HELD) for s in self.sessions.values()):
                 continue  # nobody is held here: the database is left alone
             try:
@@ -591,5 +615,6 @@ async def serve(
         local_addr=(host, port),
     )
     if queue is not None:
+        server.unwatch = queue.watch(server.wake)
         server.referrer = loop.create_task(server.refer_due())
     return transport, server

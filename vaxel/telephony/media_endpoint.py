@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vaxel.availability.announcements import greeting
+from vaxel.core import live
 from vaxel.core.connections import released
 from vaxel.core.time import now
 from vaxel.directory.selectors import organisation_get
@@ -137,6 +138,18 @@ def left(request: SipRequest) -> None:
     call_end(external_id=request.header("call-id"))
 
 
+def watch(wake: Callable[[], None]) -> Callable[[], None]:
+    """An operator's answer reaches the media endpoint as the queue's live event, from
+    any process; after events may have been missed (None), it looks all the same."""
+
+    def heard(event: dict | None) -> None:
+        if event is None or event.get("kind") == "queue":
+            wake()
+
+    live.on_event(heard)
+    return lambda: live.off_event(heard)
+
+
 def queue_hooks() -> QueueHooks:
     return QueueHooks(  # each runs in one of asyncio's threads and gives its connection back
         arrived=released(arrived),
@@ -148,6 +161,7 @@ def queue_hooks() -> QueueHooks:
         callback=released(callback),
         unreferred=released(unreferred),
         announce_every=settings.VAXEL_QUEUE_ANNOUNCE_SECONDS,
+        watch=watch,
     )
 
 

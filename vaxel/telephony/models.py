@@ -181,8 +181,8 @@ class SipTarget(models.Model):
     class Meta:
         verbose_name = _("SIP target")
         verbose_name_plural = _("SIP targets")
-        # The few callers still to be sent on, which the media endpoint asks for five
-        # times a second while anyone is held (switchboard.referrals_due).
+        # The few callers still to be sent on, which the media endpoint asks for at each
+        # answer and every second while anyone is held (switchboard.referrals_due).
         indexes = [
             models.Index(
                 fields=["expires_at"],

@@ -110,6 +110,23 @@ def test_s1_a_caller_is_held_in_the_queue_and_referred_to_the_console_that_answe
     assert Call.objects.get(pk=call.pk).state == CallState.ANSWERED  # not abandoned: the operator has it
 
 
+@pytest.fixture
+def slow_poll(monkeypatch):
+    """The media endpoint's own look at the answered calls, once in 30 s."""
+    monkeypatch.setattr("vaxel.telephony.media.POLL_SECONDS", 30.0)
+
+
+def test_s1_an_operators_answer_reaches_the_held_caller_at_once_not_at_the_next_look(
+    town, logins, slow_poll, media
+):
+    caller = Caller(media["port"])
+    assert caller.invite("queue")[0] == 200
+    call = queued(caller.call_id)
+    assert caller.hear(4000) >= 4000
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    assert "Refer-To: <sip:op-" in sip_message(caller, "REFER", seconds=3)  # the live event woke it
+
+
 def test_s1_a_caller_answered_before_their_phone_has_the_call_is_referred_once_it_has(town, logins, media):
     """A REFER that overtook the queue's 200 OK would find no call at the caller's phone
     and leave them waiting for good (seen when the greeting took long to speak)."""
