@@ -37,12 +37,13 @@ milliseconds (bare Kamailio p50 6–11 ms against 4 ms, 5 calls at once on this 
 a caller in the queue hangs up with a BYE along the dialog's route through Kamailio.
 
     .venv/bin/python bench/calls.py [--calls 20] [--rounds 10] [--people 1000] [--postgres]
-                                    [--recall-rounds 10] [--recall-seconds 2]
+                                    [--workers 1] [--recall-rounds 10] [--recall-seconds 2]
 
 Needs kamailio, rtpengine and baresip (scripts/ensure-telephony). Uses a fresh SQLite database in
 a temporary folder (or, with --postgres, a fresh database vaxel_bench_calls, dropped after, on the
 PostgreSQL at 127.0.0.1:5432), one `vaxel serve --media` process (the media endpoint in
-the server, as the embedded set-up runs it), ports on 127.0.0.1.
+the server, as the embedded set-up runs it) or, with --workers N (PostgreSQL), `vaxel
+serve --workers N` and `vaxel media` beside it, as at scale; ports on 127.0.0.1.
 """
 
 import os
