@@ -92,6 +92,9 @@ class Call(models.Model):
             models.Index(fields=["caller", "-arrived_at"], name="call_caller_arrived"),
             # The calls handled lately: how fast the queue moves (wait_basis_get).
             models.Index(fields=["answered_at"], name="call_answered"),
+            # A caller's callback still waiting, looked up as each call arrives: not by
+            # reading all the calls of a number that phones often (an office's).
+            models.Index(fields=["state", "caller"], name="call_state_caller"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vaxel.access.constants import Role, Scope
@@ -121,7 +120,10 @@ def call_arrive(
     # A caller whose callback still waits phones again: this call takes over the
     # callback's place, and the callback is done with (one caller, one place).
     waiting_callback = (
-        Call.objects.select_for_update().filter(state=CallState.CALLBACK, caller=caller_key).first()
+        Call.objects.select_for_update()
+        .filter(state=CallState.CALLBACK, caller=caller_key)
+        .order_by("pk")
+        .first()
         if queues and caller_key
         else None
     )
@@ -260,9 +262,13 @@ def call_end(
     """The call is over: the caller hung up (while waiting: abandoned) or the operator
     ended it. Ending an ended call changes nothing, so a telephone system may retry."""
     found = Call.objects.select_for_update()
-    # The call's own id, or the line a parked call waits on at the media endpoint.
-    on_line = Q(external_id=external_id) | (Q(line_id=external_id) if external_id else Q(pk__in=[]))
-    call = (found.filter(pk=call_id) if call_id is not None else found.filter(on_line)).first()
+    if call_id is not None:
+        call = found.filter(pk=call_id).first()
+    else:  # the call's own id, or the line a parked call waits on at the media endpoint
+        # (two lookups by index: with OR, SQLite may read every call in arrival order)
+        call = found.filter(external_id=external_id).first() or (
+            found.filter(line_id=external_id).first() if external_id else None
+        )
     if call is None:
         raise CallNotFound(_("There is no such call."))
     if call.state not in LIVE_STATES:
