@@ -447,10 +447,15 @@ def step_log(call: Call, kind: str, at: datetime, *, again: bool = False, **fiel
     recur, as hold does, once per moment). A recall's leg is the same call."""
     root = call.recall_of or call
     moment = f":{at.isoformat()}" if again else ""
-    CallEvent.objects.get_or_create(
+    event = CallEvent(
         event_id=f"vaxel:{root.external_id}:{kind}{moment}"[:200],
-        defaults={"call_id": root.external_id, "kind": kind, "at": at, "called": call.called, **fields},
+        call_id=root.external_id,
+        kind=kind,
+        at=at,
+        called=call.called,
+        **fields,
     )
+    CallEvent.objects.bulk_create([event], ignore_conflicts=True)  # one INSERT … ON CONFLICT DO NOTHING
 
 
 VOICEMAIL_SHORTEST = 4000  # bytes of A-law: half a second; less is a caller who hung up
