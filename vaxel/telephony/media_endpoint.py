@@ -27,11 +27,11 @@ from vaxel.telephony.moves import (
     call_park_arrive,
     call_recall_arrive,
     overflow_held,
-    overflow_not_reached,
     overflow_reason_of,
     overflow_voicemail_take,
     overflows_due,
     parked_too_long,
+    referral_not_reached,
 )
 from vaxel.telephony.prompts import music_file, prompt_file
 from vaxel.telephony.queueing import callback_offered
@@ -131,7 +131,7 @@ def referrals() -> list[tuple[str, str, int]]:
 
 
 def unreferred(line: str) -> None:
-    overflow_not_reached(line=line)  # sent on to the overflow and not there: back at its place
+    referral_not_reached(line=line)  # not at the overflow or the console: back at its place
 
 
 def left(request: SipRequest) -> None:

@@ -6,6 +6,7 @@ switchboard's voicemail leaves (S2). Each is one service, called by the pages,
 the console and Kamailio's answers."""
 
 import contextlib
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,6 +56,8 @@ from vaxel.telephony.switchboard import (
     sip_uri,
     transfer_uri,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -319,22 +322,28 @@ OVERFLOW_RETRY_SECONDS = 10  # a caller who could not get to the overflow tries 
 
 
 @transaction.atomic
-def overflow_not_reached(*, line: str) -> Call | None:
-    """A caller sent on to the overflow could not get there (their telephone said so:
-    the destination, Kamailio or Växel did not take the call). They are still held in
-    the queue, so the call waits again at its place, and goes on at the next try
-    (OVERFLOW_RETRY_SECONDS later) or is answered meanwhile: never dropped, never lost
-    from the consoles."""
-    call = (
-        Call.objects.select_for_update()
-        .filter(Q(external_id=line) | Q(line_id=line), state=CallState.PUT_THROUGH)
-        .first()
-    )
+def referral_not_reached(*, line: str) -> Call | None:
+    """A caller referred on could not get there (their telephone said so): to the
+    overflow (the destination, Kamailio or Växel did not take the call), or to the
+    telephone of the operator who answered (not registered, busy or refusing). They are
+    still held in the queue, so the call waits again at its place for any operator, and
+    one sent to the overflow goes on at the next try (OVERFLOW_RETRY_SECONDS later):
+    never dropped, never stuck with an operator who does not have it, never lost from
+    the consoles."""
+    found = Call.objects.select_for_update()
+    call = found.filter(external_id=line).first() or found.filter(line_id=line).first()
     newest = SipTarget.objects.filter(call=call).order_by("-pk").first() if call is not None else None
-    if call is None or newest is None or newest.kind != SipTargetKind.OVERFLOW:
+    if call is None or newest is None:
         return None
-    call.state, call.ended_at, call.put_through_name = CallState.QUEUED, None, ""
-    call.save(update_fields=["state", "ended_at", "put_through_name"])
+    if newest.kind == SipTargetKind.OVERFLOW and call.state == CallState.PUT_THROUGH:
+        call.state, call.ended_at, call.put_through_name = CallState.QUEUED, None, ""
+        call.save(update_fields=["state", "ended_at", "put_through_name"])
+    elif newest.kind == SipTargetKind.OPERATOR and call.state == CallState.ANSWERED:
+        logger.warning("Call %s did not reach the telephone of the operator who answered it", call.pk)
+        call.state, call.answered_by, call.answered_at = CallState.QUEUED, None, None
+        call.save(update_fields=["state", "answered_by", "answered_at"])
+    else:
+        return None
     call_announce(call)
     return call
 

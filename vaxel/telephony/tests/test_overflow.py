@@ -12,7 +12,7 @@ from django.test import AsyncClient
 
 from vaxel.core.time import now
 from vaxel.telephony.models import Call, CallEvent, CallState, OperatorPresence, SipTarget, SipTargetKind
-from vaxel.telephony.moves import OVERFLOW_RETRY_SECONDS, overflow_not_reached, overflows_due, presence_seen
+from vaxel.telephony.moves import OVERFLOW_RETRY_SECONDS, overflows_due, presence_seen, referral_not_reached
 from vaxel.telephony.queueing import overflow_reason
 from vaxel.telephony.selectors import operators_present
 from vaxel.telephony.services import call_arrive
@@ -61,15 +61,15 @@ def test_s1_a_caller_who_could_not_get_to_the_overflow_waits_at_their_place_and_
 ):
     first, second = waiting(2)
     overflows_due()
-    assert overflow_not_reached(line=first.external_id) is not None  # their telephone said it failed
+    assert referral_not_reached(line=first.external_id) is not None  # their telephone said it failed
     first.refresh_from_db()
     assert first.state == CallState.QUEUED and first.ended_at is None  # in the consoles' queue again
-    assert overflow_not_reached(line=second.external_id) is not None
+    assert referral_not_reached(line=second.external_id) is not None
     assert overflows_due() == []  # not at once: the destination may be down
     clock.shift(timedelta(seconds=OVERFLOW_RETRY_SECONDS + 1))
     assert [c.pk for c in overflows_due()] == [first.pk, second.pk]  # in their order
     assert SipTarget.objects.filter(call=first, kind=SipTargetKind.OVERFLOW).count() == 2
-    assert overflow_not_reached(line="no-such-call") is None
+    assert referral_not_reached(line="no-such-call") is None
 
 
 def test_s1_with_an_operator_there_only_callers_beyond_the_queue_length_or_waiting_too_long_go(

@@ -59,6 +59,25 @@ def reply(caller: Caller, message: str, status: str) -> None:
     caller.sip.sendto(answer.encode(), caller.media)
 
 
+def referral_told(caller: Caller, port: int, status_line: str) -> None:
+    """The caller's phone tells the media endpoint how its referral went (RFC 3515's
+    NOTIFY, with the INVITE's final answer as a sipfrag)."""
+    frag = f"{status_line}\r\n".encode()
+    notify = request(
+        "NOTIFY",
+        "media",
+        "+46361234567",
+        host="127.0.0.1",
+        port=port,
+        call_id=caller.call_id,
+        extra=(
+            "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n"
+            "Content-Type: message/sipfrag\r\n"
+        ),
+    ).replace(b"Content-Length: 0\r\n\r\n", f"Content-Length: {len(frag)}\r\n\r\n".encode() + frag)
+    caller.sip.sendto(notify, caller.media)
+
+
 def queued(external_id: str) -> Call:
     for _ in range(100):
         call = Call.objects.filter(external_id=external_id).first()
@@ -92,19 +111,7 @@ def test_s1_a_caller_is_held_in_the_queue_and_referred_to_the_console_that_answe
     assert answer["targets"] == f"sip:operator{logins['operator'].pk}@vaxel.test"
 
     # The console has the caller (NOTIFY with the INVITE's 200): the queue lets go.
-    notify = request(
-        "NOTIFY",
-        "media",
-        "+46361234567",
-        host="127.0.0.1",
-        port=media["port"],
-        call_id=caller.call_id,
-        extra=(
-            "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n"
-            "Content-Type: message/sipfrag\r\n"
-        ),
-    ).replace(b"Content-Length: 0\r\n\r\n", b"Content-Length: 16\r\n\r\nSIP/2.0 200 OK\r\n")
-    caller.sip.sendto(notify, caller.media)
+    referral_told(caller, media["port"], "SIP/2.0 200 OK")
     assert sip_message(caller, "BYE")
     time.sleep(0.3)
     assert Call.objects.get(pk=call.pk).state == CallState.ANSWERED  # not abandoned: the operator has it
@@ -159,6 +166,29 @@ def test_s1_a_caller_whose_phone_refuses_the_referral_to_the_overflow_waits_at_t
         time.sleep(0.05)
     assert call.state == CallState.QUEUED and call.ended_at is None  # in the consoles' queue again
     assert caller.hear(800) >= 800  # and still hearing the queue
+
+
+def test_s1_a_caller_who_cannot_reach_the_answering_operators_telephone_waits_at_their_place_again(
+    town, logins, media
+):
+    """The operator's telephone was not registered (the console's connection dropped, a
+    desk phone switched off): the call must not stay with an operator who never had it."""
+    caller = Caller(media["port"])
+    assert caller.invite("queue")[0] == 200
+    call = queued(caller.call_id)
+    call_answer(call_id=call.pk, actor=logins["operator"])
+    refer = sip_message(caller, "REFER")
+    reply(caller, refer, "202 Accepted")
+    referral_told(caller, media["port"], "SIP/2.0 480 Temporarily Unavailable")
+    for _ in range(100):
+        call.refresh_from_db()
+        if call.state == CallState.QUEUED:
+            break
+        time.sleep(0.05)
+    assert call.state == CallState.QUEUED and call.answered_by is None  # in every console's queue again
+    assert caller.hear(800) >= 800  # still hearing the queue
+    call_answer(call_id=call.pk, actor=logins["operator"])  # answered again, it is referred again
+    assert "Refer-To: <sip:op-" in sip_message(caller, "REFER")
 
 
 def test_s1_a_caller_who_hangs_up_while_waiting_has_abandoned(town, media):
