@@ -414,3 +414,25 @@ def test_s1_an_operator_answers_on_a_desk_phone_and_puts_the_call_through_from_t
     assert desk.closed() is not None
     assert Call.objects.get().state == CallState.PUT_THROUGH
     context.close()
+
+
+def test_s1_a_call_that_cannot_reach_the_operators_desk_phone_waits_in_the_queue_again(
+    switchboard, agents, browser
+):
+    # The console is set to a desk phone, and the desk phone is not registered (switched off).
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
+    context.set_default_timeout(15_000)
+    context.add_init_script("localStorage.setItem('vaxel.desk-phone', 'yes')")
+    page = context.new_page()
+    sign_in(page, switchboard["base"], "operator", PASSWORD)
+    page.goto(f"{switchboard['base']}/konsol/")
+    page.wait_for_selector("#telephone[data-state=desk]")
+    caller = agents.caller()
+    caller.dial(f"sip:{SWITCHBOARD_E164}@127.0.0.1:{switchboard['sip_port']}")
+    assert caller.established() is not None
+    page.click(".calls li.call [data-answer]")
+    page.wait_for_selector("#notice:has-text('Samtalet nådde inte din telefon')")
+    page.wait_for_selector(".calls li.call [data-answer]")  # back in the queue, for anyone to answer
+    call = Call.objects.get()
+    assert call.state == CallState.QUEUED and call.answered_by is None
+    context.close()

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   const body = document.body;
+  let answering = "";  // the call this console last answered, until it is handled
   const $ = (selector, root) => (root || document).querySelector(selector);
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
 
@@ -40,7 +41,15 @@
       if (up && opened) fire("vx-resync");  // a reconnect, or the broker back
       opened = true;
     });
-    source.addEventListener("queue", () => fire("vx-queue"));
+    source.addEventListener("queue", (event) => {
+      // The call this console answered waits again: it never reached this telephone.
+      const told = JSON.parse(event.data);
+      if (String(told.call) === answering) {
+        if (told.state === "queued") say(body.dataset.notReached, true);
+        if (told.state !== "answered") answering = "";
+      }
+      fire("vx-queue");
+    });
     source.addEventListener("change", () => fire("vx-change"));
   }
   setInterval(() => fire("vx-resync"), 30000);
@@ -99,6 +108,7 @@
   function answerNext() {
     const waiting = $(".calls li.call[data-call]");
     if (!waiting) return;
+    answering = waiting.dataset.call;
     const url = waiting.dataset.callback ? body.dataset.answerUrl.replace("/answer/", "/call-back/") : body.dataset.answerUrl;
     htmx.ajax("POST", url.replace("/0/", "/" + waiting.dataset.call + "/"), {
       target: "#notice", source: body,
@@ -110,6 +120,8 @@
   function post(button) {
     if (button.disabled) return;
     if (button.hasAttribute("data-once")) button.disabled = true;
+    const row = button.closest("[data-call]");
+    if ((button.hasAttribute("data-answer") || button.hasAttribute("data-pick-up")) && row) answering = row.dataset.call;
     htmx.ajax("POST", button.dataset.post, { target: "#notice", source: body });
   }
   function putThrough(button) {
