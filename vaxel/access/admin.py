@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 
 from vaxel.access.models import ApiToken
-from vaxel.audit.admin import AuditedAdmin
 from vaxel.core.admin import VaxelModelAdmin
 
 
@@ -17,12 +14,3 @@ class ApiTokenAdmin(VaxelModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-class AuditedUserAdmin(AuditedAdmin, UserAdmin):
-    """Logins and their roles (groups), edited in the admin and kept in the change log;
-    the password hash is never written there."""
-
-
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), AuditedUserAdmin)

@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -102,3 +104,12 @@ class AuditedAdmin(VaxelModelAdmin):
             before=getattr(request, "_audit_before", None),
             after=after,
         )
+
+
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Logins and their roles (groups), edited in the admin and kept in the change log;
+    the password hash is never written there."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)
