@@ -402,30 +402,16 @@ def main() -> int:
         "VAXEL_MEDIA_HOST": f"127.0.0.1:{media_port}",
         "VAXEL_TRANSFER_RING_SECONDS": "0",  # a phone that declines is no recall to time
     }
+    serve = [*VAXEL, "serve", "--port", str(web_port)]
+    media = f"127.0.0.1:{media_port}"
     if args.workers == 1:  # the media endpoint in the server, as the embedded set-up runs it
-        vaxel = [
-            start(
-                [*VAXEL, "serve", "--port", str(web_port), "--media", f"127.0.0.1:{media_port}"],
-                work / "serve.log",
-                env=env,
-                cwd=ROOT,
-            )
-        ]
+        commands = [([*serve, "--media", media], "serve.log")]
     else:  # as at scale: server processes, and the media endpoint in its own
-        vaxel = [
-            start(
-                [*VAXEL, "serve", "--port", str(web_port), "--workers", str(args.workers)],
-                work / "serve.log",
-                env=env,
-                cwd=ROOT,
-            ),
-            start(
-                [*VAXEL, "media", "--listen", f"127.0.0.1:{media_port}"],
-                work / "media.log",
-                env=env,
-                cwd=ROOT,
-            ),
+        commands = [
+            ([*serve, "--workers", str(args.workers)], "serve.log"),
+            ([*VAXEL, "media", "--listen", media], "media.log"),
         ]
+    vaxel = [start(command, work / log, env=env, cwd=ROOT) for command, log in commands]
     processes = [
         *vaxel,
         start(
