@@ -36,7 +36,7 @@ from vaxel.telephony.moves import (
 from vaxel.telephony.prompts import music_file, prompt_file
 from vaxel.telephony.queueing import callback_offered
 from vaxel.telephony.recording import voicemail_recording_on
-from vaxel.telephony.selectors import media_audio, operators_present, place_of, wait_basis_get
+from vaxel.telephony.selectors import call_place, media_audio, operators_present, wait_basis_get
 from vaxel.telephony.services import (
     call_arrive,
     call_callback_request,
@@ -64,9 +64,9 @@ def _spoken(text: str) -> bytes:
 def _place(call_id: str) -> tuple[str, bool]:
     """What the caller hears of their place, and whether they were offered a callback."""
     call = Call.objects.filter(external_id=call_id, state=CallState.QUEUED).first()
-    if call is None:
+    place = call_place(call) if call is not None else None
+    if call is None or place is None:
         return "", False
-    place = place_of(call)
     at = now()
     wait = expected_wait(wait_basis_get(ahead=place - 1, at=at))
     offer = callback_offered(

@@ -21,7 +21,7 @@ from vaxel.telephony.models import (
     RecallReason,
 )
 from vaxel.telephony.prompts import prompt_file, prompt_text
-from vaxel.telephony.queueing import Entry, queue_order
+from vaxel.telephony.queueing import Entry, place_of, queue_order
 from vaxel.telephony.recording import recording_path, switchboard_voicemail_greeting, voicemail_notice
 from vaxel.telephony.services import voicemail_person
 from vaxel.telephony.simulation import Directory
@@ -52,15 +52,14 @@ def waiting_in_order(calls: list[Call]) -> list[Call]:
 def queue_place(external_id: str) -> int | None:
     """A waiting caller's number in the queue (1 is next), None when not waiting."""
     call = Call.objects.filter(external_id=external_id, state__in=WAITING_STATES).first()
-    return place_of(call) if call is not None else None
+    return call_place(call) if call is not None else None
 
 
-def place_of(call: Call) -> int:
-    """The number in the queue of this waiting call."""
-    ahead = Call.objects.filter(state__in=WAITING_STATES).filter(
-        Q(place_at__lt=call.place_at) | Q(place_at=call.place_at, pk__lt=call.pk)
-    )
-    return ahead.count() + 1
+def call_place(call: Call) -> int | None:
+    """This call's number in the queue, by the queue's one order (queueing.py); None
+    when it no longer waits."""
+    waiting = Call.objects.filter(state__in=WAITING_STATES).only("pk", "place_at", "state")
+    return place_of((_entry(other) for other in waiting), call.pk)
 
 
 RECENT_CALLS = timedelta(hours=2)  # the calls whose handling times say how fast the queue moves
