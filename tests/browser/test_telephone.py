@@ -81,6 +81,19 @@ def console(browser, base: str, username: str):
     return page
 
 
+def desk_console(browser, base: str):
+    """The operator's console on a computer where "Bordstelefon" was ticked before: it
+    remembers, and is not a telephone itself."""
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
+    context.set_default_timeout(15_000)
+    context.add_init_script("localStorage.setItem('vaxel.desk-phone', 'yes')")
+    page = context.new_page()
+    sign_in(page, base, "operator", PASSWORD)
+    page.goto(f"{base}/konsol/")
+    page.wait_for_selector("#telephone[data-state=desk]")
+    return page
+
+
 @pytest.fixture
 def agents(switchboard):
     """Starts baresip telephones at the switchboard: `phone(number)` registers with the
@@ -390,14 +403,7 @@ def test_s1_an_operator_answers_on_a_desk_phone_and_puts_the_call_through_from_t
     operator = get_user_model().objects.get(username="operator")
     desk = agents.phone(operator_user(operator))
     bjorn = agents.phone(BJORN)
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(15_000)
-    # The operator ticked "Bordstelefon" on this computer before: the console remembers.
-    context.add_init_script("localStorage.setItem('vaxel.desk-phone', 'yes')")
-    page = context.new_page()
-    sign_in(page, switchboard["base"], "operator", PASSWORD)
-    page.goto(f"{switchboard['base']}/konsol/")
-    page.wait_for_selector("#telephone[data-state=desk]")  # the console is not a telephone now
+    page = desk_console(browser, switchboard["base"])
     assert page.is_checked("#desk-phone")
     caller = agents.caller()
     caller.dial(f"sip:{SWITCHBOARD_E164}@127.0.0.1:{switchboard['sip_port']}")
@@ -413,20 +419,13 @@ def test_s1_an_operator_answers_on_a_desk_phone_and_puts_the_call_through_from_t
     assert bjorn.ringing(seconds=10) is not None
     assert desk.closed() is not None
     assert Call.objects.get().state == CallState.PUT_THROUGH
-    context.close()
+    page.context.close()
 
 
 def test_s1_a_call_that_cannot_reach_the_operators_desk_phone_waits_in_the_queue_again(
     switchboard, agents, browser
 ):
-    # The console is set to a desk phone, and the desk phone is not registered (switched off).
-    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=WIDE)
-    context.set_default_timeout(15_000)
-    context.add_init_script("localStorage.setItem('vaxel.desk-phone', 'yes')")
-    page = context.new_page()
-    sign_in(page, switchboard["base"], "operator", PASSWORD)
-    page.goto(f"{switchboard['base']}/konsol/")
-    page.wait_for_selector("#telephone[data-state=desk]")
+    page = desk_console(browser, switchboard["base"])  # and the desk phone is switched off
     caller = agents.caller()
     caller.dial(f"sip:{SWITCHBOARD_E164}@127.0.0.1:{switchboard['sip_port']}")
     assert caller.established() is not None
@@ -435,4 +434,4 @@ def test_s1_a_call_that_cannot_reach_the_operators_desk_phone_waits_in_the_queue
     page.wait_for_selector(".calls li.call [data-answer]")  # back in the queue, for anyone to answer
     call = Call.objects.get()
     assert call.state == CallState.QUEUED and call.answered_by is None
-    context.close()
+    page.context.close()
