@@ -3,6 +3,7 @@
   "use strict";
   const body = document.body;
   let answering = "";  // the call this console last answered, until it is handled
+  let notReached = false;  // it went back to the queue: said again over the answer's own reply
   const $ = (selector, root) => (root || document).querySelector(selector);
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
 
@@ -45,7 +46,7 @@
       // The call this console answered waits again: it never reached this telephone.
       const told = JSON.parse(event.data);
       if (String(told.call) === answering) {
-        if (told.state === "queued") say(body.dataset.notReached, true);
+        if (told.state === "queued") { notReached = true; say(body.dataset.notReached, true); }
         if (told.state !== "answered") answering = "";
       }
       fire("vx-queue");
@@ -109,6 +110,7 @@
     const waiting = $(".calls li.call[data-call]");
     if (!waiting) return;
     answering = waiting.dataset.call;
+    notReached = false;
     const url = waiting.dataset.callback ? body.dataset.answerUrl.replace("/answer/", "/call-back/") : body.dataset.answerUrl;
     htmx.ajax("POST", url.replace("/0/", "/" + waiting.dataset.call + "/"), {
       target: "#notice", source: body,
@@ -122,6 +124,7 @@
     if (button.hasAttribute("data-once")) button.disabled = true;
     const row = button.closest("[data-call]");
     if ((button.hasAttribute("data-answer") || button.hasAttribute("data-pick-up")) && row) answering = row.dataset.call;
+    notReached = false;
     htmx.ajax("POST", button.dataset.post, { target: "#notice", source: body });
   }
   function putThrough(button) {
@@ -168,6 +171,14 @@
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const target = event.detail.target;
+    // The answer's reply ("Besvarat …") may come after the news that the call never
+    // reached this telephone; the news stands.
+    const path = (event.detail.pathInfo || {}).requestPath || "";
+    if (notReached && target && target.id === "notice" && path.endsWith("/answer/")) {
+      notReached = false;
+      say(body.dataset.notReached, true);
+      return;
+    }
     if (target && target.id === "notice" && event.detail.successful && !$("#notice .error")) {
       closeForms();
       $("#search").focus();
